@@ -188,6 +188,12 @@ func TestMetrics(t *testing.T) {
 			eng:     "ann", metric: metric.AvgHandleHours, want: nil,
 		},
 		{
+			name:    "the same ticket counts in November",
+			month:   month.Month{Year: 2026, Month: time.November},
+			tickets: []*tk{newTicket("T1", 24*25, event.Low).assign(24*25, "ann").status(24*26+22, event.StatusResolved)},
+			eng:     "ann", metric: metric.AvgHandleHours, want: &want{46, 1, 1},
+		},
+		{
 			name:    "resolved within SLA",
 			tickets: []*tk{newTicket("T1", 0, event.Urgent).assign(0, "ann").status(3.9, event.StatusResolved)},
 			eng:     "ann", metric: metric.ResolutionSLARate, want: &want{1, 1, 1},
