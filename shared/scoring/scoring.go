@@ -141,14 +141,14 @@ func scoreOne(p *policy.Policy, rules consequence.Rules, m month.Month, em *metr
 	for _, d := range p.Dimensions {
 		var sum, w, bonus float64
 		for _, pm := range d.Metrics {
-			r := scoreMetric(p, pm, em.Values[pm.ID], team[pm.ID])
+			r, pts := scoreMetric(p, pm, em.Values[pm.ID], team[pm.ID])
 			r.Dimension = d.ID
 			c.Metrics[pm.ID] = r
 			switch {
 			case r.Status == Bonus && r.Points != nil:
-				bonus += *r.Points
+				bonus += pts
 			case r.Points != nil:
-				sum += pm.WeightOf() * *r.Points
+				sum += pm.WeightOf() * pts
 				w += pm.WeightOf()
 			}
 			if r.Status == Missed {
@@ -177,22 +177,25 @@ func scoreOne(p *policy.Policy, rules consequence.Rules, m month.Month, em *metr
 	return c
 }
 
-func scoreMetric(p *policy.Policy, pm policy.Metric, v *metric.Value, team *pool) MetricResult {
+// scoreMetric scores one metric; it also returns the unrounded points, which
+// dimensions are computed from.
+func scoreMetric(p *policy.Policy, pm policy.Metric, v *metric.Value, team *pool) (MetricResult, float64) {
 	def, _ := metric.Lookup(pm.ID)
 	r := MetricResult{Target: pm.Target, Floor: pm.Floor, Status: NoData}
 	if !v.HasData() {
 		if def.Bonus {
 			r.Status = Bonus
 		}
-		return r
+		return r, 0
 	}
 	x := v.Get()
 	r.Value = ptr(round(x, 4))
 	r.Numerator, r.Denominator, r.N = round(v.Numerator, 4), round(v.Denominator, 4), v.N
 	if def.Bonus {
 		r.Status = Bonus
-		r.Points = ptr(round(math.Min(x*pm.BonusPoints, pm.MaxBonus), 2))
-		return r
+		pts := math.Min(x*pm.BonusPoints, pm.MaxBonus)
+		r.Points = ptr(round(pts, 2))
+		return r, pts
 	}
 	scored := x
 	if min := p.MinSampleFor(pm); v.N < min {
@@ -200,7 +203,7 @@ func scoreMetric(p *policy.Policy, pm policy.Metric, v *metric.Value, team *pool
 		num, den := sample(v)
 		if team == nil || team.den-den <= 0 {
 			r.Status = Insufficient
-			return r
+			return r, 0
 		}
 		mean := (team.num - num) / (team.den - den)
 		r.TeamMean = ptr(round(mean, 4))
@@ -217,7 +220,7 @@ func scoreMetric(p *policy.Policy, pm policy.Metric, v *metric.Value, team *pool
 		r.Status = Missed
 		r.Offending = v.Offending
 	}
-	return r
+	return r, pts
 }
 
 // Points maps a value to 0–100: 0 at the floor, 100 at the target, linear in
