@@ -1,0 +1,76 @@
+# Aftersales Scorecard — every task the project has, one target each.
+# Needs Go (and, for the local servers and CDK from later targets, Node/npm
+# and Java). Everything else is installed on demand under .local/.
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+GO        ?= go
+MONTH     ?= 2026-08
+DEMO_DIR  ?= out/demo
+FUZZTIME  ?= 30s
+STATICCHECK_VERSION := v0.8.2
+FUNCTIONS := $(notdir $(patsubst %/,%,$(dir $(wildcard functions/*/main.go))))
+
+.PHONY: help
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+.PHONY: test
+test: ## run every test (unit, property, fuzz seeds, CLI end to end, CDK app)
+	$(GO) mod download
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+	cd infra && $(GO) vet ./... && $(GO) test -count=1 ./...
+
+.PHONY: demo
+demo: ## generate a realistic month and score it (later: the full local run)
+	@mkdir -p .local/bin
+	$(GO) build -o .local/bin/scorecard ./cmd/scorecard
+	.local/bin/scorecard generate --out $(DEMO_DIR) --start $(MONTH) --months 1
+	.local/bin/scorecard score-file $(DEMO_DIR)/events.jsonl --month $(MONTH) --engineers $(DEMO_DIR)/engineers.csv
+	.local/bin/scorecard score-file $(DEMO_DIR)/events.jsonl --month $(MONTH) --engineers $(DEMO_DIR)/engineers.csv --json > $(DEMO_DIR)/scores.json
+	@echo
+	@echo "Events:  $(DEMO_DIR)/events.jsonl"
+	@echo "Scores:  $(DEMO_DIR)/scores.json (the scores JSON of every engineer, with evidence)"
+
+.PHONY: lint
+lint: ## gofmt, go vet, staticcheck, go mod tidy
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
+	$(GO) mod tidy -diff
+	cd infra && $(GO) vet ./... && $(GO) mod tidy -diff
+
+.PHONY: bench
+bench: ## benchmarks: reducer, metrics, scoring a 1M-ticket month
+	$(GO) test -run '^$$' -bench . -benchmem ./shared/...
+
+.PHONY: fuzz
+fuzz: ## run every fuzz target for FUZZTIME each
+	@for pkg in $$($(GO) list ./...); do \
+	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
+	    echo "== $$pkg $$target"; \
+	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg; \
+	  done; \
+	done
+
+.PHONY: cover
+cover: ## coverage of the domain packages
+	$(GO) test -count=1 -cover ./shared/...
+
+.PHONY: build
+build: ## build every function as build/<name>/bootstrap (linux/arm64, static)
+	@for f in $(FUNCTIONS); do \
+	  echo "build/$$f/bootstrap"; \
+	  CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -trimpath -tags lambda.norpc -ldflags '-s -w' -o build/$$f/bootstrap ./functions/$$f; \
+	done
+
+.PHONY: synth
+synth: ## synthesize the CDK app into cdk.out/ (no AWS credentials needed)
+	cd infra && $(GO) run .
+
+.PHONY: clean
+clean: ## remove build output
+	rm -rf build out cdk.out
