@@ -165,7 +165,7 @@ func printTable(w io.Writer, cards []scoring.Card) error {
 		return cmp.Or(cmp.Compare(a.Team, b.Team), cmp.Compare(val(b.Composite), val(a.Composite)), cmp.Compare(a.EngineerID, b.EngineerID))
 	})
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "TEAM\tENGINEER\tTICKETS\tCOMPOSITE\tGRADE\tMEETS\tMISSED METRICS\tCONSEQUENCES")
+	fmt.Fprintln(tw, "TEAM\tENGINEER\tTICKETS\tCOMPOSITE\tGRADE\tMEETS\tMISSED\tCONSEQUENCES")
 	for _, c := range sorted {
 		comp, meets := "—", "n/a"
 		if c.Composite != nil {
@@ -187,9 +187,20 @@ func printTable(w io.Writer, cards []scoring.Card) error {
 			kinds = append(kinds, string(q.Kind))
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%s\n", orDash(c.Team), c.EngineerID, c.Tickets, comp, grade, meets,
-			orDash(strings.Join(c.MissedMetrics, ", ")), orDash(strings.Join(kinds, ", ")))
+			missed(c.MissedMetrics), orDash(strings.Join(kinds, ", ")))
 	}
 	return tw.Flush()
+}
+
+// missed summarises missed metrics: how many, and the first two.
+func missed(ids []string) string {
+	switch {
+	case len(ids) == 0:
+		return "—"
+	case len(ids) <= 2:
+		return fmt.Sprintf("%d: %s", len(ids), strings.Join(ids, ", "))
+	}
+	return fmt.Sprintf("%d: %s, …", len(ids), strings.Join(ids[:2], ", "))
 }
 
 func val(p *float64) float64 {
