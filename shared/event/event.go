@@ -133,6 +133,9 @@ func NormalizeTags(tags []string) []string {
 			out = append(out, t)
 		}
 	}
+	if len(out) == 0 {
+		return nil
+	}
 	slices.Sort(out)
 	return slices.Compact(out)
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -49,10 +50,26 @@ func (id *ID) UnmarshalJSON(b []byte) error {
 		return nil
 	}
 	if _, err := strconv.ParseInt(string(b), 10, 64); err != nil {
-		return fmt.Errorf("want a string or an integer, got %.40s", b)
+		// The decoder adds the field's path to a type error.
+		return &json.UnmarshalTypeError{Value: jsonKind(b), Type: reflect.TypeFor[ID]()}
 	}
 	*id = ID(b)
 	return nil
+}
+
+// jsonKind names the kind of a JSON value for an error message.
+func jsonKind(b []byte) string {
+	switch {
+	case len(b) == 0:
+		return "nothing"
+	case b[0] == '{':
+		return "object"
+	case b[0] == '[':
+		return "array"
+	case b[0] == 't' || b[0] == 'f':
+		return "bool"
+	}
+	return "number that is not an integer"
 }
 
 // GenericEvent is the generic webhook format of DESIGN §3, as sent on the wire.
@@ -107,11 +124,7 @@ func ParseGeneric(body []byte) ([]Event, error) {
 		return nil, errcode.Errorf(errcode.Invalid, "malformed JSON: %s", jsonProblem(err))
 	}
 	if probe.Events == nil {
-		var g GenericEvent
-		if err := json.Unmarshal(trimmed, &g); err != nil {
-			return nil, errcode.Errorf(errcode.Invalid, "%s", jsonProblem(err))
-		}
-		e, err := g.Normalize("")
+		e, err := parseOne(trimmed, "")
 		if err != nil {
 			return nil, err
 		}
@@ -129,18 +142,44 @@ func ParseGeneric(body []byte) ([]Event, error) {
 	}
 	out := make([]Event, 0, len(batch))
 	for i, raw := range batch {
-		prefix := fmt.Sprintf("events[%d].", i)
-		var g GenericEvent
-		if err := json.Unmarshal(raw, &g); err != nil {
-			return nil, errcode.Errorf(errcode.Invalid, "%s%s", prefix, jsonProblem(err))
-		}
-		e, err := g.Normalize(prefix)
+		e, err := parseOne(raw, fmt.Sprintf("events[%d].", i))
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// ParseGenericEvent reads exactly one generic event object (not a batch).
+func ParseGenericEvent(body []byte) (Event, error) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return Event{}, errcode.Errorf(errcode.Invalid, "must be a JSON object")
+	}
+	var probe struct {
+		Events json.RawMessage `json:"events"`
+	}
+	if err := json.Unmarshal(trimmed, &probe); err != nil {
+		return Event{}, errcode.Errorf(errcode.Invalid, "malformed JSON: %s", jsonProblem(err))
+	}
+	if probe.Events != nil {
+		return Event{}, errcode.Errorf(errcode.Invalid, "one event object expected, not a batch")
+	}
+	return parseOne(trimmed, "")
+}
+
+// parseOne decodes and validates one event object; prefix locates it in a
+// batch for error messages.
+func parseOne(raw []byte, prefix string) (Event, error) {
+	if t := bytes.TrimSpace(raw); len(t) == 0 || t[0] != '{' {
+		return Event{}, errcode.Errorf(errcode.Invalid, "%s: must be an event object", strings.TrimSuffix(prefix, "."))
+	}
+	var g GenericEvent
+	if err := json.Unmarshal(raw, &g); err != nil {
+		return Event{}, errcode.Errorf(errcode.Invalid, "%s%s", prefix, jsonProblem(err))
+	}
+	return g.Normalize(prefix)
 }
 
 // jsonProblem turns a decoding error into a message that names the field
@@ -156,20 +195,6 @@ func jsonProblem(err error) string {
 		return fmt.Sprintf("wrong type (%s)", te.Value)
 	case errors.As(err, &se):
 		return fmt.Sprintf("invalid JSON at byte %d", se.Offset)
-	case strings.Contains(err.Error(), "unexpected end of JSON"):
-		return "truncated JSON"
-	}
-	// Errors from ID.UnmarshalJSON carry the field in the decoder's message.
-	msg := err.Error()
-	if i := strings.Index(msg, "Go struct field "); i >= 0 {
-		rest := msg[i+len("Go struct field "):]
-		if j := strings.Index(rest, " of type"); j >= 0 {
-			rest = rest[:j]
-		}
-		if k := strings.LastIndex(rest, "."); k >= 0 {
-			rest = rest[k+1:]
-		}
-		return fmt.Sprintf("%s: want a string or an integer id", strings.ToLower(rest))
 	}
 	return "invalid value"
 }

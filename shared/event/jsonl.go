@@ -18,7 +18,7 @@ const MaxLine = 1 << 20
 // the field, e.g. `line 17: occurred_at: "x" is not an RFC 3339 time`.
 func ReadJSONL(r io.Reader, fn func(line int, e Event) error) error {
 	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), MaxLine)
+	sc.Buffer(make([]byte, 64*1024), MaxLine+1)
 	line := 0
 	for sc.Scan() {
 		line++
@@ -26,14 +26,11 @@ func ReadJSONL(r io.Reader, fn func(line int, e Event) error) error {
 		if len(b) == 0 || b[0] == '#' {
 			continue
 		}
-		evs, err := ParseGeneric(b)
-		if err == nil && len(evs) != 1 {
-			err = errcode.Errorf(errcode.Invalid, "one event per line, not a batch")
-		}
+		e, err := ParseGenericEvent(b)
 		if err != nil {
 			return errcode.Errorf(errcode.Code(err), "line %d: %s", line, errcode.Message(err))
 		}
-		if err := fn(line, evs[0]); err != nil {
+		if err := fn(line, e); err != nil {
 			return err
 		}
 	}

@@ -109,10 +109,16 @@ func TestReadJSONLRejects(t *testing.T) {
 			seen:   []seen{{1, "a"}},
 		},
 		{
-			name:   "an oversize batch on a line keeps its code",
+			name:   "a batch of one on a line is still a batch",
+			text:   `{"events":[{"event_id":"e1","ticket_id":"T","type":"created","occurred_at":"2026-10-05T01:00:00Z"}]}`,
+			code:   errcode.Invalid,
+			prefix: "line 1: one event object expected, not a batch",
+		},
+		{
+			name:   "an oversize batch on a line is a batch too",
 			text:   numbered(event.MaxBatch + 1),
-			code:   errcode.TooLarge,
-			prefix: "line 1: events: ",
+			code:   errcode.Invalid,
+			prefix: "line 1: one event object expected",
 		},
 		{
 			name:     "a line over MaxLine is rejected with its number",
