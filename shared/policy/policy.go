@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
 
 	"scorecard/shared/calendar"
 	"scorecard/shared/consequence"
@@ -141,6 +142,19 @@ type Duration time.Duration
 
 var daysRE = regexp.MustCompile(`^(\d+)d$`)
 
+// UnmarshalYAML reads a duration from the policy file, naming its line and
+// field when it is not one.
+func (d *Duration) UnmarshalYAML(node ast.Node) error {
+	if err := d.UnmarshalText([]byte(strings.Trim(node.String(), `"' `))); err != nil {
+		line := 0
+		if tok := node.GetToken(); tok != nil && tok.Position != nil {
+			line = tok.Position.Line
+		}
+		return fmt.Errorf("line %d: %s: %w", line, strings.TrimPrefix(node.GetPath(), "$."), err)
+	}
+	return nil
+}
+
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (d *Duration) UnmarshalText(b []byte) error {
 	s := strings.TrimSpace(string(b))
@@ -213,8 +227,12 @@ func Parse(b []byte) (*Policy, error) {
 	default:
 		return nil, fmt.Errorf("base: %q is not a known policy (only \"default\")", head.Base)
 	}
+	baseVersion := p.Version
 	if err := decode(b, p); err != nil {
 		return nil, err
+	}
+	if baseVersion != "" && p.Version == baseVersion {
+		return nil, fmt.Errorf("version: a policy based on %q needs a version of its own, so results say which one they used", head.Base)
 	}
 	if err := p.validate(); err != nil {
 		return nil, err

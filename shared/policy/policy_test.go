@@ -314,10 +314,10 @@ func TestWhatIfStartsFromTheDefault(t *testing.T) {
 			t.Errorf("grades (-want +got):\n%s", diff)
 		}
 	})
-	t.Run("without a version the default's is kept", func(t *testing.T) {
-		got := mustParse(t, "base: default\nlocale: en\n")
-		if got.Version != "2026.1" || got.Locale != "en" {
-			t.Errorf("version %q, locale %q; want 2026.1, en", got.Version, got.Locale)
+	t.Run("without a version of its own it is refused", func(t *testing.T) {
+		_, err := policy.Parse([]byte("base: default\nlocale: en\n"))
+		if err == nil || !strings.HasPrefix(err.Error(), "version: ") {
+			t.Errorf("error %v; want one naming version", err)
 		}
 	})
 }
@@ -523,7 +523,7 @@ func TestDigest(t *testing.T) {
 		"another version":         strings.Replace(def, `version: "2026.1"`, `version: "2026.2"`, 1),
 		"another number":          strings.Replace(def, "pass_mark: 80", "pass_mark: 70", 1),
 		"only a changed comment":  def + "# reviewed\n",
-		"the same as a base text": "base: default\n",
+		"the same as a base text": "base: default\nversion: \"2026.1-copy\"\n",
 	} {
 		if got := mustParse(t, text).Digest(); got == d {
 			t.Errorf("%s: digest %q equals the default's", name, got)
@@ -546,9 +546,9 @@ func TestValidationNamesTheField(t *testing.T) {
 		{name: "an empty locale is rejected", old: "locale: zh-CN", new: "locale: ''", want: "locale:"},
 		{name: "an unknown field is a typo with its line", overlay: "pass_mrk: 80", want: `line 3: unknown field "pass_mrk"`},
 		{name: "base other is not a known policy", old: `version: "2026.1"`, new: "base: other\nversion: x", want: `base: "other" is not a known policy`},
-		{name: "a wrong YAML type names the line", old: "pass_mark: 80", new: "pass_mark: eighty", want: "line 16:"},
+		{name: "a wrong YAML type names the line", old: "pass_mark: 80", new: "pass_mark: eighty", want: "line 17:"},
 		// The parser notices the unclosed list on the next line.
-		{name: "broken YAML names the line", old: "pass_mark: 80", new: "pass_mark: [80", want: "line 17:"},
+		{name: "broken YAML names the line", old: "pass_mark: 80", new: "pass_mark: [80", want: "line 18:"},
 
 		// Grades and consequences.
 		{name: "pass_mark must be a grade's min", old: "pass_mark: 80", new: "pass_mark: 85", want: "pass_mark: must equal the min of one grade"},

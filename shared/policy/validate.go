@@ -25,7 +25,7 @@ func (p *Policy) validate() error {
 		return fmt.Errorf("time_zone: is required")
 	}
 	loc, err := time.LoadLocation(p.TimeZone)
-	if err != nil {
+	if err != nil || p.TimeZone == "Local" {
 		return fmt.Errorf("time_zone: unknown time zone %q", p.TimeZone)
 	}
 	p.location = loc
@@ -201,6 +201,9 @@ func (p *Policy) validateCalendars() error {
 		return fmt.Errorf("calendars.default: is required (the calendar of teams not listed under teams)")
 	}
 	for team, t := range p.Teams {
+		if t.Calendar == "" {
+			return fmt.Errorf("teams.%s.calendar: is required", team)
+		}
 		if _, ok := p.calendars[t.Calendar]; !ok {
 			return fmt.Errorf("teams.%s.calendar: %q is not defined under calendars", team, t.Calendar)
 		}
