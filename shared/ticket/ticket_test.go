@@ -34,7 +34,7 @@ func status(s event.Status) func(*event.Event) {
 	return func(e *event.Event) { e.Status = s }
 }
 func public(p bool) func(*event.Event) { return func(e *event.Event) { e.Public = p } }
-func rating(r int) func(*event.Event) { return func(e *event.Event) { e.Rating = r } }
+func rating(r int) func(*event.Event)  { return func(e *event.Event) { e.Rating = r } }
 
 func TestReduce(t *testing.T) {
 	tests := []struct {
