@@ -8,6 +8,7 @@ SHELL := bash
 
 GO        ?= go
 MONTH     ?= 2026-08
+DEMO_MONTHS = 2026-08 2026-09 2026-10
 DEMO_DIR  ?= out/demo
 FUZZTIME  ?= 30s
 STATICCHECK_VERSION := v0.8.2
@@ -25,15 +26,21 @@ test: ## run every test (unit, property, fuzz seeds, CLI end to end, CDK app)
 	cd infra && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 .PHONY: demo
-demo: ## generate a realistic month and score it (later: the full local run)
+demo: ## generate three realistic months and score them, consequences included
 	@mkdir -p .local/bin
 	$(GO) build -o .local/bin/scorecard ./cmd/scorecard
-	.local/bin/scorecard generate --out $(DEMO_DIR) --start $(MONTH) --months 1
-	.local/bin/scorecard score-file $(DEMO_DIR)/events.jsonl --month $(MONTH) --engineers $(DEMO_DIR)/engineers.csv
-	.local/bin/scorecard score-file $(DEMO_DIR)/events.jsonl --month $(MONTH) --engineers $(DEMO_DIR)/engineers.csv --json > $(DEMO_DIR)/scores.json
+	.local/bin/scorecard generate --out $(DEMO_DIR) --start $(MONTH) --months 3
+	@history=""; \
+	for m in $(DEMO_MONTHS); do \
+	  echo; \
+	  .local/bin/scorecard score-file $(DEMO_DIR)/events.jsonl --month $$m --engineers $(DEMO_DIR)/engineers.csv $$history; \
+	  .local/bin/scorecard score-file $(DEMO_DIR)/events.jsonl --month $$m --engineers $(DEMO_DIR)/engineers.csv $$history --json > $(DEMO_DIR)/scores-$$m.json; \
+	  history="$$history --history $(DEMO_DIR)/scores-$$m.json"; \
+	done
 	@echo
-	@echo "Events:  $(DEMO_DIR)/events.jsonl"
-	@echo "Scores:  $(DEMO_DIR)/scores.json (the scores JSON of every engineer, with evidence)"
+	@echo "Organisation: $(DEMO_DIR)/engineers.csv"
+	@echo "Events:       $(DEMO_DIR)/events.jsonl"
+	@echo "Scores:       $(DEMO_DIR)/scores-YYYY-MM.json (every metric with its inputs and evidence)"
 
 .PHONY: lint
 lint: ## gofmt, go vet, staticcheck, go mod tidy

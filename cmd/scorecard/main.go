@@ -30,7 +30,7 @@ type env struct {
 
 func commands() []command {
 	return []command{
-		{"score-file", "score-file EVENTS.jsonl --month YYYY-MM [--policy FILE] [--engineers FILE.csv] [--as-of RFC3339] [--json]",
+		{"score-file", "score-file EVENTS.jsonl --month YYYY-MM [--policy FILE] [--engineers FILE.csv] [--history SCORES.json ...] [--as-of RFC3339] [--json]",
 			"score a file of generic-format events offline", scoreFile},
 		{"generate", "generate --out DIR [--start YYYY-MM] [--months N] [--tickets N] [--engineers N] [--teams N] [--seed N]",
 			"write a realistic demo organisation and its events", generate},

@@ -140,10 +140,11 @@ func TestWhatIfPolicy(t *testing.T) {
 }
 
 // The demo's path: generate an organisation, score it with its directory,
-// read the table.
+// read the table; score the next month with the first as history and see
+// the weak engineers warned.
 func TestGenerateThenScore(t *testing.T) {
 	dir := t.TempDir()
-	if code, _, errOut := cli(t, "generate", "--out", dir, "--start", "2026-10", "--months", "1", "--tickets", "600", "--engineers", "20", "--teams", "3"); code != 0 {
+	if code, _, errOut := cli(t, "generate", "--out", dir, "--start", "2026-10", "--months", "2", "--tickets", "600", "--engineers", "20", "--teams", "3"); code != 0 {
 		t.Fatalf("generate: exit %d: %s", code, errOut)
 	}
 	for _, f := range []string{"events.jsonl", "engineers.csv"} {
@@ -157,6 +158,28 @@ func TestGenerateThenScore(t *testing.T) {
 	}
 	if !strings.Contains(out, "TEAM") || !strings.Contains(out, "COMPOSITE") || strings.Count(out, "\n") < 22 {
 		t.Errorf("table of 20 engineers expected:\n%s", out)
+	}
+	if strings.Contains(out, "warning") {
+		t.Errorf("no warning is possible in a first month:\n%s", out)
+	}
+
+	code, out, errOut = cli(t, "score-file", filepath.Join(dir, "events.jsonl"), "--month", "2026-10", "--engineers", filepath.Join(dir, "engineers.csv"), "--json")
+	if code != 0 {
+		t.Fatalf("score-file --json: exit %d: %s", code, errOut)
+	}
+	history := filepath.Join(dir, "scores-2026-10.json")
+	if err := os.WriteFile(history, []byte(out), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = cli(t, "score-file", filepath.Join(dir, "events.jsonl"), "--month", "2026-11", "--engineers", filepath.Join(dir, "engineers.csv"), "--history", history)
+	if code != 0 {
+		t.Fatalf("score-file with history: exit %d: %s", code, errOut)
+	}
+	if strings.Count(out, "warning") < 2 {
+		t.Errorf("the weak engineers below standard two months running should be warned:\n%s", out)
+	}
+	if code, _, errOut := cli(t, "score-file", filepath.Join(dir, "events.jsonl"), "--month", "2026-11", "--history", filepath.Join(dir, "engineers.csv")); code != 2 || !strings.Contains(errOut, "not a scores JSON list") {
+		t.Errorf("a history file that is not scores JSON: exit %d %q", code, errOut)
 	}
 }
 

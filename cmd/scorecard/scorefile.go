@@ -13,6 +13,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"scorecard/shared/consequence"
 	"scorecard/shared/directory"
 	"scorecard/shared/engine"
 	"scorecard/shared/errcode"
@@ -30,6 +31,8 @@ func scoreFile(_ context.Context, e *env, args []string) error {
 	engineersFlag := fs.String("engineers", "", "engineers CSV (default: engineer ids are the events' agent ids)")
 	asOfFlag := fs.String("as-of", "", "score as of this RFC 3339 time (default: the latest event in the file)")
 	jsonFlag := fs.Bool("json", false, "print the scores JSON")
+	var historyFlag listFlag
+	fs.Var(&historyFlag, "history", "scores JSON of earlier months (repeatable), for consequences that span months")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -82,12 +85,17 @@ func scoreFile(_ context.Context, e *env, args []string) error {
 		}
 	}
 
+	history, err := loadHistory(historyFlag)
+	if err != nil {
+		return err
+	}
 	cards, stats, err := engine.Run(engine.Input{
 		Policy:    pol,
 		Month:     m,
 		AsOf:      asOf,
 		Directory: dir,
 		Tickets:   reduceAll(byTicket),
+		History:   history,
 	})
 	if err != nil {
 		return err
@@ -105,6 +113,31 @@ func scoreFile(_ context.Context, e *env, args []string) error {
 }
 
 type ticketKey struct{ source, id string }
+
+// listFlag is a repeatable string flag.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
+
+// loadHistory reads earlier months' scores JSON into per-engineer records.
+func loadHistory(paths []string) (map[string][]consequence.Record, error) {
+	history := map[string][]consequence.Record{}
+	for _, path := range paths {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, errcode.Errorf(errcode.Invalid, "--history: %v", err)
+		}
+		var cards []scoring.Card
+		if err := json.Unmarshal(b, &cards); err != nil {
+			return nil, errcode.Errorf(errcode.Invalid, "--history %s: not a scores JSON list: %v", path, err)
+		}
+		for i := range cards {
+			history[cards[i].EngineerID] = append(history[cards[i].EngineerID], cards[i].Record())
+		}
+	}
+	return history, nil
+}
 
 // reduceAll reduces each ticket's events to its state, in ticket order.
 func reduceAll(byTicket map[ticketKey][]event.Event) func(func(*ticket.State) bool) {
