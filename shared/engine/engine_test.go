@@ -315,7 +315,7 @@ func peakHeap(fn func()) uint64 {
 func BenchmarkRunMonth(b *testing.B) {
 	p := policy.Default()
 	m := month.Month{Year: 2026, Month: time.October}
-	for _, size := range []struct{ tickets, engineers int }{{100_000, 10_000}, {300_000, 10_000}, {1_000_000, 10_000}} {
+	for _, size := range []struct{ tickets, engineers int }{{100_000, 10_000}, {300_000, 10_000}, {1_000_000, 10_000}, {1_000_000, 1_000}} {
 		b.Run(fmt.Sprintf("tickets=%d/engineers=%d", size.tickets, size.engineers), func(b *testing.B) {
 			d := identityDirectory(size.engineers)
 			var peak uint64
