@@ -139,3 +139,9 @@ func NormalizeTags(tags []string) []string {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// Ingested reports what storing a batch of events did.
+type Ingested struct {
+	Stored     int `json:"stored"`     // new events written
+	Duplicates int `json:"duplicates"` // events already stored (redeliveries)
+}

@@ -1,0 +1,362 @@
+package dynamo
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"scorecard/shared/errcode"
+	"scorecard/shared/event"
+	"scorecard/shared/month"
+	"scorecard/shared/ticket"
+)
+
+// DB is the part of the DynamoDB API the store uses; *dynamodb.Client
+// implements it.
+type DB interface {
+	GetItem(context.Context, *dynamodb.GetItemInput, ...func(*dynamodb.Options)) (*dynamodb.GetItemOutput, error)
+	Query(context.Context, *dynamodb.QueryInput, ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error)
+	BatchGetItem(context.Context, *dynamodb.BatchGetItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error)
+	BatchWriteItem(context.Context, *dynamodb.BatchWriteItemInput, ...func(*dynamodb.Options)) (*dynamodb.BatchWriteItemOutput, error)
+	TransactWriteItems(context.Context, *dynamodb.TransactWriteItemsInput, ...func(*dynamodb.Options)) (*dynamodb.TransactWriteItemsOutput, error)
+	CreateTable(context.Context, *dynamodb.CreateTableInput, ...func(*dynamodb.Options)) (*dynamodb.CreateTableOutput, error)
+	DescribeTable(context.Context, *dynamodb.DescribeTableInput, ...func(*dynamodb.Options)) (*dynamodb.DescribeTableOutput, error)
+	UpdateTimeToLive(context.Context, *dynamodb.UpdateTimeToLiveInput, ...func(*dynamodb.Options)) (*dynamodb.UpdateTimeToLiveOutput, error)
+}
+
+var _ DB = (*dynamodb.Client)(nil)
+
+// Options configure a Store.
+type Options struct {
+	Location  *time.Location   // months of the index are in this zone (the policy's)
+	Retention time.Duration    // raw events expire this long after they are received
+	Shards    int              // month index partitions (DefaultShards)
+	Now       func() time.Time // the clock
+	// Parallel bounds the tickets of one batch written at once.
+	Parallel int
+}
+
+// Store is the single-table store.
+type Store struct {
+	db    DB
+	table string
+	opt   Options
+}
+
+// New returns a store on table.
+func New(db DB, table string, opt Options) *Store {
+	if opt.Location == nil {
+		opt.Location = time.UTC
+	}
+	if opt.Shards <= 0 {
+		opt.Shards = DefaultShards
+	}
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	if opt.Retention <= 0 {
+		opt.Retention = 400 * 24 * time.Hour
+	}
+	if opt.Parallel <= 0 {
+		opt.Parallel = 8
+	}
+	return &Store{db: db, table: table, opt: opt}
+}
+
+// maxTransactItems is DynamoDB's limit on items in one transaction.
+const maxTransactItems = 100
+
+// maxAttempts bounds optimistic-locking retries on a busy ticket.
+const maxAttempts = 10
+
+// ticketItem is a ticket as stored.
+type ticketItem struct {
+	PK       string `dynamodbav:"pk"`
+	SK       string `dynamodbav:"sk"`
+	Source   string `dynamodbav:"source"`
+	TicketID string `dynamodbav:"ticket_id"`
+	Version  int64  `dynamodbav:"v"`
+	Events   []byte `dynamodbav:"events"` // JSON list of the generic wire form, canonical order
+	Count    int    `dynamodbav:"event_count"`
+	Status   string `dynamodbav:"status"`
+	Assignee string `dynamodbav:"assignee_id,omitempty"`
+	Updated  string `dynamodbav:"updated_at"`
+	GSI1PK   string `dynamodbav:"gsi1pk,omitempty"`
+	GSI1SK   string `dynamodbav:"gsi1sk,omitempty"`
+}
+
+// eventItem is a raw event as stored.
+type eventItem struct {
+	PK        string `dynamodbav:"pk"`
+	SK        string `dynamodbav:"sk"`
+	Source    string `dynamodbav:"source"`
+	TicketID  string `dynamodbav:"ticket_id"`
+	Type      string `dynamodbav:"type"`
+	Occurred  string `dynamodbav:"occurred_at"`
+	Received  string `dynamodbav:"received_at"`
+	Body      []byte `dynamodbav:"body"`
+	ExpiresAt int64  `dynamodbav:"expires_at"`
+	GSI1PK    string `dynamodbav:"gsi1pk"`
+	GSI1SK    string `dynamodbav:"gsi1sk"`
+}
+
+// Ingest stores events: each new event once, and each ticket's state with
+// it, atomically per ticket. Events already stored are counted as
+// duplicates and change nothing. A storage fault is errcode.Unavailable; the
+// caller's sender should retry, which is safe.
+func (s *Store) Ingest(ctx context.Context, events []event.Event) (event.Ingested, error) {
+	groups := map[TicketKey][]event.Event{}
+	var order []TicketKey
+	for _, e := range events {
+		k := TicketKey{e.Source, e.TicketID}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], e)
+	}
+	var (
+		mu    sync.Mutex
+		total event.Ingested
+		first error
+		wg    sync.WaitGroup
+		sem   = make(chan struct{}, s.opt.Parallel)
+	)
+	for _, k := range order {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			got, err := s.ingestTicket(ctx, k, groups[k])
+			mu.Lock()
+			defer mu.Unlock()
+			total.Stored += got.Stored
+			total.Duplicates += got.Duplicates
+			if err != nil && first == nil {
+				first = err
+			}
+		}()
+	}
+	wg.Wait()
+	return total, first
+}
+
+// ingestTicket adds events to one ticket with optimistic locking.
+func (s *Store) ingestTicket(ctx context.Context, k TicketKey, evs []event.Event) (event.Ingested, error) {
+	evs = ticket.Canonical(evs)
+	var res event.Ingested
+	for attempt := 0; ; attempt++ {
+		cur, version, err := s.loadTicket(ctx, k, true)
+		if err != nil && errcode.Code(err) != errcode.NotFound {
+			return res, err
+		}
+		have := make(map[string]bool, len(cur))
+		for _, e := range cur {
+			have[e.ID] = true
+		}
+		var fresh []event.Event
+		for _, e := range evs {
+			if have[e.ID] {
+				res.Duplicates++
+			} else {
+				fresh = append(fresh, e)
+			}
+		}
+		if len(fresh) == 0 {
+			return res, nil
+		}
+		// A transaction holds the ticket and at most 99 raw events; a
+		// larger group goes in several rounds.
+		chunk := fresh[:min(len(fresh), maxTransactItems-1)]
+		err = s.writeTicket(ctx, k, cur, chunk, version)
+		switch {
+		case err == nil:
+			res.Stored += len(chunk)
+			evs = fresh[len(chunk):]
+			if len(evs) == 0 {
+				return res, nil
+			}
+			attempt = -1
+		case errors.Is(err, errConflict) && attempt < maxAttempts:
+			// Someone else wrote the ticket (or these very events)
+			// meanwhile: read again; duplicates will be dropped.
+			res.Duplicates -= len(evs) - len(fresh)
+			select {
+			case <-ctx.Done():
+				return res, errcode.Wrap(errcode.Unavailable, ctx.Err(), "storage unavailable; retry")
+			case <-time.After(time.Duration(attempt*attempt+1) * 5 * time.Millisecond):
+			}
+		default:
+			if errors.Is(err, errConflict) {
+				return res, errcode.Wrap(errcode.Unavailable, err, "ticket is busy; retry")
+			}
+			return res, err
+		}
+	}
+}
+
+// errConflict is a lost optimistic-locking race.
+var errConflict = errors.New("conflicting write")
+
+func (s *Store) writeTicket(ctx context.Context, k TicketKey, cur, fresh []event.Event, version int64) error {
+	merged := ticket.Canonical(append(slices.Clone(cur), fresh...))
+	state := ticket.Reduce(merged)
+	body, err := encodeEvents(merged)
+	if err != nil {
+		return fmt.Errorf("encode ticket %s/%s: %w", k.Source, k.ID, err)
+	}
+	now := s.opt.Now().UTC()
+	ti := ticketItem{
+		PK: ticketPK(k.Source, k.ID), SK: ticketSK, Source: k.Source, TicketID: k.ID,
+		Version: version + 1, Events: body, Count: len(merged),
+		Status: string(state.Status), Assignee: state.AssigneeID, Updated: now.Format(time.RFC3339Nano),
+	}
+	if !state.Status.Done() {
+		ti.GSI1PK, ti.GSI1SK = openShardPK(shardOf(k.Source, k.ID, s.opt.Shards)), ti.PK
+	}
+	tItem, err := attributevalue.MarshalMap(ti)
+	if err != nil {
+		return fmt.Errorf("marshal ticket: %w", err)
+	}
+	put := &types.Put{TableName: &s.table, Item: tItem}
+	if version == 0 {
+		put.ConditionExpression = aws.String("attribute_not_exists(pk)")
+	} else {
+		put.ConditionExpression = aws.String("v = :v")
+		put.ExpressionAttributeValues = map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.FormatInt(version, 10)}}
+	}
+	items := []types.TransactWriteItem{{Put: put}}
+	shard := shardOf(k.Source, k.ID, s.opt.Shards)
+	for _, e := range fresh {
+		b, err := json.Marshal(event.ToGeneric(e))
+		if err != nil {
+			return fmt.Errorf("encode event %s: %w", e.ID, err)
+		}
+		ei := eventItem{
+			PK: eventPK(e.Source, e.ID), SK: eventSK, Source: e.Source, TicketID: e.TicketID, Type: string(e.Type),
+			Occurred: e.OccurredAt.UTC().Format(time.RFC3339Nano), Received: now.Format(time.RFC3339Nano), Body: b,
+			ExpiresAt: now.Add(s.opt.Retention).Unix(),
+			GSI1PK:    monthShardPK(month.Of(e.OccurredAt, s.opt.Location), shard),
+			GSI1SK:    eventIndexSK(e.Source, e.TicketID, e.ID),
+		}
+		item, err := attributevalue.MarshalMap(ei)
+		if err != nil {
+			return fmt.Errorf("marshal event: %w", err)
+		}
+		items = append(items, types.TransactWriteItem{Put: &types.Put{
+			TableName: &s.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)"),
+		}})
+	}
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
+	if err == nil {
+		return nil
+	}
+	var canceled *types.TransactionCanceledException
+	if errors.As(err, &canceled) {
+		for _, r := range canceled.CancellationReasons {
+			if aws.ToString(r.Code) == "ConditionalCheckFailed" || aws.ToString(r.Code) == "TransactionConflict" {
+				return errConflict
+			}
+		}
+	}
+	var tc *types.TransactionConflictException
+	if errors.As(err, &tc) {
+		return errConflict
+	}
+	return unavailable("write ticket", err)
+}
+
+// unavailable wraps a storage fault so that callers answer 503.
+func unavailable(what string, err error) error {
+	return errcode.Wrap(errcode.Unavailable, fmt.Errorf("%s: %w", what, err), "storage unavailable; retry")
+}
+
+func encodeEvents(evs []event.Event) ([]byte, error) {
+	wire := make([]event.GenericEvent, len(evs))
+	for i, e := range evs {
+		wire[i] = event.ToGeneric(e)
+	}
+	return json.Marshal(wire)
+}
+
+func decodeEvents(source string, b []byte) ([]event.Event, error) {
+	var wire []event.GenericEvent
+	if err := json.Unmarshal(b, &wire); err != nil {
+		return nil, err
+	}
+	out := make([]event.Event, len(wire))
+	for i, g := range wire {
+		e, err := g.Normalize("")
+		if err != nil {
+			return nil, err
+		}
+		e.Source = source
+		out[i] = e
+	}
+	return out, nil
+}
+
+// loadTicket reads a ticket's events and version; errcode.NotFound if none.
+func (s *Store) loadTicket(ctx context.Context, k TicketKey, consistent bool) ([]event.Event, int64, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName:      &s.table,
+		Key:            map[string]types.AttributeValue{AttrPK: &types.AttributeValueMemberS{Value: ticketPK(k.Source, k.ID)}, AttrSK: &types.AttributeValueMemberS{Value: ticketSK}},
+		ConsistentRead: aws.Bool(consistent),
+	})
+	if err != nil {
+		return nil, 0, unavailable("read ticket", err)
+	}
+	if out.Item == nil {
+		return nil, 0, errcode.Errorf(errcode.NotFound, "no ticket %s in %s", k.ID, k.Source)
+	}
+	var ti ticketItem
+	if err := attributevalue.UnmarshalMap(out.Item, &ti); err != nil {
+		return nil, 0, fmt.Errorf("unmarshal ticket: %w", err)
+	}
+	evs, err := decodeEvents(ti.Source, ti.Events)
+	if err != nil {
+		return nil, 0, fmt.Errorf("decode ticket %s/%s: %w", k.Source, k.ID, err)
+	}
+	return evs, ti.Version, nil
+}
+
+// Ticket returns a ticket's state and its events in canonical order.
+func (s *Store) Ticket(ctx context.Context, source, id string) (ticket.State, []event.Event, error) {
+	evs, _, err := s.loadTicket(ctx, TicketKey{source, id}, true)
+	if err != nil {
+		return ticket.State{}, nil, err
+	}
+	return ticket.Reduce(evs), evs, nil
+}
+
+// Event reports whether a raw event is stored, with its ticket.
+func (s *Store) Event(ctx context.Context, source, id string) (event.Event, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: &s.table,
+		Key:       map[string]types.AttributeValue{AttrPK: &types.AttributeValueMemberS{Value: eventPK(source, id)}, AttrSK: &types.AttributeValueMemberS{Value: eventSK}},
+	})
+	if err != nil {
+		return event.Event{}, unavailable("read event", err)
+	}
+	if out.Item == nil {
+		return event.Event{}, errcode.Errorf(errcode.NotFound, "no event %s in %s", id, source)
+	}
+	var ei eventItem
+	if err := attributevalue.UnmarshalMap(out.Item, &ei); err != nil {
+		return event.Event{}, fmt.Errorf("unmarshal event: %w", err)
+	}
+	evs, err := decodeEvents(ei.Source, append(append([]byte("["), ei.Body...), ']'))
+	if err != nil {
+		return event.Event{}, fmt.Errorf("decode event: %w", err)
+	}
+	return evs[0], nil
+}
