@@ -12,18 +12,42 @@ DEMO_MONTHS = 2026-08 2026-09 2026-10
 DEMO_DIR  ?= out/demo
 FUZZTIME  ?= 30s
 STATICCHECK_VERSION := v0.8.2
+DYNAMODB_PORT ?= 8000
+SES_PORT  ?= 8005
+export DYNAMODB_PORT SES_PORT
+# What the tests (and anything else on the local servers) are given: the
+# letters-only dummy access key is what DynamoDB Local accepts.
+LOCAL_ENV = DYNAMODB_ENDPOINT=http://127.0.0.1:$(DYNAMODB_PORT) SES_ENDPOINT=http://127.0.0.1:$(SES_PORT) \
+  AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=dummykey AWS_SECRET_ACCESS_KEY=dummysecret
+LOCAL_SH  := $(CURDIR)/scripts/local.sh
 FUNCTIONS := $(notdir $(patsubst %/,%,$(dir $(wildcard functions/*/main.go))))
 
 .PHONY: help
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
+# The tests run on the local servers: those not already running are started
+# and only those are stopped afterwards, whatever the tests' result (the exit
+# status stays the tests').
 .PHONY: test
 test: ## run every test (unit, property, fuzz seeds, CLI end to end, CDK app)
-	$(GO) mod download
-	$(GO) vet ./...
-	$(GO) test -count=1 ./...
+	@trap '{ status=$$?; set +x; } 2>/dev/null; "$(LOCAL_SH)" down --tag test; exit $$status' EXIT; \
+	"$(LOCAL_SH)" up --tag test; \
+	unset AWS_PROFILE AWS_SESSION_TOKEN; \
+	export $(LOCAL_ENV); \
+	set -x; \
+	$(GO) mod download; \
+	$(GO) vet ./...; \
+	$(GO) test -count=1 ./...; \
 	cd infra && $(GO) vet ./... && $(GO) test -count=1 ./...
+
+.PHONY: up
+up: ## start the local servers in the background (DynamoDB :8000, SES :8005)
+	scripts/local.sh up
+
+.PHONY: down
+down: ## stop the local servers
+	scripts/local.sh down
 
 .PHONY: demo
 demo: ## generate three realistic months and score them, consequences included

@@ -35,6 +35,10 @@ func commands() []command {
 		{"generate", "generate --out DIR [--start YYYY-MM] [--months N] [--tickets N] [--engineers N] [--teams N] [--seed N]",
 			"write a realistic demo organisation and its events", generate},
 		{"policy", "policy [--policy FILE]", "validate a policy and print it with its version and digest", showPolicy},
+		{"serve", "serve [--local] [--addr 127.0.0.1:8080]", "the local gateway: the functions' handlers over HTTP", serve},
+		{"ticket", "ticket SOURCE ID [--json] [--local]", "print a ticket's stored state", ticketCmd},
+		{"import", "import engineers FILE.csv [--local]", "validate and load the engineer directory", importCmd},
+		{"load", "load [--senders 8] [--duration 20s] [--tickets 1500] [--duplicates 0.05]", "measure ingestion through the local gateway into the local DynamoDB", load},
 	}
 }
 

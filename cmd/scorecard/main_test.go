@@ -16,8 +16,12 @@ import (
 func cli(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
-	code := run(context.Background(), &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }}, args)
+	code := runWith(&out, &errOut, func(string) string { return "" }, args...)
 	return code, out.String(), errOut.String()
+}
+
+func runWith(out, errOut *bytes.Buffer, getenv func(string) string, args ...string) int {
+	return run(context.Background(), &env{stdin: strings.NewReader(""), stdout: out, stderr: errOut, getenv: getenv}, args)
 }
 
 func TestScoreFileJSON(t *testing.T) {

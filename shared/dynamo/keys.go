@@ -8,11 +8,14 @@
 // a '#' in a ticket id can never forge another key.
 //
 //	item                 pk                         sk        gsi1pk                 gsi1sk
-//	raw event            EVT#<source>#<event id>    EVT       EVM#<yyyy-mm>#<shard>  <source>#<ticket id>#<event id>
+//	raw event            EVT#<source>#<ticket id>#<event id>
+//	                                                EVT       EVM#<yyyy-mm>#<shard>  <source>#<ticket id>#<event id>
 //	ticket               TKT#<source>#<ticket id>   STATE     OPEN#<shard> (while unresolved, else absent)
 //	engineer             ENG#<engineer id>          PROFILE   DIR                    ENG#<engineer id>
 //
-// Raw events are written once (a conditional put on the source's event id)
+// Raw events are written once (a conditional put on the source's event id,
+// scoped to its ticket so that a sender numbering events per ticket cannot
+// collide)
 // and expire by TTL (`expires_at`) after the policy's retention. The ticket
 // item holds the ticket's events in canonical order and a version for
 // optimistic locking; its state is reduced from them on read. An event costs
@@ -59,7 +62,9 @@ var escaper = strings.NewReplacer("%", "%25", "#", "%23")
 
 func esc(s string) string { return escaper.Replace(s) }
 
-func eventPK(source, eventID string) string { return "EVT#" + esc(source) + "#" + esc(eventID) }
+func eventPK(source, ticketID, eventID string) string {
+	return "EVT#" + esc(source) + "#" + esc(ticketID) + "#" + esc(eventID)
+}
 
 func ticketPK(source, ticketID string) string { return "TKT#" + esc(source) + "#" + esc(ticketID) }
 

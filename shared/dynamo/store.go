@@ -152,9 +152,9 @@ func (s *Store) Ingest(ctx context.Context, events []event.Event) (event.Ingeste
 
 // ingestTicket adds events to one ticket with optimistic locking.
 func (s *Store) ingestTicket(ctx context.Context, k TicketKey, evs []event.Event) (event.Ingested, error) {
-	evs = ticket.Canonical(evs)
+	pending := ticket.Canonical(evs)
 	var res event.Ingested
-	for attempt := 0; ; attempt++ {
+	for attempt := 0; len(pending) > 0; attempt++ {
 		cur, version, err := s.loadTicket(ctx, k, true)
 		if err != nil && errcode.Code(err) != errcode.NotFound {
 			return res, err
@@ -163,49 +163,50 @@ func (s *Store) ingestTicket(ctx context.Context, k TicketKey, evs []event.Event
 		for _, e := range cur {
 			have[e.ID] = true
 		}
-		var fresh []event.Event
-		for _, e := range evs {
-			if have[e.ID] {
-				res.Duplicates++
-			} else {
-				fresh = append(fresh, e)
-			}
-		}
+		fresh := slices.DeleteFunc(slices.Clone(pending), func(e event.Event) bool { return have[e.ID] })
+		dups := len(pending) - len(fresh)
 		if len(fresh) == 0 {
+			res.Duplicates += dups
 			return res, nil
 		}
 		// A transaction holds the ticket and at most 99 raw events; a
 		// larger group goes in several rounds.
 		chunk := fresh[:min(len(fresh), maxTransactItems-1)]
 		err = s.writeTicket(ctx, k, cur, chunk, version)
+		var stored *alreadyStored
 		switch {
 		case err == nil:
 			res.Stored += len(chunk)
-			evs = fresh[len(chunk):]
-			if len(evs) == 0 {
-				return res, nil
-			}
-			attempt = -1
+			res.Duplicates += dups
+			pending, attempt = fresh[len(chunk):], -1
+		case errors.As(err, &stored):
+			res.Duplicates += dups + len(stored.ids)
+			pending = slices.DeleteFunc(fresh, func(e event.Event) bool { return slices.Contains(stored.ids, e.ID) })
 		case errors.Is(err, errConflict) && attempt < maxAttempts:
-			// Someone else wrote the ticket (or these very events)
-			// meanwhile: read again; duplicates will be dropped.
-			res.Duplicates -= len(evs) - len(fresh)
+			// Someone else wrote the ticket meanwhile: read it again.
 			select {
 			case <-ctx.Done():
 				return res, errcode.Wrap(errcode.Unavailable, ctx.Err(), "storage unavailable; retry")
 			case <-time.After(time.Duration(attempt*attempt+1) * 5 * time.Millisecond):
 			}
+		case errors.Is(err, errConflict):
+			return res, errcode.Wrap(errcode.Unavailable, err, "ticket is busy; retry")
 		default:
-			if errors.Is(err, errConflict) {
-				return res, errcode.Wrap(errcode.Unavailable, err, "ticket is busy; retry")
-			}
 			return res, err
 		}
 	}
+	return res, nil
 }
 
 // errConflict is a lost optimistic-locking race.
 var errConflict = errors.New("conflicting write")
+
+// alreadyStored names raw events that exist though the ticket read before
+// the write did not hold them (a write that raced ours, or a raw item left
+// by an older layout): they are duplicates, not conflicts.
+type alreadyStored struct{ ids []string }
+
+func (a *alreadyStored) Error() string { return fmt.Sprintf("%d events already stored", len(a.ids)) }
 
 func (s *Store) writeTicket(ctx context.Context, k TicketKey, cur, fresh []event.Event, version int64) error {
 	merged := ticket.Canonical(append(slices.Clone(cur), fresh...))
@@ -242,7 +243,7 @@ func (s *Store) writeTicket(ctx context.Context, k TicketKey, cur, fresh []event
 			return fmt.Errorf("encode event %s: %w", e.ID, err)
 		}
 		ei := eventItem{
-			PK: eventPK(e.Source, e.ID), SK: eventSK, Source: e.Source, TicketID: e.TicketID, Type: string(e.Type),
+			PK: eventPK(e.Source, e.TicketID, e.ID), SK: eventSK, Source: e.Source, TicketID: e.TicketID, Type: string(e.Type),
 			Occurred: e.OccurredAt.UTC().Format(time.RFC3339Nano), Received: now.Format(time.RFC3339Nano), Body: b,
 			ExpiresAt: now.Add(s.opt.Retention).Unix(),
 			GSI1PK:    monthShardPK(month.Of(e.OccurredAt, s.opt.Location), shard),
@@ -262,11 +263,23 @@ func (s *Store) writeTicket(ctx context.Context, k TicketKey, cur, fresh []event
 	}
 	var canceled *types.TransactionCanceledException
 	if errors.As(err, &canceled) {
-		for _, r := range canceled.CancellationReasons {
-			if aws.ToString(r.Code) == "ConditionalCheckFailed" || aws.ToString(r.Code) == "TransactionConflict" {
+		reasons := canceled.CancellationReasons
+		var stored []string
+		for i, r := range reasons {
+			code := aws.ToString(r.Code)
+			switch {
+			case i == 0 && code != "" && code != "None":
+				return errConflict // the ticket changed under us
+			case i > 0 && code == "ConditionalCheckFailed":
+				stored = append(stored, fresh[i-1].ID)
+			case code == "TransactionConflict":
 				return errConflict
 			}
 		}
+		if len(stored) > 0 {
+			return &alreadyStored{ids: stored}
+		}
+		return errConflict
 	}
 	var tc *types.TransactionConflictException
 	if errors.As(err, &tc) {
@@ -338,11 +351,11 @@ func (s *Store) Ticket(ctx context.Context, source, id string) (ticket.State, []
 	return ticket.Reduce(evs), evs, nil
 }
 
-// Event reports whether a raw event is stored, with its ticket.
-func (s *Store) Event(ctx context.Context, source, id string) (event.Event, error) {
+// Event reads a stored raw event.
+func (s *Store) Event(ctx context.Context, source, ticketID, id string) (event.Event, error) {
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
 		TableName: &s.table,
-		Key:       map[string]types.AttributeValue{AttrPK: &types.AttributeValueMemberS{Value: eventPK(source, id)}, AttrSK: &types.AttributeValueMemberS{Value: eventSK}},
+		Key:       map[string]types.AttributeValue{AttrPK: &types.AttributeValueMemberS{Value: eventPK(source, ticketID, id)}, AttrSK: &types.AttributeValueMemberS{Value: eventSK}},
 	})
 	if err != nil {
 		return event.Event{}, unavailable("read event", err)

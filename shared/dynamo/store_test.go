@@ -100,7 +100,7 @@ func TestIngestStoresOnceAndKeepsState(t *testing.T) {
 	if len(stored) != 8 {
 		t.Errorf("%d events stored with the ticket", len(stored))
 	}
-	raw, err := s.Event(ctx, "zendesk", "101-e3")
+	raw, err := s.Event(ctx, "zendesk", "101", "101-e3")
 	if err != nil || raw.Type != event.Replied || raw.TicketID != "101" {
 		t.Errorf("raw event: %+v, %v", raw, err)
 	}
@@ -111,7 +111,7 @@ func TestNotFound(t *testing.T) {
 	if _, _, err := s.Ticket(context.Background(), "zendesk", "nope"); errcode.Code(err) != errcode.NotFound {
 		t.Errorf("missing ticket: %v", err)
 	}
-	if _, err := s.Event(context.Background(), "zendesk", "nope"); errcode.Code(err) != errcode.NotFound {
+	if _, err := s.Event(context.Background(), "zendesk", "101", "nope"); errcode.Code(err) != errcode.NotFound {
 		t.Errorf("missing event: %v", err)
 	}
 }
@@ -304,5 +304,20 @@ func TestDirectoryRoundTrip(t *testing.T) {
 	}
 	if diff := cmp.Diff(engs, got); diff != "" {
 		t.Errorf("directory (-want +got):\n%s", diff)
+	}
+}
+
+// Senders that number events per ticket reuse ids across tickets: each
+// ticket keeps its own.
+func TestEventIDsAreScopedToTheirTicket(t *testing.T) {
+	s, _ := newStore(t)
+	ctx := context.Background()
+	a := event.Event{Source: "generic", ID: "evt-1", TicketID: "T-1", Type: event.Created, OccurredAt: t0}
+	b := a
+	b.TicketID = "T-2"
+	for _, e := range []event.Event{a, b} {
+		if got, err := s.Ingest(ctx, []event.Event{e}); err != nil || got.Stored != 1 {
+			t.Fatalf("%s: %+v %v", e.TicketID, got, err)
+		}
 	}
 }
