@@ -11,6 +11,7 @@ MONTH     ?= 2026-08
 DEMO_MONTHS = 2026-08 2026-09 2026-10
 DEMO_DIR  ?= out/demo
 FUZZTIME  ?= 30s
+LOAD_DURATION ?= 20s
 STATICCHECK_VERSION := v0.8.2
 DYNAMODB_PORT ?= 8000
 SES_PORT  ?= 8005
@@ -49,6 +50,12 @@ up: ## start the local servers in the background (DynamoDB :8000, SES :8005)
 down: ## stop the local servers
 	scripts/local.sh down
 
+.PHONY: dev
+dev: up ## the local servers plus the API on http://127.0.0.1:8080 (foreground; dev secrets)
+	@mkdir -p .local/bin
+	$(GO) build -o .local/bin/scorecard ./cmd/scorecard
+	.local/bin/scorecard serve --local --addr 127.0.0.1:8080
+
 .PHONY: demo
 demo: ## generate three realistic months and score them, consequences included
 	@mkdir -p .local/bin
@@ -75,8 +82,12 @@ lint: ## gofmt, go vet, staticcheck, go mod tidy
 	cd infra && $(GO) vet ./... && $(GO) mod tidy -diff
 
 .PHONY: bench
-bench: ## benchmarks: reducer, metrics, scoring a 1M-ticket month
+bench: ## benchmarks: reducer, handler, scoring a 1M-ticket month; ingestion load through the local gateway
 	$(GO) test -run '^$$' -bench . -benchmem ./shared/...
+	@trap '"$(LOCAL_SH)" down --tag bench' EXIT; \
+	"$(LOCAL_SH)" up --tag bench; \
+	export $(LOCAL_ENV); \
+	$(GO) run ./cmd/scorecard load --senders 8 --duration $(LOAD_DURATION)
 
 .PHONY: fuzz
 fuzz: ## run every fuzz target for FUZZTIME each

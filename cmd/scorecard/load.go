@@ -11,7 +11,6 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
-	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -97,14 +96,33 @@ func load(ctx context.Context, e *env, args []string) error {
 		b, _ := json.Marshal(ev)
 		bodies = append(bodies, b)
 	}
+	// Tickets go out in blocks of 25: within a block every event and its
+	// duplicates are shuffled (out of order, redelivered), so that when
+	// time runs out only the last block is partly sent and every earlier
+	// ticket can be checked whole.
 	r := rand.New(rand.NewPCG(7, 7))
-	sends := slices.Clone(bodies)
-	for _, b := range bodies {
-		if r.Float64() < *dupShare {
-			sends = append(sends, b)
+	byID := map[string][][]byte{}
+	var ids []string
+	for i, ev := range evs {
+		if _, ok := byID[ev.TicketID]; !ok {
+			ids = append(ids, ev.TicketID)
 		}
+		byID[ev.TicketID] = append(byID[ev.TicketID], bodies[i])
 	}
-	r.Shuffle(len(sends), func(i, j int) { sends[i], sends[j] = sends[j], sends[i] })
+	var sends [][]byte
+	for start := 0; start < len(ids); start += 25 {
+		var block [][]byte
+		for _, id := range ids[start:min(len(ids), start+25)] {
+			for _, b := range byID[id] {
+				block = append(block, b)
+				if r.Float64() < *dupShare {
+					block = append(block, b)
+				}
+			}
+		}
+		r.Shuffle(len(block), func(i, j int) { block[i], block[j] = block[j], block[i] })
+		sends = append(sends, block...)
+	}
 
 	fmt.Fprintf(e.stdout, "load: %d events of %d tickets (+%d duplicates), %d senders, at most %s, into %s on %s\n",
 		len(bodies), *tickets, len(sends)-len(bodies), *senders, *duration, *table, ae.DynamoDBEndpoint)
