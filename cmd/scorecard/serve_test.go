@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
 
@@ -202,5 +204,45 @@ func TestTicketAndImportCommands(t *testing.T) {
 	}
 	if engs, _ := dynamo.New(db, table, dynamo.Options{}).Engineers(context.Background()); len(engs) != 2 {
 		t.Errorf("imported twice: %d engineers", len(engs))
+	}
+}
+
+// `scorecard serve --local` itself: it creates its table, answers over HTTP
+// and shuts down cleanly when interrupted.
+func TestServeCommand(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	table := fmt.Sprintf("serve-cmd-%d", time.Now().UnixNano())
+	vars := map[string]string{"TABLE_NAME": table, "DYNAMODB_ENDPOINT": dynamotest.Endpoint()}
+	t.Cleanup(func() {
+		dynamotest.Client(t).DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: &table})
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	var out, errOut bytes.Buffer
+	go func() {
+		done <- run(ctx, &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(k string) string { return vars[k] }}, []string{"serve", "--local", "--addr", addr})
+	}()
+	url := "http://" + addr + "/webhooks/generic"
+	var code int
+	var body string
+	for i := 0; i < 100; i++ {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			code, body = post(t, url, wire(ticketEvents(t)[0]))
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if code != 200 || !strings.Contains(body, `"stored":1`) {
+		t.Errorf("POST through serve: %d %s (stderr %s)", code, body, errOut.String())
+	}
+	cancel()
+	if c := <-done; c != 0 {
+		t.Errorf("serve exited %d: %s", c, errOut.String())
 	}
 }
