@@ -10,6 +10,7 @@
 //	item                 pk                         sk        gsi1pk                 gsi1sk
 //	raw event            EVT#<source>#<ticket id>#<event id>
 //	                                                EVT       EVM#<yyyy-mm>#<shard>  <source>#<ticket id>#<event id>
+//	                                                          (only the ticket's first event of the month)
 //	ticket               TKT#<source>#<ticket id>   STATE     OPEN#<shard> (while unresolved, else absent)
 //	engineer             ENG#<engineer id>          PROFILE   DIR                    ENG#<engineer id>
 //
@@ -22,10 +23,11 @@
 // two item writes, made atomically in one transaction: its raw item and its
 // ticket (events of one ticket in a batch share the ticket write).
 //
-// The month index lets the monthly run read one month without a Scan: each
-// raw event is indexed under the month it happened in (policy time zone),
-// spread over Shards partitions by a hash of its ticket, so the run queries
-// the shards in parallel and gets every ticket with activity in the month.
+// The month index lets the monthly run read one month without a Scan: the
+// first raw event of a ticket in each month (policy time zone) is indexed
+// under that month — a sparse index, one entry per ticket and month — spread
+// over Shards partitions by a hash of the ticket, so the run queries the
+// shards in parallel and gets every ticket with activity in the month.
 // Unresolved tickets are also indexed under OPEN#<shard>, so a deadline that
 // passes in a month without any event on the ticket is still found.
 package dynamo

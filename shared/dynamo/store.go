@@ -106,8 +106,8 @@ type eventItem struct {
 	Received  string `dynamodbav:"received_at"`
 	Body      []byte `dynamodbav:"body"`
 	ExpiresAt int64  `dynamodbav:"expires_at"`
-	GSI1PK    string `dynamodbav:"gsi1pk"`
-	GSI1SK    string `dynamodbav:"gsi1sk"`
+	GSI1PK    string `dynamodbav:"gsi1pk,omitempty"`
+	GSI1SK    string `dynamodbav:"gsi1sk,omitempty"`
 }
 
 // Ingest stores events: each new event once, and each ticket's state with
@@ -237,6 +237,12 @@ func (s *Store) writeTicket(ctx context.Context, k TicketKey, cur, fresh []event
 	}
 	items := []types.TransactWriteItem{{Put: put}}
 	shard := shardOf(k.Source, k.ID, s.opt.Shards)
+	// The month index needs one entry per ticket and month: the first
+	// event of the ticket in a month carries it, the others do not.
+	indexed := map[month.Month]bool{}
+	for _, e := range cur {
+		indexed[month.Of(e.OccurredAt, s.opt.Location)] = true
+	}
 	for _, e := range fresh {
 		b, err := json.Marshal(event.ToGeneric(e))
 		if err != nil {
@@ -246,8 +252,10 @@ func (s *Store) writeTicket(ctx context.Context, k TicketKey, cur, fresh []event
 			PK: eventPK(e.Source, e.TicketID, e.ID), SK: eventSK, Source: e.Source, TicketID: e.TicketID, Type: string(e.Type),
 			Occurred: e.OccurredAt.UTC().Format(time.RFC3339Nano), Received: now.Format(time.RFC3339Nano), Body: b,
 			ExpiresAt: now.Add(s.opt.Retention).Unix(),
-			GSI1PK:    monthShardPK(month.Of(e.OccurredAt, s.opt.Location), shard),
-			GSI1SK:    eventIndexSK(e.Source, e.TicketID, e.ID),
+		}
+		if m := month.Of(e.OccurredAt, s.opt.Location); !indexed[m] {
+			indexed[m] = true
+			ei.GSI1PK, ei.GSI1SK = monthShardPK(m, shard), eventIndexSK(e.Source, e.TicketID, e.ID)
 		}
 		item, err := attributevalue.MarshalMap(ei)
 		if err != nil {

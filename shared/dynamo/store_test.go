@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
@@ -319,5 +320,29 @@ func TestEventIDsAreScopedToTheirTicket(t *testing.T) {
 		if got, err := s.Ingest(ctx, []event.Event{e}); err != nil || got.Stored != 1 {
 			t.Fatalf("%s: %+v %v", e.TicketID, got, err)
 		}
+	}
+}
+
+// The month index holds one entry per ticket and month, not one per event.
+func TestMonthIndexIsSparse(t *testing.T) {
+	db := dynamotest.Client(t)
+	table := dynamotest.Table(t, db)
+	s := dynamo.New(db, table, dynamo.Options{Location: shanghai, Shards: 2})
+	ctx := context.Background()
+	evs := life("generic", "T1") // 8 events in October
+	late := evs[len(evs)-1]
+	late.ID, late.OccurredAt = "late", time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)
+	for _, e := range append(evs, late) { // one at a time, out of order
+		if _, err := s.Ingest(ctx, []event.Event{e}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := db.Scan(ctx, &dynamodb.ScanInput{TableName: &table, IndexName: aws.String(dynamo.IndexGSI1)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// October, November; the ticket is resolved, so not in the open index.
+	if out.Count != 2 {
+		t.Errorf("%d index entries for one ticket over two months, want 2", out.Count)
 	}
 }
