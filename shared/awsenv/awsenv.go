@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 )
 
 // Local endpoints of `make up`.
@@ -82,6 +83,15 @@ func (e Env) DynamoDB(cfg aws.Config) *dynamodb.Client {
 			o.BaseEndpoint = aws.String(e.DynamoDBEndpoint)
 			// DynamoDB Local's CRC32 header does not match its body.
 			o.DisableValidateResponseChecksum = true
+		}
+	})
+}
+
+// SES returns an SES v2 client for the configured endpoint.
+func (e Env) SES(cfg aws.Config) *sesv2.Client {
+	return sesv2.NewFromConfig(cfg, func(o *sesv2.Options) {
+		if e.SESEndpoint != "" {
+			o.BaseEndpoint = aws.String(e.SESEndpoint)
 		}
 	})
 }

@@ -110,6 +110,22 @@ func (s *Store) queryIndex(ctx context.Context, pk string) ([]TicketKey, error) 
 	return out, nil
 }
 
+// MonthTickets yields the state of every ticket TicketsInMonth finds.
+func (s *Store) MonthTickets(ctx context.Context, m month.Month) iter.Seq2[*ticket.State, error] {
+	return func(yield func(*ticket.State, error) bool) {
+		keys, err := s.TicketsInMonth(ctx, m)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		for st, err := range s.Tickets(ctx, keys) {
+			if !yield(st, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
 // Tickets reads the states of the given tickets, 100 at a time, yielding
 // each state once read; memory holds one batch. A read fault stops the
 // sequence with the error.
