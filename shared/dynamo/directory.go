@@ -57,6 +57,7 @@ func (s *Store) Engineers(ctx context.Context) ([]directory.Engineer, error) {
 		TableName:                 &s.table,
 		IndexName:                 aws.String(IndexGSI1),
 		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
+		ReturnConsumedCapacity:    types.ReturnConsumedCapacityTotal,
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: directoryPK}},
 	}
 	var keys []map[string]types.AttributeValue
@@ -74,7 +75,7 @@ func (s *Store) Engineers(ctx context.Context) ([]directory.Engineer, error) {
 	for start := 0; start < len(keys); start += 100 {
 		pending := map[string]types.KeysAndAttributes{s.table: {Keys: keys[start:min(len(keys), start+100)]}}
 		for tries := 0; len(pending) > 0; tries++ {
-			res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending})
+			res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending, ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
 			if err != nil {
 				return nil, unavailable("read engineers", err)
 			}

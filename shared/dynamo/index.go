@@ -77,6 +77,7 @@ func (s *Store) queryIndex(ctx context.Context, pk string) ([]TicketKey, error) 
 		TableName:                 &s.table,
 		IndexName:                 aws.String(IndexGSI1),
 		KeyConditionExpression:    aws.String("gsi1pk = :pk"),
+		ReturnConsumedCapacity:    types.ReturnConsumedCapacityTotal,
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: pk}},
 	}
 	p := dynamodb.NewQueryPaginator(s.db, in)
@@ -142,7 +143,7 @@ func (s *Store) Tickets(ctx context.Context, keys []TicketKey) iter.Seq2[*ticket
 			}
 			pending := map[string]types.KeysAndAttributes{s.table: {Keys: req}}
 			for tries := 0; len(pending) > 0; tries++ {
-				out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending})
+				out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending, ReturnConsumedCapacity: types.ReturnConsumedCapacityTotal})
 				if err != nil {
 					yield(nil, unavailable("read tickets", err))
 					return

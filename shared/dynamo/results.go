@@ -87,6 +87,7 @@ func (s *Store) queryAll(ctx context.Context, pk, prefix string) ([]map[string]t
 	in := &dynamodb.QueryInput{
 		TableName:                 &s.table,
 		KeyConditionExpression:    aws.String("pk = :pk AND begins_with(sk, :p)"),
+		ReturnConsumedCapacity:    types.ReturnConsumedCapacityTotal,
 		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk), ":p": str(prefix)},
 	}
 	var items []map[string]types.AttributeValue
