@@ -38,6 +38,10 @@ func commands() []command {
 		{"serve", "serve [--local] [--addr 127.0.0.1:8080]", "the local gateway: the functions' handlers over HTTP", serve},
 		{"ticket", "ticket SOURCE ID [--json] [--local]", "print a ticket's stored state", ticketCmd},
 		{"import", "import engineers FILE.csv [--local]", "validate and load the engineer directory", importCmd},
+		{"run-month", "run-month YYYY-MM [--no-mail] [--force] [--out DIR] [--local]", "score a month from the store, store the results, mail the reports", runMonth},
+		{"scores", "scores YYYY-MM [--json] [--local]", "print a month's stored results", scores},
+		{"override", "override ENGINEER YYYY-MM --grade X --reason \"...\" [--by NAME] [--local]", "override an engineer's month (audited; the computed result is kept)", override},
+		{"bench-month", "bench-month [--tickets 100000] [--engineers 10000]", "time the monthly run over a synthetic month in the local DynamoDB", benchMonth},
 		{"load", "load [--senders 8] [--duration 20s] [--tickets 1500] [--duplicates 0.05]", "measure ingestion through the local gateway into the local DynamoDB", load},
 	}
 }

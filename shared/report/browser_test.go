@@ -1,0 +1,175 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"scorecard/shared/directory"
+	"scorecard/shared/report"
+)
+
+// chromiumPath is Debian's Chromium; scripts/chromium.sh installs it.
+const chromiumPath = "/usr/bin/chromium"
+
+// artifactDir is where the rendering tests leave their screenshots:
+// $REPORT_ARTIFACTS when set, else the test's temporary directory.
+func artifactDir(t *testing.T) string {
+	t.Helper()
+	if dir := os.Getenv("REPORT_ARTIFACTS"); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatalf("REPORT_ARTIFACTS: %v", err)
+		}
+		return dir
+	}
+	return t.TempDir()
+}
+
+// browserHTML makes a mail viewable in a browser: every cid: image becomes
+// a data: URL of its inline part, as a mail client would resolve it.
+func browserHTML(t *testing.T, m report.Mail) string {
+	t.Helper()
+	html := m.HTML
+	for _, p := range m.Inline {
+		ref := `src="cid:` + p.ContentID + `"`
+		if !strings.Contains(html, ref) {
+			t.Fatalf("inline part %s is not referenced by the HTML", p.ContentID)
+		}
+		html = strings.ReplaceAll(html, ref, `src="data:`+p.ContentType+`;base64,`+base64.StdEncoding.EncodeToString(p.Data)+`"`)
+	}
+	if strings.Contains(html, "cid:") {
+		t.Fatalf("HTML references a cid: with no inline part")
+	}
+	return html
+}
+
+// screenshot renders HTML in headless Chromium at a mail client's width
+// and returns a full-page PNG.
+func screenshot(t *testing.T, html string) []byte {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Fatalf("%s not found (%v): the rendering test needs Debian's Chromium; install it with scripts/chromium.sh (as root)", chromiumPath, err)
+	}
+	page := filepath.Join(t.TempDir(), "mail.html")
+	if err := os.WriteFile(page, []byte(html), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	userData := t.TempDir()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.UserDataDir(userData),
+		chromedp.WindowSize(760, 900),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancelAlloc()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	// The first Run starts the browser: no timeout on it (that would stop
+	// the browser), a watchdog instead.
+	timer := time.AfterFunc(90*time.Second, cancel)
+	defer timer.Stop()
+	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+page)); err != nil {
+		t.Fatalf("chromium: load the mail: %v", err)
+	}
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("chromium: screenshot: %v", err)
+	}
+	return buf
+}
+
+// TestMailsRenderInChromium renders the team report (and the engineer's
+// mails) in both languages in headless Chromium and keeps full-page
+// screenshots: team-report-<locale>.png and friends, in $REPORT_ARTIFACTS
+// or the test's temporary directory (logged). It fails, never skips, when
+// Chromium is missing.
+func TestMailsRenderInChromium(t *testing.T) {
+	dir := artifactDir(t)
+	large, err := report.TeamReport(largeTeam(14))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Run("team-report-large/en", func(t *testing.T) {
+		shoot(t, dir, "team-report-large-en.png", large)
+	})
+	for _, locale := range []string{directory.LocaleEn, directory.LocaleZhCN} {
+		s := sampleTeam(t, locale)
+		e3 := s.cards["E003"]
+		team, err := report.TeamReport(s.team)
+		if err != nil {
+			t.Fatal(err)
+		}
+		card, err := report.Scorecard(e3, s.team.Engineers["E003"], locale, s.team.Policy)
+		if err != nil {
+			t.Fatal(err)
+		}
+		notice, err := report.Notice(e3, e3.Consequences[0], s.team.Engineers["E003"], locale)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			name string
+			mail report.Mail
+		}{
+			{"team-report", team},
+			{"scorecard", card},
+			{"notice", notice},
+		} {
+			t.Run(tc.name+"/"+locale, func(t *testing.T) {
+				shoot(t, dir, tc.name+"-"+locale+".png", tc.mail)
+				if tc.name == "team-report" && locale == directory.LocaleEn {
+					shoot(t, dir, "team-report.png", tc.mail)
+				}
+			})
+		}
+	}
+}
+
+// shoot renders a mail, keeps the screenshot as dir/file and checks that it
+// is a non-trivial image.
+func shoot(t *testing.T, dir, file string, m report.Mail) {
+	t.Helper()
+	img := screenshot(t, browserHTML(t, m))
+	path := filepath.Join(dir, file)
+	if err := os.WriteFile(path, img, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot: %s", path)
+	cfg, err := png.DecodeConfig(bytes.NewReader(img))
+	if err != nil {
+		t.Fatalf("screenshot is not a PNG: %v", err)
+	}
+	// The mail is 680 px wide in a 760 px window and long: a blank or
+	// broken page would be a small, nearly uniform image.
+	if cfg.Width < 700 || cfg.Height < 600 {
+		t.Errorf("screenshot is %dx%d, want at least 700x600", cfg.Width, cfg.Height)
+	}
+	if len(img) < 30_000 {
+		t.Errorf("screenshot is %d bytes: nearly blank?", len(img))
+	}
+	decoded, err := png.Decode(bytes.NewReader(img))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if colors := distinctColors(decoded, 64); colors < 64 {
+		t.Errorf("screenshot has only %d distinct colours: nothing rendered?", colors)
+	}
+}
