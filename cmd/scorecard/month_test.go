@@ -249,3 +249,80 @@ func decode64(t *testing.T, s string) []byte {
 	}
 	return b
 }
+
+// Three consecutive stored months on DynamoDB Local: an engineer below
+// standard each month gets a warning in month 2 and a position adjustment
+// in month 3, each with its notices to the engineer and the manager.
+func TestConsequencesAcrossStoredMonths(t *testing.T) {
+	srv, store, table := gateway(t)
+	ctx := context.Background()
+	tag := fmt.Sprint(time.Now().UnixNano())
+	good, slow, lead := "ann3-"+tag+"@example.com", "bob3-"+tag+"@example.com", "lead3-"+tag+"@example.com"
+	hire := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := store.PutEngineers(ctx, []directory.Engineer{
+		{ID: "E1", Name: "Ann", Email: good, Team: "north", ManagerEmail: lead, HireDate: hire, BaseBonus: 1000, External: map[string]string{"generic": "ag-good"}},
+		{ID: "E2", Name: "Bob", Email: slow, Team: "north", ManagerEmail: lead, HireDate: hire, BaseBonus: 1000, External: map[string]string{"generic": "ag-slow"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for shift := range 3 {
+		for _, e := range aMonth("ag-good", "ag-slow") {
+			e.ID = fmt.Sprintf("%s-m%d", e.ID, shift)
+			e.TicketID = fmt.Sprintf("%s-m%d", e.TicketID, shift)
+			e.OccurredAt = e.OccurredAt.AddDate(0, shift-2, 0) // August, September, October
+			if code, body := post(t, srv.URL+"/webhooks/generic", wire(e)); code != 200 {
+				t.Fatalf("%d %s", code, body)
+			}
+		}
+	}
+	vars := map[string]string{"TABLE_NAME": table, "DYNAMODB_ENDPOINT": dynamotest.Endpoint(), "SES_ENDPOINT": sesEndpoint()}
+	want := map[string][]string{
+		"2026-08": {"bonus"},
+		"2026-09": {"warning", "training_plan", "bonus"},
+		"2026-10": {"position_adjustment", "training_plan", "bonus"},
+	}
+	for _, m := range []string{"2026-08", "2026-09", "2026-10"} {
+		var o, e bytes.Buffer
+		if code := runWith(&o, &e, func(k string) string { return vars[k] }, "run-month", m, "--local", "--out", ""); code != 0 {
+			t.Fatalf("%s: exit %d %s %s", m, code, o.String(), e.String())
+		}
+		cards, err := dynamo.New(dynamotest.Client(t), table, dynamo.Options{}).Results(ctx, mustMonth(m))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range cards {
+			if c.EngineerID != "E2" {
+				continue
+			}
+			var got []string
+			for _, q := range c.Consequences {
+				got = append(got, string(q.Kind))
+			}
+			if strings.Join(got, ",") != strings.Join(want[m], ",") {
+				t.Errorf("%s: E2's consequences %v, want %v", m, got, want[m])
+			}
+		}
+	}
+	// 3 months × (team report + 2 scorecards) + 2 notices in September and 2 in October.
+	if n := len(mailsTo(t, good, slow, lead)); n != 13 {
+		t.Errorf("%d mails, want 13", n)
+	}
+	notices := 0
+	for _, m := range mailsTo(t, slow, lead) {
+		s := strings.ToLower(m.Subject)
+		if strings.Contains(s, "warning") || strings.Contains(s, "position") || strings.Contains(m.Subject, "警告") || strings.Contains(m.Subject, "岗位") {
+			notices++
+		}
+	}
+	if notices != 4 {
+		t.Errorf("%d notices to Bob and his manager, want 4", notices)
+	}
+}
+
+func mustMonth(s string) month.Month {
+	m, err := month.Parse(s)
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
