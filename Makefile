@@ -31,9 +31,10 @@ help: ## list the targets
 # and only those are stopped afterwards, whatever the tests' result (the exit
 # status stays the tests').
 .PHONY: test
-test: ## run every test (unit, property, fuzz seeds, CLI end to end, CDK app)
+test: ## run every test (unit, property, fuzz seeds, end to end on the local servers, headless Chromium, CDK app)
 	@trap '{ status=$$?; set +x; } 2>/dev/null; "$(LOCAL_SH)" down --tag test; exit $$status' EXIT; \
 	"$(LOCAL_SH)" up --tag test; \
+	scripts/chromium.sh; \
 	unset AWS_PROFILE AWS_SESSION_TOKEN; \
 	export $(LOCAL_ENV); \
 	set -x; \

@@ -232,7 +232,9 @@ func TestRunMonthEndToEnd(t *testing.T) {
 	if code, _, stderr := runCLI("override", "E2", "2026-10", "--grade", "Z", "--reason", "x", "--local"); code != 2 || !strings.Contains(stderr, "not a grade") {
 		t.Errorf("unknown grade: %d %s", code, stderr)
 	}
-	code, stdout, _ = runCLI("scores", "2026-10", "--json", "--local")
+	if code, stdout, _ = runCLI("scores", "2026-10", "--json", "--local"); code != 0 {
+		t.Fatalf("scores: exit %d", code)
+	}
 	json.Unmarshal([]byte(stdout), &listed)
 	for _, c := range listed {
 		if c.EngineerID == "E2" && (c.Override == nil || c.Override.Grade != "C" || c.Grade != "D") {

@@ -83,22 +83,6 @@ func optionalID(field, s string) (string, error) {
 	return s, nil
 }
 
-// parseTime reads a required RFC 3339 time within 2000–2099, in UTC.
-func parseTime(field, s string) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return time.Time{}, invalid(field, "is required")
-	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, invalid(field, "%q is not an RFC 3339 time with a zone", clip(s))
-	}
-	if t.Before(earliest) || !t.Before(latest) {
-		return time.Time{}, invalid(field, "%s is outside 2000–2099", t.UTC().Format(time.RFC3339))
-	}
-	return t.UTC(), nil
-}
-
 // clip keeps error messages short when a sender posts something huge.
 func clip(s string) string {
 	if len(s) <= 40 {
