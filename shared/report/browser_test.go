@@ -51,18 +51,13 @@ func browserHTML(t *testing.T, m report.Mail) string {
 	return html
 }
 
-// screenshot renders HTML in headless Chromium at a mail client's width
-// and returns a full-page PNG.
-func screenshot(t *testing.T, html string) []byte {
+// browser starts headless Chromium for the test and returns its context;
+// each screenshot runs in a tab of its own.
+func browser(t *testing.T) context.Context {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
 		t.Fatalf("%s not found (%v): the rendering test needs Debian's Chromium; install it with scripts/chromium.sh (as root)", chromiumPath, err)
 	}
-	page := filepath.Join(t.TempDir(), "mail.html")
-	if err := os.WriteFile(page, []byte(html), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	userData := t.TempDir()
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromiumPath),
 		chromedp.Headless,
@@ -75,17 +70,33 @@ func screenshot(t *testing.T, html string) []byte {
 		chromedp.Flag("disable-sync", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(userData),
+		chromedp.UserDataDir(t.TempDir()),
 		chromedp.WindowSize(760, 900),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
+	t.Cleanup(cancelAlloc)
 	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
+	t.Cleanup(cancel)
 	// The first Run starts the browser: no timeout on it (that would stop
 	// the browser), a watchdog instead.
-	timer := time.AfterFunc(90*time.Second, cancel)
-	defer timer.Stop()
+	timer := time.AfterFunc(120*time.Second, cancel)
+	t.Cleanup(func() { timer.Stop() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start %s: %v", chromiumPath, err)
+	}
+	return ctx
+}
+
+// screenshot renders HTML in a new tab at a mail client's width and
+// returns a full-page PNG.
+func screenshot(t *testing.T, browser context.Context, html string) []byte {
+	t.Helper()
+	page := filepath.Join(t.TempDir(), "mail.html")
+	if err := os.WriteFile(page, []byte(html), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := chromedp.NewContext(browser)
+	defer cancel()
 	if err := chromedp.Do(ctx, chromedp.Navigate("file://"+page)); err != nil {
 		t.Fatalf("chromium: load the mail: %v", err)
 	}
@@ -103,12 +114,13 @@ func screenshot(t *testing.T, html string) []byte {
 // Chromium is missing.
 func TestMailsRenderInChromium(t *testing.T) {
 	dir := artifactDir(t)
+	b := browser(t)
 	large, err := report.TeamReport(largeTeam(14))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Run("team-report-large/en", func(t *testing.T) {
-		shoot(t, dir, "team-report-large-en.png", large)
+		shoot(t, b, dir, "team-report-large-en.png", large)
 	})
 	for _, locale := range []string{directory.LocaleEn, directory.LocaleZhCN} {
 		s := sampleTeam(t, locale)
@@ -134,9 +146,9 @@ func TestMailsRenderInChromium(t *testing.T) {
 			{"notice", notice},
 		} {
 			t.Run(tc.name+"/"+locale, func(t *testing.T) {
-				shoot(t, dir, tc.name+"-"+locale+".png", tc.mail)
+				shoot(t, b, dir, tc.name+"-"+locale+".png", tc.mail)
 				if tc.name == "team-report" && locale == directory.LocaleEn {
-					shoot(t, dir, "team-report.png", tc.mail)
+					shoot(t, b, dir, "team-report.png", tc.mail)
 				}
 			})
 		}
@@ -145,9 +157,9 @@ func TestMailsRenderInChromium(t *testing.T) {
 
 // shoot renders a mail, keeps the screenshot as dir/file and checks that it
 // is a non-trivial image.
-func shoot(t *testing.T, dir, file string, m report.Mail) {
+func shoot(t *testing.T, browser context.Context, dir, file string, m report.Mail) {
 	t.Helper()
-	img := screenshot(t, browserHTML(t, m))
+	img := screenshot(t, browser, browserHTML(t, m))
 	path := filepath.Join(dir, file)
 	if err := os.WriteFile(path, img, 0o644); err != nil {
 		t.Fatal(err)

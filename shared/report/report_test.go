@@ -125,7 +125,7 @@ func TestTeamReport(t *testing.T) {
 				if computed == "A" || computed == "" {
 					t.Fatalf("sample: E006 computed grade %q should differ from the override", computed)
 				}
-				if !regexp.MustCompile(`>`+computed+`</strong> → <strong[^>]*>A</strong>`).MatchString(r) {
+				if !regexp.MustCompile(`>` + computed + `</strong> → <strong[^>]*>A</strong>`).MatchString(r) {
 					t.Errorf("E006 row lacks %q → A:\n%s", computed, r)
 				}
 				if !strings.Contains(r, "covered the &lt;night&gt; shift &amp; two escalations") || !strings.Contains(r, "mia@example.com") {
