@@ -52,8 +52,10 @@ type Note struct {
 }
 
 // Answer is a customer's survey answer. AgentID is the engineer credited:
-// the assignee at the last resolution at or before the answer (or the
-// assignee at the time, for an answer before any resolution). Resolution is
+// the one the answer event names (the survey flow records the engineer
+// credited at resolution), else the assignee at the last resolution at or
+// before the answer (or the assignee at the time, for an answer before any
+// resolution). Resolution is
 // the index into State.Resolutions it answers (-1: none); a later answer to
 // the same resolution replaces an earlier one.
 type Answer struct {
@@ -265,6 +267,11 @@ func (s *State) answer(e *event.Event) {
 	agent := s.AssigneeID
 	if idx >= 0 {
 		agent = s.Resolutions[idx].AgentID
+	}
+	// The survey flow names the engineer it credited at resolution; that
+	// credit stands even if the ticket was reassigned since.
+	if e.AssigneeID != "" {
+		agent = e.AssigneeID
 	}
 	a := Answer{At: e.OccurredAt, EventID: e.ID, Rating: e.Rating, Solved: e.Solved, Comment: e.Comment, AgentID: agent, Resolution: idx}
 	for i := range s.Answers {

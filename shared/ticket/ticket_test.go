@@ -321,3 +321,17 @@ func BenchmarkReduce(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(events)), "ns/event")
 }
+
+func TestASurveyAnswerNamingItsEngineerKeepsThatCredit(t *testing.T) {
+	s := ticket.Reduce([]event.Event{
+		ev("1", 0, event.Created, to("a1")),
+		ev("2", 1, event.StatusChanged, status(event.StatusResolved)),
+		ev("3", 2, event.StatusChanged, status(event.StatusOpen)),
+		ev("4", 3, event.Assigned, to("a2")),
+		ev("5", 4, event.StatusChanged, status(event.StatusResolved)),
+		ev("6", 5, event.SurveyAnswered, rating(5), to("a1")),
+	})
+	if len(s.Answers) != 1 || s.Answers[0].AgentID != "a1" {
+		t.Errorf("answers %+v: the survey sent after the first resolution credits a1", s.Answers)
+	}
+}
