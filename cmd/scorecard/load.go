@@ -77,7 +77,7 @@ func load(ctx context.Context, e *env, args []string) error {
 	pol := policy.Default()
 	db := &countingDB{Client: client}
 	store := dynamo.New(db, *table, dynamo.Options{Location: pol.Location()})
-	mux := newMux(&backend{env: ae, policy: pol, store: store}, secrets.Dev(), slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now)
+	mux := newMux(&backend{env: ae, policy: pol, store: store}, secrets.Dev(), slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, "http://127.0.0.1")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err

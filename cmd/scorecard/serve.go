@@ -10,9 +10,16 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+
+	"scorecard/shared/dynamo"
 	"scorecard/shared/errcode"
 	"scorecard/shared/httpapi"
+	"scorecard/shared/notifier"
+	"scorecard/shared/policy"
 	"scorecard/shared/secrets"
+	"scorecard/shared/ses"
+	"scorecard/shared/survey"
 	"scorecard/shared/webhook"
 )
 
@@ -29,15 +36,35 @@ func serve(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 0 {
 		return errcode.Errorf(errcode.Invalid, "no arguments are taken")
 	}
-	be, err := sf.open(ctx, e)
+	// The local gateway surveys at once (the dev policy) unless told
+	// otherwise, and its table has the stream the notifier reads.
+	pol := policy.Dev()
+	if path := orDefault(*sf.policy, e.getenv("POLICY_FILE")); path != "" {
+		if pol, err = loadPolicy(path); err != nil {
+			return err
+		}
+	}
+	be, err := sf.openWith(ctx, e, pol, dynamo.WithStream())
 	if err != nil {
 		return err
 	}
-	mux := newMux(be, devSecrets(e.getenv), slog.New(slog.NewTextHandler(e.stderr, nil)), time.Now)
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return err
 	}
+	base := orDefault(e.getenv("BASE_URL"), "http://"+ln.Addr().String())
+	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	sec := devSecrets(e.getenv)
+	cfg, err := be.env.Config(ctx, e.getenv)
+	if err != nil {
+		return err
+	}
+	n := &notifier.Notifier{
+		Store: be.store, Mailer: ses.New(be.env.SES(cfg), orDefault(e.getenv("MAIL_FROM"), "scorecard@example.com"), ""),
+		Key: sec.SigningKey, BaseURL: base, Rules: notifier.RulesFrom(pol), Now: time.Now, Log: log,
+	}
+	mux := newMux(be, sec, log, time.Now, base)
+	go runNotifier(ctx, be, be.env.Streams(cfg), n, log)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
@@ -46,7 +73,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 		srv.Shutdown(sctx)
 	}()
 	fmt.Fprintf(e.stdout, "serving http://%s (table %s on %s)\n", ln.Addr(), be.env.Table, orDefault(be.env.DynamoDBEndpoint, "AWS"))
-	fmt.Fprintf(e.stdout, "  POST /webhooks/{zendesk,jira,freshdesk,generic}\n")
+	fmt.Fprintf(e.stdout, "  POST /webhooks/{zendesk,jira,freshdesk,generic}\n  GET|POST /s/{token}  (survey links mailed to the SES server on %s)\n", orDefault(be.env.SESEndpoint, "AWS"))
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -54,11 +81,36 @@ func serve(ctx context.Context, e *env, args []string) error {
 }
 
 // newMux wires the routes of DESIGN §4 to their handlers.
-func newMux(be *backend, sec secrets.Secrets, log *slog.Logger, now func() time.Time) *http.ServeMux {
+func newMux(be *backend, sec secrets.Secrets, log *slog.Logger, now func() time.Time, base string) *http.ServeMux {
 	mux := http.NewServeMux()
 	wh := &webhook.Handler{Store: be.store, Sources: webhook.Sources(), Secrets: sec.Webhook, Now: now, Log: log}
 	httpapi.Route(mux, "POST /webhooks/{source}", wh.Handle)
+	forms := &survey.Handler{Store: be.store, Key: sec.SigningKey, Now: now, Log: log, BaseURL: base}
+	httpapi.Route(mux, "GET /s/{token}", forms.Handle)
+	httpapi.Route(mux, "POST /s/{token}", forms.Handle)
 	return mux
+}
+
+// runNotifier does locally what the notifier Lambda does in AWS: it reads
+// the table's stream from DynamoDB Local with the same handler, and sweeps
+// for surveys whose delay has passed.
+func runNotifier(ctx context.Context, be *backend, streams *dynamodbstreams.Client, n *notifier.Notifier, log *slog.Logger) {
+	h := &notifier.StreamHandler{Notifier: n, Decode: dynamo.DecodeTicket}
+	r := &dynamo.StreamReader{DB: be.db, Streams: streams, Table: be.env.Table, Every: 500 * time.Millisecond}
+	go func() {
+		for ctx.Err() == nil {
+			if _, _, err := n.SendDue(ctx); err != nil && ctx.Err() == nil {
+				log.Error("survey sweep", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(5 * time.Second):
+			}
+		}
+	}()
+	if err := r.Run(ctx, h.Handle); err != nil {
+		log.Error("stream reader stopped", "err", err)
+	}
 }
 
 // devSecrets are the dev secrets of DESIGN §5, each overridable by

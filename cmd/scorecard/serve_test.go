@@ -38,7 +38,7 @@ func gateway(t *testing.T) (*httptest.Server, *dynamo.Store, string) {
 	pol := policy.Default()
 	store := dynamo.New(db, table, dynamo.Options{Location: pol.Location()})
 	be := &backend{policy: pol, store: store}
-	srv := httptest.NewServer(newMux(be, secrets.Dev(), slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now))
+	srv := httptest.NewServer(newMux(be, secrets.Dev(), slog.New(slog.NewTextHandler(io.Discard, nil)), time.Now, "http://127.0.0.1"))
 	t.Cleanup(srv.Close)
 	return srv, store, table
 }

@@ -16,6 +16,7 @@ type backend struct {
 	env    awsenv.Env
 	policy *policy.Policy
 	store  *dynamo.Store
+	db     dynamo.DB
 }
 
 // storeFlags adds --local and --policy to a command.
@@ -32,7 +33,7 @@ func addStoreFlags(fs *flag.FlagSet) storeFlags {
 }
 
 // open builds the store from the environment (DESIGN §5), once.
-func (f storeFlags) open(ctx context.Context, e *env) (*backend, error) {
+func (f storeFlags) open(ctx context.Context, e *env, opts ...dynamo.TableOption) (*backend, error) {
 	path := *f.policy
 	if path == "" {
 		path = e.getenv("POLICY_FILE")
@@ -41,6 +42,10 @@ func (f storeFlags) open(ctx context.Context, e *env) (*backend, error) {
 	if err != nil {
 		return nil, err
 	}
+	return f.openWith(ctx, e, pol, opts...)
+}
+
+func (f storeFlags) openWith(ctx context.Context, e *env, pol *policy.Policy, opts ...dynamo.TableOption) (*backend, error) {
 	ae := awsenv.FromEnv(e.getenv, *f.local)
 	cfg, err := ae.Config(ctx, e.getenv)
 	if err != nil {
@@ -50,10 +55,10 @@ func (f storeFlags) open(ctx context.Context, e *env) (*backend, error) {
 	if *f.local {
 		cctx, cancel := context.WithTimeout(ctx, time.Minute)
 		defer cancel()
-		if err := dynamo.CreateTable(cctx, db, ae.Table); err != nil {
+		if err := dynamo.CreateTable(cctx, db, ae.Table, opts...); err != nil {
 			return nil, errcode.Wrap(errcode.Unavailable, err, "cannot reach the local DynamoDB at "+ae.DynamoDBEndpoint+"; start it with `make up`")
 		}
 	}
 	store := dynamo.New(db, ae.Table, dynamo.Options{Location: pol.Location(), Retention: pol.Retention.RawEvents.D()})
-	return &backend{env: ae, policy: pol, store: store}, nil
+	return &backend{env: ae, policy: pol, store: store, db: db}, nil
 }

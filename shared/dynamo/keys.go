@@ -13,6 +13,9 @@
 //	                                                          (only the ticket's first event of the month)
 //	ticket               TKT#<source>#<ticket id>   STATE     OPEN#<shard> (while unresolved, else absent)
 //	engineer             ENG#<engineer id>          PROFILE   DIR                    ENG#<engineer id>
+//	survey               SRV#<survey id>            SURVEY    DUE#<shard> (until sent) <due time>#<survey id>
+//	customer             CUS#<customer key>         PROFILE   (last surveyed, opted out)
+//	monthly results      see results.go
 //
 // Raw events are written once (a conditional put on the source's event id,
 // scoped to its ticket so that a sender numbering events per ticket cannot

@@ -23,3 +23,10 @@ func TestMoreErrorsNameTheField(t *testing.T) {
 		})
 	}
 }
+
+func TestDevPolicySurveysAtOnce(t *testing.T) {
+	p := policy.Dev()
+	if p.Surveys.Delay != 0 || p.Version == policy.Default().Version || p.PassMark != 80 {
+		t.Errorf("dev policy: delay %v version %q pass mark %v", p.Surveys.Delay, p.Version, p.PassMark)
+	}
+}

@@ -1,0 +1,58 @@
+// Command forms is the Lambda behind GET/POST /s/{token}: the survey page a
+// customer reaches from the survey mail (shared/survey).
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"time"
+	_ "time/tzdata" // the policy's time zone, whatever the runtime image has
+
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"scorecard/shared/awsenv"
+	"scorecard/shared/dynamo"
+	"scorecard/shared/policy"
+	"scorecard/shared/secrets"
+	"scorecard/shared/survey"
+)
+
+func main() {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	h, err := setup(context.Background(), os.Getenv, log)
+	if err != nil {
+		log.Error("cannot start", "err", err)
+		os.Exit(1)
+	}
+	lambda.Start(h.Handle)
+}
+
+// setup reads the configuration and builds the handler once per cold start.
+func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (*survey.Handler, error) {
+	for _, name := range []string{"SECRETS_PREFIX", "BASE_URL"} {
+		if getenv(name) == "" {
+			return nil, fmt.Errorf("%s is not set", name)
+		}
+	}
+	pol := policy.Default()
+	if path := getenv("POLICY_FILE"); path != "" {
+		var err error
+		if pol, err = policy.Load(path); err != nil {
+			return nil, err
+		}
+	}
+	env := awsenv.FromEnv(getenv, false)
+	cfg, err := env.Config(ctx, getenv)
+	if err != nil {
+		return nil, err
+	}
+	sec, err := secrets.Load(ctx, ssm.NewFromConfig(cfg), getenv("SECRETS_PREFIX"), "link-signing-key")
+	if err != nil {
+		return nil, err
+	}
+	store := dynamo.New(env.DynamoDB(cfg), env.Table, dynamo.Options{Location: pol.Location(), Retention: pol.Retention.RawEvents.D()})
+	return &survey.Handler{Store: store, Key: sec.SigningKey, Now: time.Now, Log: log, BaseURL: getenv("BASE_URL")}, nil
+}
