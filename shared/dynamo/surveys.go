@@ -225,10 +225,10 @@ func (s *Store) Answer(ctx context.Context, id string, a survey.Answer, now time
 	}
 	first := now
 	if sv.Answer != nil {
-		first = sv.Answer.FirstAt
-		if now.Sub(first) > survey.ChangeWindow {
+		if !sv.Changeable(now) {
 			return sv, errcode.Errorf(errcode.Conflict, "already answered")
 		}
+		first = sv.Answer.FirstAt
 	}
 	a.At, a.FirstAt = now, first
 	sv.Answer = &a

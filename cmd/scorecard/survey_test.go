@@ -1,0 +1,204 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/chromedp/chromedp"
+
+	"scorecard/shared/dynamo"
+	"scorecard/shared/dynamo/dynamotest"
+	"scorecard/shared/engine"
+	"scorecard/shared/event"
+	"scorecard/shared/metric"
+	"scorecard/shared/month"
+	"scorecard/shared/notifier"
+	"scorecard/shared/policy"
+	"scorecard/shared/ticket"
+)
+
+// startServe runs `scorecard serve --local` on a free port with its own
+// table, and stops it when the test ends.
+func startServe(t *testing.T) (base, table string) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	table = fmt.Sprintf("serve-survey-%d", time.Now().UnixNano())
+	vars := map[string]string{"TABLE_NAME": table, "DYNAMODB_ENDPOINT": dynamotest.Endpoint(), "SES_ENDPOINT": sesEndpoint()}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int)
+	var out, errOut bytes.Buffer
+	go func() {
+		done <- run(ctx, &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(k string) string { return vars[k] }},
+			[]string{"serve", "--local", "--addr", addr})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+		dynamotest.Client(t).DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: &table})
+	})
+	for range 100 {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return "http://" + addr, table
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("serve did not start: %s", errOut.String())
+	return "", ""
+}
+
+var linkRE = regexp.MustCompile(`href="(http://[^"]+/s/[A-Za-z0-9_-]+)"`)
+
+// Resolve a ticket over HTTP with the local stack, find the survey mail in
+// the SES server, prefetch every link (nothing is recorded), then answer in
+// real headless Chromium: open the rating-4 link, change to 5, say solved,
+// submit, see the thank-you page — and find the answer stored and counted
+// for the engineer credited at resolution.
+func TestSurveyEndToEnd(t *testing.T) {
+	base, table := startServe(t)
+	ctx := context.Background()
+	tag := fmt.Sprint(time.Now().UnixNano())
+	customer := "cust-" + tag + "@example.com"
+	id := "T-" + tag
+	at := time.Now().UTC().Add(-2 * time.Hour).Truncate(time.Second)
+	life := []event.Event{
+		{Source: "generic", ID: "c", TicketID: id, Type: event.Created, OccurredAt: at, Actor: event.Actor{ID: "c-1", Kind: event.Customer},
+			Customer: &event.CustomerInfo{ID: "c-1", Email: customer, Name: "Ann"}},
+		{Source: "generic", ID: "a", TicketID: id, Type: event.Assigned, OccurredAt: at.Add(time.Minute), AssigneeID: "ag-1"},
+		{Source: "generic", ID: "r", TicketID: id, Type: event.Replied, OccurredAt: at.Add(20 * time.Minute), Public: true, Actor: event.Actor{ID: "ag-1", Kind: event.Agent}},
+		{Source: "generic", ID: "s", TicketID: id, Type: event.StatusChanged, OccurredAt: at.Add(time.Hour), Status: event.StatusResolved},
+		// Reassigned after the resolution: the survey still credits ag-1.
+		{Source: "generic", ID: "b", TicketID: id, Type: event.Assigned, OccurredAt: at.Add(90 * time.Minute), AssigneeID: "ag-2"},
+	}
+	for _, e := range life {
+		if code, body := post(t, base+"/webhooks/generic", wire(e)); code != 200 {
+			t.Fatalf("%d %s", code, body)
+		}
+	}
+
+	var mails []storedMail
+	for i := 0; i < 100 && len(mails) == 0; i++ {
+		time.Sleep(200 * time.Millisecond)
+		mails = mailsTo(t, customer)
+	}
+	if len(mails) != 1 {
+		t.Fatalf("%d survey mails to the customer, want 1", len(mails))
+	}
+	var links []string
+	for _, m := range linkRE.FindAllStringSubmatch(mails[0].Body.HTML, -1) {
+		links = append(links, m[1])
+	}
+	if len(links) != 6 {
+		t.Fatalf("%d links in the mail, want 5 ratings and an unsubscribe link", len(links))
+	}
+
+	store := dynamo.New(dynamotest.Client(t), table, dynamo.Options{})
+	sid := notifier.ID("generic", id, 0)
+	// A mail scanner prefetches every link: nothing may be recorded.
+	for _, l := range links {
+		resp, err := http.Get(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("GET %s: %d", l, resp.StatusCode)
+		}
+	}
+	if sv, err := store.Survey(ctx, sid); err != nil || sv.Answer != nil || sv.EngineerAgentID != "ag-1" {
+		t.Fatalf("after prefetching: %+v %v", sv, err)
+	}
+	// A tampered link reveals nothing.
+	resp, err := http.Get(links[3][:len(links[3])-2] + "xx")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 404 {
+		t.Errorf("tampered link: %d", resp.StatusCode)
+	}
+
+	tab := chromium(t)
+	if err := chromedp.Do(tab, chromedp.Navigate(links[3]), chromedp.WaitVisible(chromedp.CSS(`form`))); err != nil {
+		t.Fatalf("open the rating link: %v", err)
+	}
+	checked, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.querySelector('input[name=rating]:checked').value`))
+	if err != nil || checked != "4" {
+		t.Fatalf("rating %q preselected (%v), want 4", checked, err)
+	}
+	if err := chromedp.Do(tab,
+		chromedp.Click(chromedp.CSS(`label[for=rating-5]`)),
+		chromedp.Click(chromedp.CSS(`label[for=solved-yes]`)),
+		chromedp.SendKeys(chromedp.ID("comment"), "Solved on the first reply."),
+		chromedp.Click(chromedp.CSS(`button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`[data-page=thanks]`)),
+	); err != nil {
+		t.Fatalf("answer: %v", err)
+	}
+
+	sv, err := store.Survey(ctx, sid)
+	if err != nil || sv.Answer == nil || sv.Answer.Rating != 5 || sv.Answer.Solved == nil || !*sv.Answer.Solved {
+		t.Fatalf("stored answer: %+v %v", sv.Answer, err)
+	}
+	st, _, err := store.Ticket(ctx, "generic", id)
+	if err != nil || len(st.Answers) != 1 || st.Answers[0].AgentID != "ag-1" || st.Answers[0].Rating != 5 {
+		t.Fatalf("the ticket's answers: %+v %v", st.Answers, err)
+	}
+	// Counted for ag-1 in the month the answer was received.
+	p := policy.Default()
+	m := month.Of(time.Now(), p.Location())
+	cards, _, err := engine.Run(engine.Input{Policy: p, Month: m, AsOf: time.Now(), Tickets: func(yield func(*ticket.State) bool) { yield(&st) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cards {
+		got := c.Metrics[metric.CSATScore]
+		switch c.EngineerID {
+		case "ag-1":
+			if got.Value == nil || *got.Value != 100 || got.N != 1 {
+				t.Errorf("ag-1 csat %+v", got)
+			}
+		default:
+			if got.Value != nil {
+				t.Errorf("%s was credited with the answer", c.EngineerID)
+			}
+		}
+	}
+	if n := len(mailsTo(t, customer)); n != 1 {
+		t.Errorf("%d survey mails in the end, want exactly 1", n)
+	}
+}
+
+// chromium opens a tab in Debian's headless Chromium.
+func chromium(t *testing.T) context.Context {
+	t.Helper()
+	const path = "/usr/bin/chromium"
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true), chromedp.UserDataDir(t.TempDir()),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
+	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start %s (scripts/chromium.sh installs it): %v", path, err)
+	}
+	return ctx
+}
