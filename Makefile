@@ -13,6 +13,12 @@ DEMO_DIR  ?= out/demo
 FUZZTIME  ?= 30s
 LOAD_DURATION ?= 20s
 STATICCHECK_VERSION := v0.8.2
+# The AWS CDK CLI from npm, pinned; run at the repo root it reads cdk.json
+# (the app, `cd infra && go run .`, and its context). CDK_FLAGS passes more,
+# e.g. CDK_FLAGS='-c mailFrom=scorecard@corp.example --profile prod'.
+CDK_VERSION := 2.1148.1
+CDK       = npx --yes aws-cdk@$(CDK_VERSION)
+CDK_FLAGS ?=
 DYNAMODB_PORT ?= 8000
 SES_PORT  ?= 8005
 export DYNAMODB_PORT SES_PORT
@@ -111,8 +117,20 @@ build: ## build every function as build/<name>/bootstrap (linux/arm64, static)
 	done
 
 .PHONY: synth
-synth: ## synthesize the CDK app into cdk.out/ (no AWS credentials needed)
+synth: build ## synthesize the CDK app into cdk.out/, checked by cdk-nag (no AWS credentials needed)
 	cd infra && $(GO) run .
+
+.PHONY: diff
+diff: build ## what make deploy would change in the AWS account of your credentials
+	$(CDK) diff $(CDK_FLAGS)
+
+.PHONY: deploy
+deploy: build ## deploy the whole system with CDK (AWS credentials; see infra/DEPLOY.md)
+	$(CDK) deploy $(CDK_FLAGS)
+
+.PHONY: destroy
+destroy: build ## delete the stack; the table and the log groups are kept
+	$(CDK) destroy $(CDK_FLAGS)
 
 .PHONY: clean
 clean: ## remove build output

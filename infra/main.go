@@ -1,25 +1,24 @@
 // Command infra is the AWS CDK app that deploys the Aftersales Scorecard: it
-// reads the deployment configuration from CDK context and synthesizes the
-// single, environment-agnostic stack "Scorecard" into a cloud assembly.
+// reads the deployment configuration from CDK context (config.go), checks the
+// functions are built, and synthesizes the single, environment-agnostic stack
+// "Scorecard" into a cloud assembly, checked by cdk-nag's AwsSolutions rules.
 //
 // It is its own Go module so that `go test ./...` at the repository root never
 // compiles the CDK library. The CDK CLI runs it through /cdk.json at the
 // repository root; `cd infra && go run .` works without the CLI and writes
-// ../cdk.out. Synthesis needs Node.js (for jsii) but no AWS credentials.
+// ../cdk.out. Synthesis needs Node.js (for jsii) and `make build`'s binaries
+// but no AWS credentials.
 package main
 
 import (
 	"errors"
 	"fmt"
-	"net/mail"
-	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
-	"time"
-	_ "time/tzdata" // validate timeZone against the IANA database, whatever the host has
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/aws-cdk-go/awscdk/v2/cxapi"
 	"github.com/aws/jsii-runtime-go"
 )
 
@@ -30,29 +29,9 @@ const stackName = "Scorecard"
 // the CDK CLI has not chosen one: cdk.out next to cdk.json at the repo root.
 const defaultOutdir = "../cdk.out"
 
-// Context keys and their defaults; /cdk.json repeats the defaults so that
-// `cdk synth -c key=value` is the one way to override them.
-const (
-	ctxTimeZone = "timeZone"
-	ctxMailFrom = "mailFrom"
-	ctxBaseURL  = "baseUrl"
-
-	defaultTimeZone = "Asia/Shanghai"
-	defaultMailFrom = "scorecard@example.com"
-	defaultBaseURL  = "https://scorecard.example.com"
-)
-
-// Config is the deployment configuration read from CDK context.
-type Config struct {
-	// TimeZone is the IANA zone of the performance policy; the monthly
-	// schedule fires in it.
-	TimeZone string
-	// MailFrom is the SES sender of every mail (MAIL_FROM).
-	MailFrom string
-	// BaseURL is the public https URL that signed links in mail start with
-	// (BASE_URL), without a trailing slash.
-	BaseURL string
-}
+// defaultBuildDir holds build/<function>/bootstrap, written by `make build`
+// at the repo root; the app runs in infra/.
+const defaultBuildDir = "../build"
 
 func main() {
 	err := run(os.Getenv)
@@ -64,77 +43,85 @@ func main() {
 	}
 }
 
-// run builds the app and synthesizes it. getenv is os.Getenv outside tests.
+// run builds the app and synthesizes it. getenv is os.Getenv outside tests;
+// SCORECARD_BUILD_DIR overrides where the function binaries are.
 func run(getenv func(string) string) error {
 	app := awscdk.NewApp(&awscdk.AppProps{Outdir: outdir(getenv)})
 	cfg, err := configFromContext(app)
 	if err != nil {
 		return err
 	}
+	buildDir := getenv("SCORECARD_BUILD_DIR")
+	if buildDir == "" {
+		buildDir = defaultBuildDir
+	}
+	if err := checkBuilt(buildDir, functions); err != nil {
+		return err
+	}
 	// No Env: the stack stays environment-agnostic, so synthesis makes no
 	// account or region lookups and needs no credentials.
-	NewScorecardStack(app, stackName, &ScorecardStackProps{
+	stack := NewScorecardStack(app, stackName, &ScorecardStackProps{
 		StackProps: awscdk.StackProps{
 			Description: jsii.String("Aftersales Scorecard: webhooks, surveys, monthly scores and consequences"),
 		},
-		Config: cfg,
+		Config:   cfg,
+		BuildDir: buildDir,
 	})
-	app.Synth(nil)
-	return nil
+	applyChecks(app)
+	assembly := app.Synth(nil)
+	return nagFindings(assembly.GetStackArtifact(stack.ArtifactId()))
 }
 
 // outdir is the directory the CDK CLI chose through CDK_OUTDIR (it reads the
-// assembly from there) or, without the CLI, defaultOutdir. It is passed
+// assembly from there) or, without the CLI, defaultOutdir. The CLI gives a
+// path relative to where it runs, next to cdk.json, while cdk.json runs the
+// app in infra/: a relative CDK_OUTDIR is resolved one level up. It is passed
 // explicitly rather than left to the App because the App reads the
 // environment of the jsii Node.js process, which a test cannot change.
 func outdir(getenv func(string) string) *string {
-	if dir := getenv("CDK_OUTDIR"); dir != "" {
-		return jsii.String(dir)
+	dir := getenv("CDK_OUTDIR")
+	switch {
+	case dir == "":
+		dir = defaultOutdir
+	case !filepath.IsAbs(dir):
+		dir = filepath.Join("..", dir)
 	}
-	return jsii.String(defaultOutdir)
+	return jsii.String(dir)
 }
 
-// configFromContext reads Config from the CDK context of scope, falling back to
-// the defaults, and rejects values that would only fail at deploy time.
-func configFromContext(scope constructs.Construct) (Config, error) {
-	var errs []error
-	get := func(key, def string) string {
-		switch v := scope.Node().TryGetContext(jsii.String(key)).(type) {
-		case nil:
-			return def
-		case string:
-			return strings.TrimSpace(v)
-		default:
-			errs = append(errs, fmt.Errorf("context %s: want a string, got %T", key, v))
-			return ""
+// checkBuilt reports every function whose bootstrap is missing, so that a
+// synth before `make build` says what to do rather than failing in the
+// asset staging.
+func checkBuilt(buildDir string, fns []function) error {
+	var missing []string
+	for _, f := range fns {
+		p := filepath.Join(buildDir, f.Name, "bootstrap")
+		if st, err := os.Stat(p); err != nil || st.IsDir() {
+			missing = append(missing, p)
 		}
 	}
-	cfg := Config{
-		TimeZone: get(ctxTimeZone, defaultTimeZone),
-		MailFrom: get(ctxMailFrom, defaultMailFrom),
-		BaseURL:  strings.TrimSuffix(get(ctxBaseURL, defaultBaseURL), "/"),
+	if len(missing) > 0 {
+		return fmt.Errorf("function binaries missing (run make build at the repo root): %s", strings.Join(missing, ", "))
 	}
-	if len(errs) > 0 {
-		return Config{}, errors.Join(errs...)
-	}
+	return nil
+}
 
-	// "Local" and "" are accepted by time.LoadLocation but are not IANA names
-	// that EventBridge Scheduler understands.
-	if cfg.TimeZone == "" || cfg.TimeZone == "Local" {
-		errs = append(errs, fmt.Errorf("context %s: %q is not an IANA time zone", ctxTimeZone, cfg.TimeZone))
-	} else if _, err := time.LoadLocation(cfg.TimeZone); err != nil {
-		errs = append(errs, fmt.Errorf("context %s: %w", ctxTimeZone, err))
-	}
-	if _, err := mail.ParseAddress(cfg.MailFrom); err != nil {
-		errs = append(errs, fmt.Errorf("context %s: %q: %w", ctxMailFrom, cfg.MailFrom, err))
-	}
-	if u, err := url.Parse(cfg.BaseURL); err != nil {
-		errs = append(errs, fmt.Errorf("context %s: %w", ctxBaseURL, err))
-	} else if u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		errs = append(errs, fmt.Errorf("context %s: %q: want an absolute https URL such as %s", ctxBaseURL, cfg.BaseURL, defaultBaseURL))
+// nagFindings turns the unsuppressed cdk-nag errors of a synthesized stack
+// into an error, so that `make synth` fails where `cdk synth` would; warnings
+// are printed.
+func nagFindings(stack cxapi.CloudFormationStackArtifact) error {
+	var errs []error
+	for _, m := range *stack.Messages() {
+		text := fmt.Sprint(m.Entry.Data)
+		switch m.Level {
+		case cxapi.SynthesisMessageLevel_ERROR:
+			errs = append(errs, fmt.Errorf("%s: %s", *m.Id, text))
+		case cxapi.SynthesisMessageLevel_WARNING:
+			fmt.Fprintf(os.Stderr, "warning: %s: %s\n", *m.Id, text)
+		}
 	}
 	if len(errs) > 0 {
-		return Config{}, errors.Join(errs...)
+		return fmt.Errorf("unsuppressed cdk-nag errors (fix them, or suppress with a reason in the construct):\n%w", errors.Join(errs...))
 	}
-	return cfg, nil
+	return nil
 }

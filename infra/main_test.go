@@ -1,81 +1,46 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/google/go-cmp/cmp"
+	"github.com/aws/jsii-runtime-go"
 )
 
-func TestConfigFromContext(t *testing.T) {
-	tests := []struct {
-		name    string
-		context map[string]any
-		want    Config
-	}{
-		{"no context gives the defaults", nil, Config{
-			TimeZone: "Asia/Shanghai",
-			MailFrom: "scorecard@example.com",
-			BaseURL:  "https://scorecard.example.com",
-		}},
-		{"context overrides each default", map[string]any{
-			"timeZone": "Europe/Berlin",
-			"mailFrom": "Scorecard <noreply@corp.example>",
-			"baseUrl":  "https://sc.corp.example/app",
-		}, Config{
-			TimeZone: "Europe/Berlin",
-			MailFrom: "Scorecard <noreply@corp.example>",
-			BaseURL:  "https://sc.corp.example/app",
-		}},
-		{"trailing slash of baseUrl is dropped", map[string]any{
-			"baseUrl": "https://sc.corp.example/",
-		}, Config{
-			TimeZone: "Asia/Shanghai",
-			MailFrom: "scorecard@example.com",
-			BaseURL:  "https://sc.corp.example",
-		}},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got, err := configFromContext(newApp(tc.context))
-			if err != nil {
-				t.Fatalf("configFromContext: %v", err)
+// testBuildDir holds a dummy bootstrap for every function the tests deploy,
+// so that the tests never need `make build`.
+var testBuildDir string
+
+func TestMain(m *testing.M) {
+	code := func() int {
+		dir, err := os.MkdirTemp("", "scorecard-infra-build-")
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			return 1
+		}
+		defer os.RemoveAll(dir)
+		for _, f := range append(append([]function{}, functions...), plannedForTest()...) {
+			if err := writeBootstrap(dir, f.Name); err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 1
 			}
-			if diff := cmp.Diff(tc.want, got); diff != "" {
-				t.Errorf("config mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
+		}
+		testBuildDir = dir
+		return m.Run()
+	}()
+	// Stop the Node.js process behind jsii before the binary exits.
+	jsii.Close()
+	os.Exit(code)
 }
 
-func TestConfigFromContextRejects(t *testing.T) {
-	tests := []struct {
-		name    string
-		context map[string]any
-		wantKey string
-	}{
-		{"unknown time zone", map[string]any{"timeZone": "Mars/Olympus"}, "timeZone"},
-		{"Local is not an IANA zone", map[string]any{"timeZone": "Local"}, "timeZone"},
-		{"empty time zone", map[string]any{"timeZone": ""}, "timeZone"},
-		{"sender without an address", map[string]any{"mailFrom": "scorecard"}, "mailFrom"},
-		{"plain http base URL", map[string]any{"baseUrl": "http://scorecard.example.com"}, "baseUrl"},
-		{"relative base URL", map[string]any{"baseUrl": "/s"}, "baseUrl"},
-		{"value that is not a string", map[string]any{"baseUrl": 42}, "baseUrl"},
+func writeBootstrap(dir, name string) error {
+	if err := os.MkdirAll(filepath.Join(dir, name), 0o755); err != nil {
+		return err
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			_, err := configFromContext(newApp(tc.context))
-			if err == nil {
-				t.Fatal("configFromContext succeeded, want an error")
-			}
-			if !strings.Contains(err.Error(), tc.wantKey) {
-				t.Errorf("error %q does not name the context key %s", err, tc.wantKey)
-			}
-		})
-	}
+	return os.WriteFile(filepath.Join(dir, name, "bootstrap"), []byte("#!/bin/sh\n# "+name+"\n"), 0o755)
 }
 
 func TestOutdir(t *testing.T) {
@@ -86,6 +51,7 @@ func TestOutdir(t *testing.T) {
 	}{
 		{"without the CLI, cdk.out at the repo root", nil, "../cdk.out"},
 		{"the CLI's CDK_OUTDIR wins", map[string]string{"CDK_OUTDIR": "/tmp/from-cli"}, "/tmp/from-cli"},
+		{"the CLI's relative CDK_OUTDIR is next to cdk.json", map[string]string{"CDK_OUTDIR": "cdk.out"}, "../cdk.out"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -96,23 +62,48 @@ func TestOutdir(t *testing.T) {
 	}
 }
 
-func TestRunWritesTemplate(t *testing.T) {
+func TestCheckBuiltNamesEveryMissingBinary(t *testing.T) {
 	dir := t.TempDir()
-	if err := run(mapEnv(map[string]string{"CDK_OUTDIR": dir})); err != nil {
+	if err := writeBootstrap(dir, "webhook"); err != nil {
+		t.Fatal(err)
+	}
+	fns := []function{{Name: "webhook"}, {Name: "monthly"}, {Name: "forms"}}
+	err := checkBuilt(dir, fns)
+	if err == nil {
+		t.Fatal("checkBuilt succeeded with two binaries missing")
+	}
+	for _, want := range []string{"make build", filepath.Join(dir, "monthly", "bootstrap"), filepath.Join(dir, "forms", "bootstrap")} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %s", err, want)
+		}
+	}
+	if strings.Contains(err.Error(), filepath.Join(dir, "webhook")) {
+		t.Errorf("error %q names the webhook binary, which exists", err)
+	}
+	if err := checkBuilt(testBuildDir, functions); err != nil {
+		t.Errorf("checkBuilt on a complete build dir: %v", err)
+	}
+}
+
+func TestRunWritesTemplateAndNagReport(t *testing.T) {
+	dir := t.TempDir()
+	if err := run(mapEnv(map[string]string{"CDK_OUTDIR": dir, "SCORECARD_BUILD_DIR": testBuildDir})); err != nil {
 		t.Fatalf("run: %v", err)
 	}
-	if _, err := os.Stat(filepath.Join(dir, stackName+".template.json")); err != nil {
-		t.Errorf("template not written: %v", err)
+	for _, name := range []string{stackName + ".template.json", "AwsSolutions--" + stackName + "-NagReport.csv"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s not written: %v", name, err)
+		}
+	}
+}
+
+func TestRunRefusesWithoutBinaries(t *testing.T) {
+	err := run(mapEnv(map[string]string{"CDK_OUTDIR": t.TempDir(), "SCORECARD_BUILD_DIR": t.TempDir()}))
+	if err == nil || !strings.Contains(err.Error(), "make build") {
+		t.Errorf("run without binaries: got %v, want an error telling to run make build", err)
 	}
 }
 
 func mapEnv(env map[string]string) func(string) string {
 	return func(k string) string { return env[k] }
-}
-
-func newApp(context map[string]any) awscdk.App {
-	if context == nil {
-		return awscdk.NewApp(nil)
-	}
-	return awscdk.NewApp(&awscdk.AppProps{Context: &context})
 }

@@ -1,14 +1,19 @@
 package main
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsdynamodb"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 )
 
-// Attribute names of the single table. The store package builds the values and
-// documents the item types; these names must match it.
+// Attribute names of the single table. The store package (shared/dynamo,
+// keys.go) builds the values and documents the item types; these names must
+// match it.
 const (
 	attrPK        = "pk"
 	attrSK        = "sk"
@@ -22,23 +27,104 @@ const (
 type ScorecardStackProps struct {
 	awscdk.StackProps
 	Config Config
+	// BuildDir holds <function>/bootstrap for every function.
+	BuildDir string
+	// Functions replaces the functions table (tests of planned functions);
+	// nil means functions.
+	Functions []function
 }
 
-// NewScorecardStack defines the Scorecard stack: for now the one DynamoDB
-// table of the single-table design and its name as an output.
+// NewScorecardStack defines the whole system (DESIGN §4): the table, one
+// Lambda function per entry of the functions table with its own role, the
+// HTTP API with its routes, the schedules, SES sending, and the alarms.
 func NewScorecardStack(scope constructs.Construct, id string, props *ScorecardStackProps) awscdk.Stack {
-	var sprops awscdk.StackProps
-	if props != nil {
-		sprops = props.StackProps
+	stack := awscdk.NewStack(scope, jsii.String(id), &props.StackProps)
+	awscdk.Tags_Of(stack).Add(jsii.String("app"), jsii.String("aftersales-scorecard"), nil)
+	cfg := props.Config
+	specs := props.Functions
+	if specs == nil {
+		specs = functions
 	}
-	stack := awscdk.NewStack(scope, jsii.String(id), &sprops)
 
 	table := newTable(stack)
+	mail := newMail(stack, cfg)
+	alarms := newAlarms(stack, cfg)
+	api := newAPI(stack, cfg, alarms)
+	// Failed scheduled runs: schedules that could not invoke, and invocations
+	// that failed after Lambda's retries.
+	failedRuns := newDeadLetterQueue(stack, "FailedRuns",
+		"scheduled invocations that could not be delivered or failed after retries", alarms)
 
-	awscdk.NewCfnOutput(stack, jsii.String("TableName"), &awscdk.CfnOutputProps{
-		Description: jsii.String("DynamoDB table holding every Scorecard item (TABLE_NAME)"),
-		Value:       table.TableName(),
-	})
+	baseURL := cfg.BaseURL
+	if baseURL == "" {
+		baseURL = *api.ApiEndpoint()
+	}
+	env := map[string]*string{
+		"TABLE_NAME":            table.TableName(),
+		"SECRETS_PREFIX":        jsii.String(cfg.SecretsPrefix),
+		"MAIL_FROM":             jsii.String(cfg.MailFrom),
+		"BASE_URL":              jsii.String(baseURL),
+		"SES_CONFIGURATION_SET": mail.ConfigurationSet.ConfigurationSetName(),
+	}
+
+	scheduled := map[string]bool{}
+	for _, s := range schedules {
+		scheduled[s.Function] = true
+	}
+	var streamFailures *deadLetterQueue
+	fns := map[string]awslambda.Function{}
+	for _, spec := range specs {
+		var onFailure *deadLetterQueue
+		if scheduled[spec.Name] {
+			onFailure = failedRuns
+		}
+		if spec.Stream && streamFailures == nil {
+			streamFailures = newDeadLetterQueue(stack, "StreamFailures",
+				"table stream records the notifier could not process", alarms)
+		}
+		fns[spec.Name] = newFunction(stack, spec, functionDeps{
+			Config:         cfg,
+			BuildDir:       props.BuildDir,
+			Environment:    env,
+			Table:          table,
+			Mail:           mail,
+			Alarms:         alarms,
+			AsyncFailures:  onFailure,
+			StreamFailures: streamFailures,
+		})
+	}
+
+	addRoutes(api, fns)
+	for _, s := range schedules {
+		fn, ok := fns[s.Function]
+		if !ok {
+			continue
+		}
+		newSchedule(stack, s, cfg, fn, failedRuns.Queue)
+	}
+
+	output := func(id, description string, value *string) {
+		awscdk.NewCfnOutput(stack, jsii.String(id), &awscdk.CfnOutputProps{Description: jsii.String(description), Value: value})
+	}
+	output("TableName", "DynamoDB table holding every Scorecard item (TABLE_NAME for the scorecard CLI)", table.TableName())
+	output("ApiUrl", "HTTP API endpoint", api.ApiEndpoint())
+	output("BaseUrl", "Start of the links in mail (BASE_URL)", jsii.String(baseURL))
+	for _, src := range []string{"zendesk", "jira", "freshdesk", "generic"} {
+		output(title(src)+"WebhookUrl", "Webhook URL to configure in "+src, jsii.String(*api.ApiEndpoint()+"/webhooks/"+src))
+	}
+	output("SecretsPrefix", "SSM Parameter Store path of the secrets (SecureString parameters set by the operator)", jsii.String(cfg.SecretsPrefix))
+	output("SesIdentity", "SES identity the functions send as; verify it before the first run", jsii.String(cfg.Identity()))
+	if cfg.SESIdentity != "" {
+		for i, rec := range *mail.Identity.DkimRecords() {
+			output(fmt.Sprintf("DkimRecord%d", i+1), "DKIM CNAME record to add to the DNS of "+cfg.SESIdentity,
+				jsii.String(*rec.Name+" CNAME "+*rec.Value))
+		}
+	}
+	output("AlarmTopicArn", "SNS topic of the alarms; subscribe more endpoints here", alarms.Topic.TopicArn())
+	output("FailedRunsQueueUrl", "Dead-letter queue of the schedules", failedRuns.Queue.QueueUrl())
+	for _, spec := range specs {
+		output(title(spec.Name)+"FunctionName", spec.Description, fns[spec.Name].FunctionName())
+	}
 	return stack
 }
 
@@ -63,11 +149,23 @@ func newTable(scope constructs.Construct) awsdynamodb.Table {
 		// Scores drive bonuses: never lose the table with the stack.
 		RemovalPolicy: awscdk.RemovalPolicy_RETAIN,
 	})
+	// gsi1 holds only keys: the month index, the open-ticket index and the
+	// directory are read for their keys, then the items by BatchGetItem
+	// (shared/dynamo creates the same index locally).
 	table.AddGlobalSecondaryIndex(&awsdynamodb.GlobalSecondaryIndexProps{
 		IndexName:      jsii.String(indexGSI1),
 		PartitionKey:   &awsdynamodb.Attribute{Name: jsii.String(attrGSI1PK), Type: awsdynamodb.AttributeType_STRING},
 		SortKey:        &awsdynamodb.Attribute{Name: jsii.String(attrGSI1SK), Type: awsdynamodb.AttributeType_STRING},
-		ProjectionType: awsdynamodb.ProjectionType_ALL,
+		ProjectionType: awsdynamodb.ProjectionType_KEYS_ONLY,
 	})
 	return table
+}
+
+// title turns a function or source name into a construct id part: "webhook"
+// → "Webhook".
+func title(name string) string {
+	if name == "" {
+		return name
+	}
+	return strings.ToUpper(name[:1]) + name[1:]
 }
