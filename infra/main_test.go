@@ -107,3 +107,37 @@ func TestRunRefusesWithoutBinaries(t *testing.T) {
 func mapEnv(env map[string]string) func(string) string {
 	return func(k string) string { return env[k] }
 }
+
+func TestReadNagReport(t *testing.T) {
+	dir := t.TempDir()
+	csv := `Rule ID,Resource ID,Compliance,Exception Reason,Rule Level,Rule Info
+"AwsSolutions-DDB3","Scorecard/Table/Resource","Compliant","N/A","Warning","PITR"
+"AwsSolutions-APIG4","Scorecard/Api/Route","Suppressed","verified in the function","Error","auth"
+"AwsSolutions-APIG4","Scorecard/Api/Route","Suppressed","verified in the function","Error","auth"
+"AwsSolutions-IAM5","Scorecard/Role/DefaultPolicy/Resource","Non-Compliant","N/A","Error","wildcards"
+"AwsSolutions-X1","Scorecard/Thing/Resource","UNKNOWN","N/A","Error","rule failed"
+"AwsSolutions-W1","Scorecard/Other/Resource","Non-Compliant","N/A","Warning","advice"
+`
+	if err := os.WriteFile(filepath.Join(dir, "AwsSolutions--Scorecard-NagReport.csv"), []byte(csv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := readNagReport(dir, "Scorecard")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Compliant != 1 || len(r.Suppressed) != 1 || len(r.Failing) != 2 || len(r.Warnings) != 1 {
+		t.Errorf("report = %+v; want 1 compliant, 1 suppressed (the repeat counted once), 2 failing, 1 warning", r)
+	}
+	err = r.Err()
+	for _, want := range []string{"AwsSolutions-IAM5 at Scorecard/Role/DefaultPolicy/Resource", "AwsSolutions-X1"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Err() = %v, want it to name %s", err, want)
+		}
+	}
+	if err != nil && strings.Contains(err.Error(), "W1") {
+		t.Errorf("Err() = %v: a warning does not fail the synthesis", err)
+	}
+	if _, err := readNagReport(t.TempDir(), "Scorecard"); err == nil {
+		t.Error("a missing report is not an error")
+	}
+}

@@ -110,7 +110,7 @@ func NewScorecardStack(scope constructs.Construct, id string, props *ScorecardSt
 	output("ApiUrl", "HTTP API endpoint", api.ApiEndpoint())
 	output("BaseUrl", "Start of the links in mail (BASE_URL)", jsii.String(baseURL))
 	for _, src := range []string{"zendesk", "jira", "freshdesk", "generic"} {
-		output(title(src)+"WebhookUrl", "Webhook URL to configure in "+src, jsii.String(*api.ApiEndpoint()+"/webhooks/"+src))
+		output(title(src)+"WebhookUrl", "URL to give the "+src+" webhook (POST; verified by its secret)", jsii.String(*api.ApiEndpoint()+"/webhooks/"+src))
 	}
 	output("SecretsPrefix", "SSM Parameter Store path of the secrets (SecureString parameters set by the operator)", jsii.String(cfg.SecretsPrefix))
 	output("SesIdentity", "SES identity the functions send as; verify it before the first run", jsii.String(cfg.Identity()))

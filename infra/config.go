@@ -1,0 +1,298 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/mail"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+	_ "time/tzdata" // validate timeZone against the IANA database, whatever the host has
+
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Context keys. /cdk.json sets each to its default so that an operator sees
+// every knob in one place; `-c key=value` on the CDK CLI overrides one.
+const (
+	ctxMailFrom           = "mailFrom"
+	ctxSESIdentity        = "sesIdentity"
+	ctxSandboxRecipients  = "sandboxRecipients"
+	ctxBaseURL            = "baseUrl"
+	ctxTimeZone           = "timeZone"
+	ctxMonthlySchedule    = "monthlySchedule"
+	ctxRoundSchedule      = "roundSchedule"
+	ctxAlarmEmail         = "alarmEmail"
+	ctxSecretsPrefix      = "secretsPrefix"
+	ctxWebhookConcurrency = "webhookConcurrency"
+	ctxAPIRateLimit       = "apiRateLimit"
+	ctxAPIBurstLimit      = "apiBurstLimit"
+)
+
+// Defaults of the context keys.
+const (
+	defaultMailFrom           = "scorecard@example.com"
+	defaultTimeZone           = "Asia/Shanghai" // the shipped policy's time_zone
+	defaultMonthlySchedule    = "cron(0 6 1 * ? *)"
+	defaultRoundSchedule      = "cron(0 9 * * ? *)"
+	defaultSecretsPrefix      = "/scorecard"
+	defaultWebhookConcurrency = 50
+	defaultAPIRateLimit       = 50
+	defaultAPIBurstLimit      = 100
+)
+
+// Config is the deployment configuration read from CDK context.
+type Config struct {
+	// MailFrom is the sender of every mail (MAIL_FROM): an address, with or
+	// without a display name.
+	MailFrom string
+	// SESIdentity is the domain verified in SES for the sender. Empty: the
+	// sender's address itself is the identity (SES mails it a verification
+	// link), which is enough for a trial but not for DKIM-signed mail.
+	SESIdentity string
+	// SandboxRecipients are addresses verified as SES identities so that
+	// mail reaches them while the account is still in the SES sandbox.
+	SandboxRecipients []string
+	// BaseURL is the public https URL that signed links in mail start with
+	// (BASE_URL), without a trailing slash. Empty: the HTTP API's own URL.
+	BaseURL string
+	// TimeZone is the IANA zone the schedules fire in; it should be the
+	// policy's time_zone.
+	TimeZone string
+	// MonthlySchedule is the EventBridge Scheduler expression of the monthly
+	// run, in TimeZone.
+	MonthlySchedule string
+	// RoundSchedule is when the assessment round looks at the day (daily: on
+	// the policy's day it starts the round, later it sends reminders).
+	RoundSchedule string
+	// AlarmEmail, when set, is subscribed to the alarm topic.
+	AlarmEmail string
+	// SecretsPrefix is the SSM Parameter Store path of the secrets
+	// (SECRETS_PREFIX): "/" and segments, no trailing slash.
+	SecretsPrefix string
+	// WebhookConcurrency is the webhook function's reserved concurrency: the
+	// most concurrent writers a webhook storm can put on the table. 0 leaves
+	// the function unreserved.
+	WebhookConcurrency int
+	// APIRateLimit and APIBurstLimit throttle the HTTP API's default stage
+	// (requests per second, and the bucket size).
+	APIRateLimit  float64
+	APIBurstLimit int
+}
+
+// SenderAddress is the bare address of MailFrom.
+func (c Config) SenderAddress() string {
+	a, err := mail.ParseAddress(c.MailFrom)
+	if err != nil {
+		return c.MailFrom
+	}
+	return a.Address
+}
+
+// Identity is the SES identity the functions send as: the domain when one is
+// configured, else the sender's address.
+func (c Config) Identity() string {
+	if c.SESIdentity != "" {
+		return c.SESIdentity
+	}
+	return c.SenderAddress()
+}
+
+var (
+	// A path of Parameter Store: "/" then segments of its allowed characters.
+	secretsPrefixRE = regexp.MustCompile(`^(/[A-Za-z0-9_.-]+)+$`)
+	domainRE        = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	rateRE          = regexp.MustCompile(`^rate\([1-9][0-9]* (minute|minutes|hour|hours|day|days)\)$`)
+	cronRE          = regexp.MustCompile(`^cron\(([^ ()]+( [^ ()]+){5})\)$`)
+)
+
+// configFromContext reads Config from the CDK context of scope, falling back
+// to the defaults, and rejects values that would only fail at deploy time
+// (or, worse, at 06:00 on the 1st). Every error names its context key.
+func configFromContext(scope constructs.Construct) (Config, error) {
+	var errs []error
+	fail := func(key, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("context %s: "+format, append([]any{key}, args...)...))
+	}
+	raw := func(key string) any { return scope.Node().TryGetContext(jsii.String(key)) }
+	str := func(key, def string) string {
+		switch v := raw(key).(type) {
+		case nil:
+			return def
+		case string:
+			return strings.TrimSpace(v)
+		default:
+			fail(key, "want a string, got %T", v)
+			return def
+		}
+	}
+	// Numbers come as JSON numbers from cdk.json and as strings from -c.
+	num := func(key string, def float64) float64 {
+		switch v := raw(key).(type) {
+		case nil:
+			return def
+		case float64:
+			return v
+		case string:
+			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+			if err != nil {
+				fail(key, "%q is not a number", v)
+				return def
+			}
+			return f
+		default:
+			fail(key, "want a number, got %T", v)
+			return def
+		}
+	}
+	integer := func(key string, def, lo, hi int) int {
+		f := num(key, float64(def))
+		if f != math.Trunc(f) || f < float64(lo) || f > float64(hi) {
+			fail(key, "%v: want a whole number from %d to %d", f, lo, hi)
+			return def
+		}
+		return int(f)
+	}
+	// Lists come as JSON arrays from cdk.json and comma-separated from -c.
+	list := func(key string) []string {
+		var items []string
+		switch v := raw(key).(type) {
+		case nil:
+		case string:
+			items = strings.Split(v, ",")
+		case []any:
+			for _, e := range v {
+				s, ok := e.(string)
+				if !ok {
+					fail(key, "want a list of strings, got a %T in it", e)
+					return nil
+				}
+				items = append(items, s)
+			}
+		default:
+			fail(key, "want a list of strings, got %T", v)
+		}
+		var out []string
+		for _, s := range items {
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+
+	cfg := Config{
+		MailFrom:           str(ctxMailFrom, defaultMailFrom),
+		SESIdentity:        strings.ToLower(strings.TrimSuffix(str(ctxSESIdentity, ""), ".")),
+		SandboxRecipients:  list(ctxSandboxRecipients),
+		BaseURL:            strings.TrimSuffix(str(ctxBaseURL, ""), "/"),
+		TimeZone:           str(ctxTimeZone, defaultTimeZone),
+		MonthlySchedule:    str(ctxMonthlySchedule, defaultMonthlySchedule),
+		RoundSchedule:      str(ctxRoundSchedule, defaultRoundSchedule),
+		AlarmEmail:         str(ctxAlarmEmail, ""),
+		SecretsPrefix:      strings.TrimSuffix(str(ctxSecretsPrefix, defaultSecretsPrefix), "/"),
+		WebhookConcurrency: integer(ctxWebhookConcurrency, defaultWebhookConcurrency, 0, 1000),
+		APIRateLimit:       num(ctxAPIRateLimit, defaultAPIRateLimit),
+		APIBurstLimit:      integer(ctxAPIBurstLimit, defaultAPIBurstLimit, 1, 5000),
+	}
+
+	// Sender and SES identity.
+	sender, err := mail.ParseAddress(cfg.MailFrom)
+	if err != nil {
+		fail(ctxMailFrom, "%q: %v", cfg.MailFrom, err)
+	}
+	if cfg.SESIdentity != "" {
+		if !domainRE.MatchString(cfg.SESIdentity) {
+			fail(ctxSESIdentity, "%q is not a domain name such as example.com", cfg.SESIdentity)
+		} else if sender != nil {
+			domain := strings.ToLower(sender.Address[strings.LastIndex(sender.Address, "@")+1:])
+			if domain != cfg.SESIdentity && !strings.HasSuffix(domain, "."+cfg.SESIdentity) {
+				fail(ctxSESIdentity, "%q does not cover the sender %s (%s): use the sender's domain or a parent of it", cfg.SESIdentity, sender.Address, ctxMailFrom)
+			}
+		}
+	}
+	seen := map[string]bool{}
+	for _, r := range cfg.SandboxRecipients {
+		a, err := mail.ParseAddress(r)
+		switch {
+		case err != nil || a.Name != "" || a.Address != r:
+			fail(ctxSandboxRecipients, "%q is not a bare e-mail address", r)
+		case sender != nil && strings.EqualFold(r, sender.Address):
+			// A second identity for the sender would be the one SES
+			// authorizes against, and the grant names the configured one.
+			fail(ctxSandboxRecipients, "%q is the sender, which is an identity already", r)
+		case seen[strings.ToLower(r)]:
+			fail(ctxSandboxRecipients, "%q is listed twice", r)
+		}
+		seen[strings.ToLower(r)] = true
+	}
+
+	// Links.
+	if cfg.BaseURL != "" {
+		if u, err := url.Parse(cfg.BaseURL); err != nil {
+			fail(ctxBaseURL, "%v", err)
+		} else if u.Scheme != "https" || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			fail(ctxBaseURL, "%q: want an absolute https URL such as https://scorecard.example.com, or nothing for the API's own URL", cfg.BaseURL)
+		}
+	}
+
+	// Schedules. "Local" and "" are accepted by time.LoadLocation but are
+	// not IANA names that EventBridge Scheduler understands.
+	if cfg.TimeZone == "" || cfg.TimeZone == "Local" {
+		fail(ctxTimeZone, "%q is not an IANA time zone", cfg.TimeZone)
+	} else if _, err := time.LoadLocation(cfg.TimeZone); err != nil {
+		fail(ctxTimeZone, "%v", err)
+	}
+	if err := checkScheduleExpression(cfg.MonthlySchedule); err != nil {
+		fail(ctxMonthlySchedule, "%q: %v", cfg.MonthlySchedule, err)
+	}
+	if err := checkScheduleExpression(cfg.RoundSchedule); err != nil {
+		fail(ctxRoundSchedule, "%q: %v", cfg.RoundSchedule, err)
+	}
+
+	// Alarms.
+	if cfg.AlarmEmail != "" {
+		if a, err := mail.ParseAddress(cfg.AlarmEmail); err != nil || a.Name != "" || a.Address != cfg.AlarmEmail {
+			fail(ctxAlarmEmail, "%q is not a bare e-mail address", cfg.AlarmEmail)
+		}
+	}
+
+	// Secrets: SSM reserves the aws and ssm prefixes.
+	if !secretsPrefixRE.MatchString(cfg.SecretsPrefix) {
+		fail(ctxSecretsPrefix, "%q: want a Parameter Store path such as %s", cfg.SecretsPrefix, defaultSecretsPrefix)
+	} else if first := strings.ToLower(strings.SplitN(cfg.SecretsPrefix[1:], "/", 2)[0]); strings.HasPrefix(first, "aws") || strings.HasPrefix(first, "ssm") {
+		fail(ctxSecretsPrefix, "%q: paths starting with aws or ssm are reserved by Parameter Store", cfg.SecretsPrefix)
+	}
+
+	// Throttling: API Gateway takes a rate from 0 (exclusive) to 10 000.
+	if cfg.APIRateLimit <= 0 || cfg.APIRateLimit > 10000 {
+		fail(ctxAPIRateLimit, "%v: want requests per second above 0 and at most 10000", cfg.APIRateLimit)
+	}
+
+	if len(errs) > 0 {
+		return Config{}, errors.Join(errs...)
+	}
+	return cfg, nil
+}
+
+// checkScheduleExpression accepts the recurring forms of EventBridge
+// Scheduler: rate(n unit) and cron(min hour day-of-month month day-of-week
+// year) with exactly one of the two day fields "?".
+func checkScheduleExpression(expr string) error {
+	if rateRE.MatchString(expr) {
+		return nil
+	}
+	m := cronRE.FindStringSubmatch(expr)
+	if m == nil {
+		return errors.New(`want cron(minutes hours day-of-month month day-of-week year) or rate(n unit), such as ` + defaultMonthlySchedule)
+	}
+	f := strings.Fields(m[1])
+	if (f[2] == "?") == (f[4] == "?") {
+		return errors.New(`exactly one of day-of-month and day-of-week must be "?"`)
+	}
+	return nil
+}

@@ -1,0 +1,229 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/google/go-cmp/cmp"
+)
+
+// defaults is the configuration without any context.
+var defaults = Config{
+	MailFrom:           "scorecard@example.com",
+	TimeZone:           "Asia/Shanghai",
+	MonthlySchedule:    "cron(0 6 1 * ? *)",
+	RoundSchedule:      "cron(0 9 * * ? *)",
+	SecretsPrefix:      "/scorecard",
+	WebhookConcurrency: 50,
+	APIRateLimit:       50,
+	APIBurstLimit:      100,
+}
+
+func TestConfigFromContext(t *testing.T) {
+	with := func(change func(*Config)) Config {
+		c := defaults
+		change(&c)
+		return c
+	}
+	tests := []struct {
+		name    string
+		context map[string]any
+		want    Config
+	}{
+		{"no context gives the defaults", nil, defaults},
+		{"context as cdk.json gives it: strings, numbers, lists", map[string]any{
+			"mailFrom":           "Scorecard <noreply@mail.corp.example>",
+			"sesIdentity":        "Corp.Example.",
+			"sandboxRecipients":  []any{"lead@corp.example", " hr@corp.example "},
+			"baseUrl":            "https://sc.corp.example/app",
+			"timeZone":           "Europe/Berlin",
+			"monthlySchedule":    "cron(30 7 1 * ? *)",
+			"roundSchedule":      "cron(0 8 ? * MON-FRI *)",
+			"alarmEmail":         "ops@corp.example",
+			"secretsPrefix":      "/corp/scorecard",
+			"webhookConcurrency": float64(20),
+			"apiRateLimit":       float64(12.5),
+			"apiBurstLimit":      float64(40),
+		}, Config{
+			MailFrom:           "Scorecard <noreply@mail.corp.example>",
+			SESIdentity:        "corp.example",
+			SandboxRecipients:  []string{"lead@corp.example", "hr@corp.example"},
+			BaseURL:            "https://sc.corp.example/app",
+			TimeZone:           "Europe/Berlin",
+			MonthlySchedule:    "cron(30 7 1 * ? *)",
+			RoundSchedule:      "cron(0 8 ? * MON-FRI *)",
+			AlarmEmail:         "ops@corp.example",
+			SecretsPrefix:      "/corp/scorecard",
+			WebhookConcurrency: 20,
+			APIRateLimit:       12.5,
+			APIBurstLimit:      40,
+		}},
+		{"context as the CLI's -c gives it: everything a string", map[string]any{
+			"sandboxRecipients":  "lead@corp.example, hr@corp.example",
+			"webhookConcurrency": "0",
+			"apiRateLimit":       "100",
+			"apiBurstLimit":      "200",
+		}, with(func(c *Config) {
+			c.SandboxRecipients = []string{"lead@corp.example", "hr@corp.example"}
+			c.WebhookConcurrency = 0
+			c.APIRateLimit = 100
+			c.APIBurstLimit = 200
+		})},
+		{"trailing slashes are dropped", map[string]any{
+			"baseUrl": "https://sc.corp.example/", "secretsPrefix": "/sc/",
+		}, with(func(c *Config) { c.BaseURL = "https://sc.corp.example"; c.SecretsPrefix = "/sc" })},
+		{"empty optional values mean none", map[string]any{
+			"baseUrl": "", "alarmEmail": "", "sesIdentity": "", "sandboxRecipients": []any{},
+		}, defaults},
+		{"a rate schedule", map[string]any{"monthlySchedule": "rate(1 day)"},
+			with(func(c *Config) { c.MonthlySchedule = "rate(1 day)" })},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := configFromContext(newApp(tc.context))
+			if err != nil {
+				t.Fatalf("configFromContext: %v", err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("config mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestConfigFromContextRejects(t *testing.T) {
+	tests := []struct {
+		name    string
+		context map[string]any
+		wantKey string
+	}{
+		{"unknown time zone", map[string]any{"timeZone": "Mars/Olympus"}, "timeZone"},
+		{"Local is not an IANA zone", map[string]any{"timeZone": "Local"}, "timeZone"},
+		{"empty time zone", map[string]any{"timeZone": ""}, "timeZone"},
+		{"sender without an address", map[string]any{"mailFrom": "scorecard"}, "mailFrom"},
+		{"SES identity that is not a domain", map[string]any{"sesIdentity": "scorecard@corp.example"}, "sesIdentity"},
+		{"SES identity that does not cover the sender", map[string]any{"sesIdentity": "other.example"}, "sesIdentity"},
+		{"SES identity that only shares a suffix", map[string]any{"mailFrom": "a@badexample.com", "sesIdentity": "example.com"}, "sesIdentity"},
+		{"sandbox recipient with a name", map[string]any{"sandboxRecipients": []any{"Ann <ann@corp.example>"}}, "sandboxRecipients"},
+		{"sandbox recipient that is the sender", map[string]any{"sandboxRecipients": "scorecard@example.com"}, "sandboxRecipients"},
+		{"sandbox recipient twice", map[string]any{"sandboxRecipients": "a@corp.example,A@corp.example"}, "sandboxRecipients"},
+		{"sandbox recipients that are not strings", map[string]any{"sandboxRecipients": []any{42.0}}, "sandboxRecipients"},
+		{"plain http base URL", map[string]any{"baseUrl": "http://scorecard.example.com"}, "baseUrl"},
+		{"relative base URL", map[string]any{"baseUrl": "/s"}, "baseUrl"},
+		{"base URL with a query", map[string]any{"baseUrl": "https://sc.example/?a=1"}, "baseUrl"},
+		{"value that is not a string", map[string]any{"baseUrl": 42.0}, "baseUrl"},
+		{"schedule that is not an expression", map[string]any{"monthlySchedule": "0 6 1 * *"}, "monthlySchedule"},
+		{"five-field cron", map[string]any{"monthlySchedule": "cron(0 6 1 * ?)"}, "monthlySchedule"},
+		{"cron with both day fields", map[string]any{"monthlySchedule": "cron(0 6 1 * MON *)"}, "monthlySchedule"},
+		{"one-off at() schedule", map[string]any{"monthlySchedule": "at(2026-11-01T06:00:00)"}, "monthlySchedule"},
+		{"round schedule that is not an expression", map[string]any{"roundSchedule": "daily"}, "roundSchedule"},
+		{"alarm e-mail that is not an address", map[string]any{"alarmEmail": "ops"}, "alarmEmail"},
+		{"secrets prefix without a leading slash", map[string]any{"secretsPrefix": "scorecard"}, "secretsPrefix"},
+		{"secrets prefix with a space", map[string]any{"secretsPrefix": "/score card"}, "secretsPrefix"},
+		{"secrets prefix reserved by SSM", map[string]any{"secretsPrefix": "/aws/scorecard"}, "secretsPrefix"},
+		{"negative webhook concurrency", map[string]any{"webhookConcurrency": -1.0}, "webhookConcurrency"},
+		{"fractional webhook concurrency", map[string]any{"webhookConcurrency": "2.5"}, "webhookConcurrency"},
+		{"webhook concurrency that is not a number", map[string]any{"webhookConcurrency": "many"}, "webhookConcurrency"},
+		{"zero API rate", map[string]any{"apiRateLimit": 0.0}, "apiRateLimit"},
+		{"zero API burst", map[string]any{"apiBurstLimit": "0"}, "apiBurstLimit"},
+		{"boolean API burst", map[string]any{"apiBurstLimit": true}, "apiBurstLimit"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := configFromContext(newApp(tc.context))
+			if err == nil {
+				t.Fatal("configFromContext succeeded, want an error")
+			}
+			if !strings.Contains(err.Error(), "context "+tc.wantKey+":") {
+				t.Errorf("error %q does not name the context key %s", err, tc.wantKey)
+			}
+		})
+	}
+}
+
+func TestConfigReportsEveryBadKey(t *testing.T) {
+	_, err := configFromContext(newApp(map[string]any{"timeZone": "Mars/Olympus", "alarmEmail": "ops", "apiRateLimit": -1.0}))
+	for _, key := range []string{"timeZone", "alarmEmail", "apiRateLimit"} {
+		if err == nil || !strings.Contains(err.Error(), "context "+key+":") {
+			t.Errorf("error %v does not name %s", err, key)
+		}
+	}
+}
+
+func TestIdentity(t *testing.T) {
+	tests := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{"the sender's address without its name", Config{MailFrom: "Scorecard <noreply@corp.example>"}, "noreply@corp.example"},
+		{"the domain when one is configured", Config{MailFrom: "noreply@mail.corp.example", SESIdentity: "corp.example"}, "corp.example"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := tc.cfg.Identity(); got != tc.want {
+				t.Errorf("Identity() = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// cdk.json documents every context key with its default: the file and the
+// code must agree.
+func TestCDKJSONHoldsTheDefaults(t *testing.T) {
+	data, err := os.ReadFile("../cdk.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file struct {
+		App     string         `json:"app"`
+		Context map[string]any `json:"context"`
+	}
+	if err := json.Unmarshal(data, &file); err != nil {
+		t.Fatalf("cdk.json: %v", err)
+	}
+	if file.App != "cd infra && go run ." {
+		t.Errorf("cdk.json app = %q, want the Go app in infra", file.App)
+	}
+	keys := []string{ctxMailFrom, ctxSESIdentity, ctxSandboxRecipients, ctxBaseURL, ctxTimeZone, ctxMonthlySchedule,
+		ctxRoundSchedule, ctxAlarmEmail, ctxSecretsPrefix, ctxWebhookConcurrency, ctxAPIRateLimit, ctxAPIBurstLimit}
+	for _, k := range keys {
+		if _, ok := file.Context[k]; !ok {
+			t.Errorf("cdk.json has no context %s", k)
+		}
+	}
+	got, err := configFromContext(newApp(file.Context))
+	if err != nil {
+		t.Fatalf("cdk.json context: %v", err)
+	}
+	if diff := cmp.Diff(defaults, got); diff != "" {
+		t.Errorf("cdk.json context is not the defaults (-code +cdk.json):\n%s", diff)
+	}
+}
+
+// The schedules fire in timeZone and the monthly run's months are in the
+// policy's zone: out of the box they are the same.
+func TestDefaultTimeZoneIsThePolicys(t *testing.T) {
+	data, err := os.ReadFile("../shared/policy/default.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^time_zone:\s*"?([^"\s#]+)`).FindSubmatch(data)
+	if m == nil {
+		t.Fatal("no top-level time_zone in shared/policy/default.yaml")
+	}
+	if string(m[1]) != defaultTimeZone {
+		t.Errorf("default timeZone %s, policy time_zone %s", defaultTimeZone, m[1])
+	}
+}
+
+func newApp(context map[string]any) awscdk.App {
+	if context == nil {
+		return awscdk.NewApp(nil)
+	}
+	return awscdk.NewApp(&awscdk.AppProps{Context: &context})
+}
