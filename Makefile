@@ -125,7 +125,7 @@ diff: build ## what make deploy would change in the AWS account of your credenti
 	$(CDK) diff $(CDK_FLAGS)
 
 .PHONY: deploy
-deploy: build ## deploy the whole system with CDK (AWS credentials; see infra/DEPLOY.md)
+deploy: build ## deploy the whole system with CDK (AWS credentials; see the README)
 	$(CDK) deploy $(CDK_FLAGS)
 
 .PHONY: destroy

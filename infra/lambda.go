@@ -126,7 +126,7 @@ func grantTable(role awsiam.IRole, spec function, table awsdynamodb.Table) {
 // grantSecrets lets the role read the SecureString parameters under prefix
 // the way shared/secrets does (GetParametersByPath, recursive, decrypted).
 // CloudFormation cannot create SecureString parameters, so the stack does
-// not: the operator puts them (DEPLOY.md).
+// not: the operator puts them (README, "Secrets").
 func grantSecrets(role awsiam.Role, prefix string) {
 	stack := awscdk.Stack_Of(role)
 	path := fmt.Sprintf("arn:%s:ssm:%s:%s:parameter%s", *stack.Partition(), *stack.Region(), *stack.Account(), prefix)
