@@ -12,6 +12,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 
+	"scorecard/shared/assessment"
 	"scorecard/shared/dynamo"
 	"scorecard/shared/errcode"
 	"scorecard/shared/httpapi"
@@ -73,7 +74,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 		srv.Shutdown(sctx)
 	}()
 	fmt.Fprintf(e.stdout, "serving http://%s (table %s on %s)\n", ln.Addr(), be.env.Table, orDefault(be.env.DynamoDBEndpoint, "AWS"))
-	fmt.Fprintf(e.stdout, "  POST /webhooks/{zendesk,jira,freshdesk,generic}\n  GET|POST /s/{token}  (survey links mailed to the SES server on %s)\n", orDefault(be.env.SESEndpoint, "AWS"))
+	fmt.Fprintf(e.stdout, "  POST /webhooks/{zendesk,jira,freshdesk,generic}\n  GET|POST /s/{token}, /a/{token}  (survey and assessment links mailed to the SES server on %s)\n", orDefault(be.env.SESEndpoint, "AWS"))
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -83,11 +84,14 @@ func serve(ctx context.Context, e *env, args []string) error {
 // newMux wires the routes of DESIGN §4 to their handlers.
 func newMux(be *backend, sec secrets.Secrets, log *slog.Logger, now func() time.Time, base string) *http.ServeMux {
 	mux := http.NewServeMux()
-	wh := &webhook.Handler{Store: be.store, Sources: webhook.Sources(), Secrets: sec.Webhook, Now: now, Log: log}
+	wh := &webhook.Handler{Store: be.store, Records: be.store, Sources: webhook.Sources(), Secrets: sec.Webhook, Now: now, Log: log}
 	httpapi.Route(mux, "POST /webhooks/{source}", wh.Handle)
 	forms := &survey.Handler{Store: be.store, Key: sec.SigningKey, Now: now, Log: log, BaseURL: base}
 	httpapi.Route(mux, "GET /s/{token}", forms.Handle)
 	httpapi.Route(mux, "POST /s/{token}", forms.Handle)
+	asm := &assessment.Handler{Store: be.store, Key: sec.SigningKey, Now: now, Log: log, BaseURL: base, Location: be.policy.Location()}
+	httpapi.Route(mux, "GET /a/{token}", asm.Handle)
+	httpapi.Route(mux, "POST /a/{token}", asm.Handle)
 	return mux
 }
 

@@ -56,5 +56,5 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (*
 		return nil, fmt.Errorf("no webhook secret under %s/webhook/", prefix)
 	}
 	store := dynamo.New(env.DynamoDB(cfg), env.Table, dynamo.Options{Location: pol.Location(), Retention: pol.Retention.RawEvents.D()})
-	return &webhook.Handler{Store: store, Sources: webhook.Sources(), Secrets: sec.Webhook, Now: time.Now, Log: log}, nil
+	return &webhook.Handler{Store: store, Records: store, Sources: webhook.Sources(), Secrets: sec.Webhook, Now: time.Now, Log: log}, nil
 }

@@ -86,9 +86,13 @@ func (s *Store) batchWrite(ctx context.Context, reqs []types.WriteRequest) error
 func (s *Store) queryAll(ctx context.Context, pk, prefix string) ([]map[string]types.AttributeValue, error) {
 	in := &dynamodb.QueryInput{
 		TableName:                 &s.table,
-		KeyConditionExpression:    aws.String("pk = :pk AND begins_with(sk, :p)"),
+		KeyConditionExpression:    aws.String("pk = :pk"),
 		ReturnConsumedCapacity:    types.ReturnConsumedCapacityTotal,
-		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk), ":p": str(prefix)},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": str(pk)},
+	}
+	if prefix != "" { // DynamoDB refuses an empty begins_with
+		in.KeyConditionExpression = aws.String("pk = :pk AND begins_with(sk, :p)")
+		in.ExpressionAttributeValues[":p"] = str(prefix)
 	}
 	var items []map[string]types.AttributeValue
 	p := dynamodb.NewQueryPaginator(s.db, in)

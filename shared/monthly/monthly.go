@@ -20,12 +20,15 @@ import (
 	"strings"
 	"time"
 
+	"scorecard/shared/assessment"
 	"scorecard/shared/consequence"
 	"scorecard/shared/directory"
 	"scorecard/shared/engine"
 	"scorecard/shared/errcode"
+	"scorecard/shared/metric"
 	"scorecard/shared/month"
 	"scorecard/shared/policy"
+	"scorecard/shared/records"
 	"scorecard/shared/report"
 	"scorecard/shared/scoring"
 	"scorecard/shared/ticket"
@@ -67,6 +70,8 @@ type Store interface {
 	ClaimMail(ctx context.Context, m month.Month, key string, now time.Time, force bool) error
 	MarkMailSent(ctx context.Context, m month.Month, key, messageID string, now time.Time) error
 	ReleaseMail(ctx context.Context, m month.Month, key string) error
+	Records(ctx context.Context, m month.Month) ([]records.Record, error)
+	Assessments(ctx context.Context, m month.Month) ([]assessment.Assessment, error)
 }
 
 // Mailer sends one mail.
@@ -146,7 +151,11 @@ func (r *Runner) Run(ctx context.Context, req Request) (Summary, error) {
 		return Summary{}, err
 	}
 
-	cards, dir, history, tickets, err := r.score(ctx, m, run.AsOf)
+	people, gaps, err := r.people(ctx, m)
+	if err != nil {
+		return Summary{}, err
+	}
+	cards, dir, history, tickets, err := r.score(ctx, m, run.AsOf, people)
 	if err != nil {
 		return Summary{}, err
 	}
@@ -163,7 +172,7 @@ func (r *Runner) Run(ctx context.Context, req Request) (Summary, error) {
 
 	var mailErr error
 	if req.Mail == nil || *req.Mail {
-		mailErr = r.mail(ctx, m, cards, dir, history, req.Force, &sum)
+		mailErr = r.mail(ctx, m, cards, dir, history, gaps, req.Force, &sum)
 	}
 	run.Mails += sum.Sent
 	if mailErr == nil {
@@ -176,7 +185,7 @@ func (r *Runner) Run(ctx context.Context, req Request) (Summary, error) {
 }
 
 // score computes the month's cards.
-func (r *Runner) score(ctx context.Context, m month.Month, asOf time.Time) ([]scoring.Card, *directory.Directory, map[string][]consequence.Record, int, error) {
+func (r *Runner) score(ctx context.Context, m month.Month, asOf time.Time, people map[string]metric.People) ([]scoring.Card, *directory.Directory, map[string][]consequence.Record, int, error) {
 	engs, err := r.Store.Engineers(ctx)
 	if err != nil {
 		return nil, nil, nil, 0, err
@@ -208,7 +217,7 @@ func (r *Runner) score(ctx context.Context, m month.Month, asOf time.Time) ([]sc
 		}
 	}
 	cards, stats, err := engine.Run(engine.Input{
-		Policy: r.Policy, Month: m, AsOf: asOf, Directory: dir, Tickets: tickets, History: history, Overrides: overrides,
+		Policy: r.Policy, Month: m, AsOf: asOf, Directory: dir, Tickets: tickets, History: history, Overrides: overrides, People: people,
 	})
 	if readErr != nil {
 		return nil, nil, nil, 0, readErr
@@ -223,7 +232,7 @@ func (r *Runner) score(ctx context.Context, m month.Month, asOf time.Time) ([]sc
 }
 
 // mail sends every mail of the month that has not gone out yet.
-func (r *Runner) mail(ctx context.Context, m month.Month, cards []scoring.Card, dir *directory.Directory, history map[string][]consequence.Record, force bool, sum *Summary) error {
+func (r *Runner) mail(ctx context.Context, m month.Month, cards []scoring.Card, dir *directory.Directory, history map[string][]consequence.Record, gaps map[string][]report.Gap, force bool, sum *Summary) error {
 	var failed []string
 	send := func(key string, to []string, build func() (report.Mail, error)) {
 		if len(to) == 0 {
@@ -261,6 +270,9 @@ func (r *Runner) mail(ctx context.Context, m month.Month, cards []scoring.Card, 
 		t.Policy, t.Month = r.Policy, m
 		t.Locale = report.Locale(t.Locale, r.Policy.Locale)
 		t.Previous, t.Trend = previousAndTrend(t.Cards, history, m)
+		for _, c := range t.Cards {
+			t.Gaps = append(t.Gaps, gaps[c.EngineerID]...)
+		}
 		key := "team#" + t.Name + "#" + hash(t.ManagerEmail)
 		send(key, []string{t.ManagerEmail}, func() (report.Mail, error) {
 			mail, err := report.TeamReport(t)
@@ -299,6 +311,57 @@ func (r *Runner) mail(ctx context.Context, m month.Month, cards []scoring.Card, 
 	}
 	return nil
 }
+
+// people gathers the month's inputs that come from people: imported
+// records, and the team lead's assessment of each engineer (attitude,
+// problem solving, collaboration). Self-assessments are not scored; where
+// both exist, each aspect's self and lead scores are returned for the
+// report, which highlights gaps of 20 points or more.
+func (r *Runner) people(ctx context.Context, m month.Month) (map[string]metric.People, map[string][]report.Gap, error) {
+	recs, err := r.Store.Records(ctx, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	people := records.People(recs, m)
+	asms, err := r.Store.Assessments(ctx, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	self := map[string]assessment.Scores{}
+	lead := map[string]assessment.Scores{}
+	for _, a := range asms {
+		for id, sc := range a.Answers {
+			switch a.Kind {
+			case assessment.Lead:
+				lead[id] = sc
+			case assessment.Self:
+				if id == a.AssessorKey {
+					self[id] = sc
+				}
+			}
+		}
+	}
+	for id, sc := range lead {
+		p := people[id]
+		p.LeadAttitude, p.LeadProblemSolving, p.LeadCollaboration = ptr(sc.Attitude), ptr(sc.ProblemSolving), ptr(sc.Collaboration)
+		people[id] = p
+	}
+	gaps := map[string][]report.Gap{}
+	for id, s := range self {
+		l, ok := lead[id]
+		if !ok {
+			continue
+		}
+		gaps[id] = []report.Gap{
+			{EngineerID: id, Aspect: "attitude", Self: s.Attitude, Lead: l.Attitude},
+			{EngineerID: id, Aspect: "problem_solving", Self: s.ProblemSolving, Lead: l.ProblemSolving},
+			{EngineerID: id, Aspect: "collaboration", Self: s.Collaboration, Lead: l.Collaboration},
+		}
+	}
+	return people, gaps, nil
+}
+
+func ptr[T any](v T) *T { return &v }
 
 // teams groups the cards by team and manager, in a stable order.
 func teams(cards []scoring.Card, dir *directory.Directory) []report.Team {

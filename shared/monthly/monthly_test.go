@@ -17,6 +17,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"scorecard/shared/assessment"
 	"scorecard/shared/consequence"
 	"scorecard/shared/directory"
 	"scorecard/shared/errcode"
@@ -24,6 +25,7 @@ import (
 	"scorecard/shared/month"
 	"scorecard/shared/monthly"
 	"scorecard/shared/policy"
+	"scorecard/shared/records"
 	"scorecard/shared/report"
 	"scorecard/shared/scoring"
 	"scorecard/shared/ticket"
@@ -39,11 +41,22 @@ type memStore struct {
 	overrides map[month.Month]map[string]*consequence.Override
 	runs      map[month.Month]monthly.Run
 	mails     map[string]string
+	records   map[month.Month][]records.Record
+	asms      map[month.Month][]assessment.Assessment
+}
+
+func (s *memStore) Records(_ context.Context, m month.Month) ([]records.Record, error) {
+	return s.records[m], nil
+}
+
+func (s *memStore) Assessments(_ context.Context, m month.Month) ([]assessment.Assessment, error) {
+	return s.asms[m], nil
 }
 
 func newMem() *memStore {
 	return &memStore{tickets: map[month.Month][]*ticket.State{}, results: map[month.Month][]scoring.Card{},
-		overrides: map[month.Month]map[string]*consequence.Override{}, runs: map[month.Month]monthly.Run{}, mails: map[string]string{}}
+		overrides: map[month.Month]map[string]*consequence.Override{}, runs: map[month.Month]monthly.Run{}, mails: map[string]string{},
+		records: map[month.Month][]records.Record{}, asms: map[month.Month][]assessment.Assessment{}}
 }
 
 func (s *memStore) MonthTickets(_ context.Context, m month.Month) iter.Seq2[*ticket.State, error] {

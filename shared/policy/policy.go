@@ -53,6 +53,7 @@ type Policy struct {
 	Windows         Windows                  `yaml:"windows"`
 	Consequences    Consequences             `yaml:"consequences"`
 	Surveys         Surveys                  `yaml:"surveys"`
+	Assessments     Assessments              `yaml:"assessments"`
 	Retention       Retention                `yaml:"retention"`
 
 	location  *time.Location
@@ -133,6 +134,13 @@ type Surveys struct {
 	QuietPeriod  Duration `yaml:"quiet_period"`
 	LinkValidity Duration `yaml:"link_validity"`
 	NoSurveyTags []string `yaml:"no_survey_tags"`
+}
+
+// Assessments holds the month-end assessment round's settings.
+type Assessments struct {
+	ReminderBefore     Duration `yaml:"reminder_before"`
+	CloseAfterMonthEnd Duration `yaml:"close_after_month_end"`
+	SelfWeight         float64  `yaml:"self_weight"`
 }
 
 // Retention holds how long raw data is kept.

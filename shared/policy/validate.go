@@ -79,6 +79,15 @@ func (p *Policy) validate() error {
 	if p.Surveys.Delay < 0 {
 		return fmt.Errorf("surveys.delay: must not be negative")
 	}
+	if p.Assessments.ReminderBefore < 0 {
+		return fmt.Errorf("assessments.reminder_before: must not be negative")
+	}
+	if p.Assessments.CloseAfterMonthEnd < 0 || p.Assessments.CloseAfterMonthEnd.D() > 7*24*time.Hour {
+		return fmt.Errorf("assessments.close_after_month_end: must be between 0 and 7d")
+	}
+	if p.Assessments.SelfWeight != 0 {
+		return fmt.Errorf("assessments.self_weight: only 0 is supported (self scores are shown, not scored)")
+	}
 	if p.Surveys.QuietPeriod < 0 {
 		return fmt.Errorf("surveys.quiet_period: must not be negative")
 	}

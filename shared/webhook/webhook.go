@@ -17,6 +17,7 @@ import (
 	"scorecard/shared/errcode"
 	"scorecard/shared/event"
 	"scorecard/shared/httpapi"
+	"scorecard/shared/records"
 )
 
 // MaxBody is the largest body accepted (256 KB).
@@ -34,9 +35,20 @@ type Source struct {
 	Parse  func(h http.Header, body []byte) ([]event.Event, error)
 }
 
+// RecordStore keeps people records (training, knowledge, collaboration,
+// renewals) that an LMS or HR system posts to /webhooks/records.
+type RecordStore interface {
+	PutRecords(ctx context.Context, recs []records.Record) error
+}
+
+// RecordsSource is the route of people records: signed like the generic
+// format (X-Signature), body as records.ParseWebhook reads it.
+const RecordsSource = "records"
+
 // Handler serves POST /webhooks/{source}.
 type Handler struct {
 	Store   Store
+	Records RecordStore
 	Sources map[string]Source
 	Secrets map[string][]byte // per source name
 	Now     func() time.Time
@@ -81,6 +93,9 @@ func (h *Handler) ingest(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	if err := src.Verify(secret, headers, body, h.Now()); err != nil {
 		return event.Ingested{}, err
 	}
+	if name == RecordsSource {
+		return h.ingestRecords(ctx, body)
+	}
 	evs, err := src.Parse(headers, body)
 	if err != nil {
 		return event.Ingested{}, err
@@ -94,6 +109,23 @@ func (h *Handler) ingest(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	}
 	h.Log.Info("webhook stored", "source", name, "events", len(evs), "stored", res.Stored, "duplicates", res.Duplicates)
 	return res, nil
+}
+
+// ingestRecords stores a records batch; records of engineers not in the
+// directory yet are kept and count once the engineer exists.
+func (h *Handler) ingestRecords(ctx context.Context, body []byte) (event.Ingested, error) {
+	recs, err := records.ParseWebhook(body)
+	if err != nil {
+		return event.Ingested{}, err
+	}
+	if h.Records == nil {
+		return event.Ingested{}, errcode.Errorf(errcode.Invalid, "unknown source %q", RecordsSource)
+	}
+	if err := h.Records.PutRecords(ctx, recs); err != nil {
+		return event.Ingested{}, err
+	}
+	h.Log.Info("records stored", "records", len(recs))
+	return event.Ingested{Stored: len(recs)}, nil
 }
 
 func clip(s string) string {
