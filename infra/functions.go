@@ -52,8 +52,10 @@ var functions = []function{
 		Timeout:  10 * time.Second,
 		// A storm of redeliveries must not take the table's whole on-demand
 		// throughput from the monthly run; API throttling sits in front.
-		Concurrency:  func(c Config) int { return c.WebhookConcurrency },
-		TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem"}, // PutItem: the items of TransactWriteItems
+		Concurrency: func(c Config) int { return c.WebhookConcurrency },
+		// PutItem: the items of TransactWriteItems; BatchWriteItem: people
+		// records posted to /webhooks/records.
+		TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:BatchWriteItem"},
 		Secrets:      true,
 	},
 	{

@@ -506,7 +506,7 @@ func TestLeastPrivilege(t *testing.T) {
 	}
 	want := map[string][]string{
 		"webhook": sorted(secrets, []string{
-			"dynamodb:GetItem on <Table.Arn>", "dynamodb:PutItem on <Table.Arn>",
+			"dynamodb:BatchWriteItem on <Table.Arn>", "dynamodb:GetItem on <Table.Arn>", "dynamodb:PutItem on <Table.Arn>",
 		}),
 		"monthly": sorted(secrets, mail, asyncFailures, []string{
 			"dynamodb:BatchGetItem on <Table.Arn>", "dynamodb:BatchWriteItem on <Table.Arn>",
