@@ -277,7 +277,7 @@ func TestParseCSVBadRows(t *testing.T) {
 				`line 2: customer_id: is required`,
 				`line 3: renewed: is required (yes or no)`,
 				`line 4: date: is required (YYYY-MM-DD, or a month YYYY-MM)`,
-				`line 5: date: "2026-13" is not a date YYYY-MM-DD between 2000 and 2099 (format the column as text or as yyyy-mm-dd)`,
+				`line 5: date: "2026-13" is not a date YYYY-MM-DD or a month YYYY-MM between 2000 and 2099 (format the column as text)`,
 			}},
 		{"renewals: month column", Renewals,
 			"engineer_id,month,customer_id,renewed\ne-1,2026-10-05,C-1,yes\ne-1,,C-1,yes\ne-1,1999-12,C-1,yes\n",

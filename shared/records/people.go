@@ -12,23 +12,29 @@ import (
 
 // People aggregates the records dated in month m into each engineer's
 // metric inputs, keyed by engineer id, as the package doc describes.
-// Records with the same kind and id count once, the last one given winning.
+// Records with the same kind and id count once, the last one given winning;
+// records without an id (only hand-made ones) each count.
 // The lead assessment fields are left nil. The result does not depend on the
 // order of the records beyond which duplicate wins.
 func People(records []Record, m month.Month) map[string]metric.People {
 	last := make(map[key]int, len(records))
 	for i, r := range records {
-		last[key{r.Kind, r.ID}] = i
+		if r.ID != "" { // parsed records always have one; a hand-made one without is unique
+			last[key{r.Kind, r.ID}] = i
+		}
 	}
-	in := make([]Record, 0, len(last))
+	in := make([]Record, 0, len(records))
 	for i, r := range records {
-		if last[key{r.Kind, r.ID}] == i && r.EngineerID != "" && m.Contains(r.Date, time.UTC) {
+		if j, ok := last[key{r.Kind, r.ID}]; ok && j != i {
+			continue // a later record has its id
+		}
+		if r.EngineerID != "" && m.Contains(r.Date, time.UTC) {
 			in = append(in, r)
 		}
 	}
 	// A fixed order makes float sums and "latest" independent of the input
 	// order.
-	slices.SortFunc(in, func(a, b Record) int {
+	slices.SortStableFunc(in, func(a, b Record) int {
 		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.ID, b.ID))
 	})
 

@@ -99,6 +99,8 @@ func TestPeopleRules(t *testing.T) {
 			metric.People{KnowledgeShares: ptr(0), SkillSessionsHeld: 5, SkillSessionsAtt: 3}},
 		{"a duplicate id counts once, the last one given", []Record{co("a", Case, false, 5), co("a", Case, false, 2)},
 			metric.People{KnowledgeShares: ptr(0), CollaborationCases: 2}},
+		{"records without ids are never duplicates", []Record{co("", Case, false, 1), co("", Case, false, 1)},
+			metric.People{KnowledgeShares: ptr(0), CollaborationCases: 2}},
 		{"the same id in two kinds is two records", []Record{co("a", Case, false, 1), kn("a", 1, 60)},
 			metric.People{KnowledgeScore: ptr(60.0), KnowledgeShares: ptr(0), CollaborationCases: 1}},
 	}

@@ -234,9 +234,12 @@ func build(kind Kind, c cells, report func(column, format string, args ...any)) 
 				d = m.Start(time.UTC)
 			}
 		}
-		if ok {
+		switch {
+		case ok:
 			r.Date = d
-		} else {
+		case kind == Renewals:
+			fail(colDate, "%q is not a date YYYY-MM-DD or a month YYYY-MM between 2000 and 2099 (format the column as text)", clip(date))
+		default:
 			fail(colDate, "%q is not a date YYYY-MM-DD between 2000 and 2099 (format the column as text or as yyyy-mm-dd)", clip(date))
 		}
 	}
