@@ -143,7 +143,7 @@ func TestLeadFormInChromium(t *testing.T) {
 	}
 	runs := []*run{
 		{locale: "en", email: "zhou.min@example.com", comments: [3]string{"Took over the Shenzhen escalations.", "", "Mentored two new hires."},
-			thanks: "Thank you!", problem: "Chen Jie – Collaboration: enter a number from 0 to 100.", closed: "The assessment is closed"},
+			thanks: "Thank you!", problem: "Chen Jie – Collaboration: Enter a number from 0 to 100.", closed: "The assessment is closed"},
 		{locale: "zh-CN", email: "liu.yang@example.com", comments: [3]string{"接手了深圳的升级工单。", "", "带教了两名新同事。"},
 			thanks: "感谢您！", problem: "陈杰 – 团队协作：请输入 0 到 100 之间的数字。", closed: "评估已截止"},
 	}
@@ -298,6 +298,24 @@ func TestLeadFormInChromium(t *testing.T) {
 	mu.Lock()
 	t.Logf("Origin headers of the form posts: %q", origins)
 	mu.Unlock()
+
+	t.Run("a self-assessment", func(t *testing.T) {
+		for _, locale := range []string{"en", "zh-CN"} {
+			a := self(locale)
+			a.ID = assessment.ID(october, assessment.Self, "E014-"+locale)
+			store.Put(a)
+			tab, cancel := chromedp.NewContext(b)
+			if err := chromedp.Do(tab, phone(), chromedp.Navigate(srv.URL+"/a/"+link(t, a.ID)), chromedp.WaitVisible(chromedp.CSS(`[data-page=form] form`))); err != nil {
+				cancel()
+				t.Fatalf("%s: open the link: %v", locale, err)
+			}
+			if n := eval[int](t, tab, `document.querySelectorAll('fieldset').length`); n != 1 {
+				t.Errorf("%s: %d fieldsets, want 1", locale, n)
+			}
+			shot(t, tab, dir, "assessment-self-"+locale+".png")
+			cancel()
+		}
+	})
 
 	t.Run("after the deadline", func(t *testing.T) {
 		c.Set(deadline.Add(time.Minute))

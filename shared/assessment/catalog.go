@@ -176,18 +176,18 @@ var en = &messages{
 	ThanksBody:    "Your assessment has been recorded.",
 	ChangedTitle:  "Changes saved",
 	ChangedBody:   "Your assessment has been updated.",
-	ThanksChangeF: "Open the link in your mail again to change it, until %s.",
+	ThanksChangeF: "You can change it until %s by opening the link in your mail again.",
 	YourScores:    "What you submitted:",
 	NoComment:     "—",
 
 	BadTitle:       "Please check the form",
 	BadSummaryF:    "Nothing has been saved yet. %s:",
-	BadMissing:     "enter a score from 0 to 100.",
-	BadNumber:      "enter a number from 0 to 100.",
-	BadDecimals:    "use at most one decimal place.",
-	BadLongF:       "the comment is %d characters long; please shorten it to at most %d.",
-	BadEncoding:    "the comment contains text we cannot read; please type it again.",
-	BadRepeated:    "the form was sent with this field twice; please send it again.",
+	BadMissing:     "Enter a score from 0 to 100.",
+	BadNumber:      "Enter a number from 0 to 100.",
+	BadDecimals:    "Use at most one decimal place.",
+	BadLongF:       "The comment is %d characters long; please shorten it to at most %d.",
+	BadEncoding:    "The comment contains text we cannot read; please type it again.",
+	BadRepeated:    "The form was sent with this field twice; please send it again.",
 	BadUnreadable:  "We could not read the form. Please send it again.",
 	BadTooLarge:    "The form is too large. Please shorten your comments.",
 	ForbiddenTitle: "Please send the form again",
@@ -290,7 +290,7 @@ var zhCN = &messages{
 // engineers words a number of engineers: "3 engineers", "3 名工程师".
 func (m *messages) engineers(n int) string {
 	if m == zhCN {
-		return strconv.Itoa(n) + " 名工程师"
+		return strconv.Itoa(n) + "名工程师"
 	}
 	if n == 1 {
 		return "1 engineer"
@@ -301,7 +301,7 @@ func (m *messages) engineers(n int) string {
 // problems words a number of problems: "3 fields need attention".
 func (m *messages) problems(n int) string {
 	if m == zhCN {
-		return strconv.Itoa(n) + " 处需要修改"
+		return strconv.Itoa(n) + "处需要修改"
 	}
 	if n == 1 {
 		return "1 field needs attention"

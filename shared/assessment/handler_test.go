@@ -124,7 +124,7 @@ func TestPages(t *testing.T) {
 			status: 200, page: "thanks",
 			has: []string{"Thank you!", "Your assessment has been recorded.", "<h2>Li Wei</h2>", "<dt>Problem solving</dt><dd>91.5</dd>",
 				"Took over the Shenzhen escalations.", "<h2>Wang Fang</h2>", "<dt>Collaboration</dt><dd>97</dd>",
-				"change it, until Friday 30 October 2026, 18:00 (Asia/Shanghai, UTC+8)"},
+				"You can change it until Friday 30 October 2026, 18:00 (Asia/Shanghai, UTC+8) by opening the link"},
 			hasNot:  []string{"<form"},
 			answers: fixtureAnswers, submitted: now,
 		},
@@ -237,11 +237,11 @@ func TestPages(t *testing.T) {
 			status: 400, page: "invalid",
 			has: []string{
 				`role="alert"`, "Nothing has been saved yet. 3 fields need attention:",
-				`<a href="#e0-collaboration">Li Wei – Collaboration: use at most one decimal place.</a>`,
-				`<a href="#e1-attitude">Chen Jie – Attitude: enter a score from 0 to 100.</a>`,
-				`<a href="#e2-problem_solving">Wang Fang – Problem solving: enter a number from 0 to 100.</a>`,
+				`<a href="#e0-collaboration">Li Wei – Collaboration: Use at most one decimal place.</a>`,
+				`<a href="#e1-attitude">Chen Jie – Attitude: Enter a score from 0 to 100.</a>`,
+				`<a href="#e2-problem_solving">Wang Fang – Problem solving: Enter a number from 0 to 100.</a>`,
 				`name="problem_solving:E016" value="101" min="0" max="100" step="0.1" inputmode="decimal" autocomplete="off" required aria-invalid="true" aria-describedby="e2-problem_solving-error scale-hint">`,
-				`<p class="err" id="e2-problem_solving-error">enter a number from 0 to 100.</p>`,
+				`<p class="err" id="e2-problem_solving-error">Enter a number from 0 to 100.</p>`,
 				`name="collaboration:E014" value="85.55"`, `name="problem_solving:E014" value="91.5"`,
 				">Strong quarter &lt;b&gt;overall&lt;/b&gt;</textarea>",
 			},
@@ -249,20 +249,20 @@ func TestPages(t *testing.T) {
 		},
 		{
 			name: "a resubmission with a bad score is 400 and keeps the earlier answers", stored: submitted("en", first), method: "POST", tok: lk, body: form(csrfFor(lk), unreadable),
-			status: 400, page: "invalid", has: []string{"Chen Jie – Problem solving: enter a number from 0 to 100.", `value="seventy"`},
+			status: 400, page: "invalid", has: []string{"Chen Jie – Problem solving: Enter a number from 0 to 100.", `value="seventy"`},
 			answers: submitted("en", first).Answers, submitted: first,
 		},
 		{
 			name: "a form without an engineer's fields is 400 naming each of them", stored: lead("en"), method: "POST", tok: lk, body: form(csrfFor(lk), withoutE016),
-			status: 400, page: "invalid", has: []string{"3 fields need attention", "Wang Fang – Attitude: enter a score from 0 to 100.", "Wang Fang – Collaboration: enter a score from 0 to 100."},
+			status: 400, page: "invalid", has: []string{"3 fields need attention", "Wang Fang – Attitude: Enter a score from 0 to 100.", "Wang Fang – Collaboration: Enter a score from 0 to 100."},
 		},
 		{
 			name: "problems are named in Chinese for a Chinese form", stored: lead("zh-CN"), method: "POST", tok: lk, body: form(csrfFor(lk), bad),
-			status: 400, page: "invalid", has: []string{"尚未保存任何内容。3 处需要修改：", "陈杰 – 工作态度：请填写 0 到 100 的分数。", "王芳 – 问题解决能力：请输入 0 到 100 之间的数字。", "李伟 – 团队协作：最多保留一位小数。"},
+			status: 400, page: "invalid", has: []string{"尚未保存任何内容。3处需要修改：", "陈杰 – 工作态度：请填写 0 到 100 的分数。", "王芳 – 问题解决能力：请输入 0 到 100 之间的数字。", "李伟 – 团队协作：最多保留一位小数。"},
 		},
 		{
 			name: "a comment over 2000 characters is 400 with its length", stored: lead("en"), method: "POST", tok: lk, body: form(csrfFor(lk), long),
-			status: 400, page: "invalid", has: []string{"Chen Jie – Comment: the comment is 2001 characters long; please shorten it to at most 2000."},
+			status: 400, page: "invalid", has: []string{"Chen Jie – Comment: The comment is 2001 characters long; please shorten it to at most 2000."},
 		},
 		{
 			name: "a JSON body is 400", stored: lead("en"), method: "POST", tok: lk, body: `{"attitude":5}`,
@@ -512,10 +512,15 @@ func TestLegendsTellEngineersApart(t *testing.T) {
 }
 
 // FuzzHandle: any token, method and body → a page with one of the expected
-// statuses, never a panic, and nothing recorded unless the POST was a
-// valid form for a valid link.
+// statuses and the security headers, never a panic, and nothing recorded
+// but by a POST answered 200.
 func FuzzHandle(f *testing.F) {
-	ok := link(f, leadID)
+	// A fixed nonce: under -fuzz every worker process runs this anew, and
+	// the seeds must still hold a valid link.
+	ok, err := token.Sign(key, token.Claims{Kind: token.KindAssessment, Subject: leadID, Expires: deadline, Nonce: make([]byte, token.NonceLen)})
+	if err != nil {
+		f.Fatal(err)
+	}
 	f.Add(ok, "GET", "")
 	f.Add(ok, "POST", form(csrfFor(ok), goodRows()))
 	f.Add(ok, "POST", form(csrfFor(ok), map[string]*row{"E014": {"1", "2", "3", ""}}))
@@ -534,8 +539,43 @@ func FuzzHandle(f *testing.F) {
 			t.Fatal("no CSP")
 		}
 		got, _ := store.Assessment(context.Background(), leadID)
-		if got.Answers != nil && (tok != ok || method != "POST" || resp.StatusCode != 200) {
+		if got.Answers != nil && (method != "POST" || resp.StatusCode != 200) {
 			t.Fatalf("%s %q stored answers with status %d", method, tok, resp.StatusCode)
 		}
 	})
+}
+
+// A zone is named with its offset at the deadline, half hours and
+// daylight saving included.
+func TestTimesNameTheirZone(t *testing.T) {
+	for zone, want := range map[string]string{
+		"Asia/Kolkata":     "The form closes on Friday 30 October 2026, 15:30 (Asia/Kolkata, UTC+5:30).",
+		"America/New_York": "The form closes on Friday 30 October 2026, 06:00 (America/New_York, UTC-4).",
+	} {
+		h := handler(assessment.NewMemStore(lead("en")), nil)
+		h.Location = mustLoad(zone)
+		resp := invoke(t, h, request(t, "GET", link(t, leadID), "", nil))
+		if !strings.Contains(html.UnescapeString(resp.Body), want) {
+			t.Errorf("%s: page lacks %q", zone, want)
+		}
+	}
+}
+
+// What was typed comes back on a 400 page, a long value cut short (at a
+// character boundary) and a long comment whole.
+func TestARejectedFormKeepsWhatWasTyped(t *testing.T) {
+	rows := goodRows()
+	rows["E015"][0] = strings.Repeat("九十", 40)
+	rows["E015"][3] = strings.Repeat("很好", 300)
+	tok := link(t, leadID)
+	resp := invoke(t, handler(assessment.NewMemStore(lead("en")), nil), request(t, "POST", tok, form(csrfFor(tok), rows), nil))
+	if resp.StatusCode != 400 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	if want := `name="attitude:E015" value="` + strings.Repeat("九十", 10) + `…"`; !strings.Contains(resp.Body, want) {
+		t.Errorf("page lacks %q", want)
+	}
+	if !strings.Contains(resp.Body, ">"+strings.Repeat("很好", 300)+"</textarea>") {
+		t.Error("the comment was not kept whole")
+	}
 }

@@ -61,7 +61,7 @@ func TestInvitation(t *testing.T) {
 		{
 			name: "a lead's invitation in Chinese", a: lead("zh-CN"),
 			subject: "请完成2026年10月的主管评估", lang: `lang="zh-CN"`,
-			has: []string{"周敏，您好：", "2026年10月的月末主管评估已开始。", "3 名工程师", "李伟", "陈杰", "王芳", "开始评估团队", "表单开放至2026年10月30日（星期五）18:00（北京时间），截止后将关闭。", "请勿转发"},
+			has: []string{"周敏，您好：", "2026年10月的月末主管评估已开始。", "3名工程师", "李伟", "陈杰", "王芳", "开始评估团队", "表单开放至2026年10月30日（星期五）18:00（北京时间），截止后将关闭。", "请勿转发"},
 		},
 		{
 			name: "a lead's reminder in Chinese", a: lead("zh-CN"), reminder: true,
