@@ -139,6 +139,9 @@ func (s *Store) Submit(ctx context.Context, id string, answers map[string]assess
 	if !now.Before(a.Deadline) {
 		return a, errcode.Errorf(errcode.Gone, "the assessment is closed")
 	}
+	if err := a.CheckAnswers(answers); err != nil {
+		return a, err
+	}
 	a.Answers, a.SubmittedAt = answers, now
 	return a, s.saveAssessment(ctx, a)
 }
