@@ -218,7 +218,7 @@ func (g GenericEvent) Normalize(prefix string) (Event, error) {
 		if g.Type == "" {
 			return bad("type", "is required")
 		}
-		return bad("type", "%q is not one of %s", clip(g.Type), typeNames())
+		return bad("type", "%q is not one of %s", Clip(g.Type), typeNames())
 	}
 	e.Type = t
 	if g.OccurredAt == "" {
@@ -226,7 +226,7 @@ func (g GenericEvent) Normalize(prefix string) (Event, error) {
 	}
 	at, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(g.OccurredAt))
 	if err != nil {
-		return bad("occurred_at", "%q is not an RFC 3339 time with a zone", clip(g.OccurredAt))
+		return bad("occurred_at", "%q is not an RFC 3339 time with a zone", Clip(g.OccurredAt))
 	}
 	if at.Before(earliest) || !at.Before(latest) {
 		return bad("occurred_at", "%s is outside 2000–2099", at.UTC().Format(time.RFC3339))
@@ -236,7 +236,7 @@ func (g GenericEvent) Normalize(prefix string) (Event, error) {
 	if g.Actor != nil {
 		kind, ok := ParseActorKind(g.Actor.Kind)
 		if !ok {
-			return bad("actor.kind", "%q is not one of agent, customer, system", clip(g.Actor.Kind))
+			return bad("actor.kind", "%q is not one of agent, customer, system", Clip(g.Actor.Kind))
 		}
 		if e.Actor.ID, err = checkOptionalID(string(g.Actor.ID)); err != nil {
 			return bad("actor.id", "%v", err)
@@ -264,14 +264,14 @@ func (g GenericEvent) Normalize(prefix string) (Event, error) {
 	if g.Status != "" {
 		s, ok := ParseStatus(g.Status)
 		if !ok {
-			return bad("status", "%q is not one of new, open, pending, on_hold, resolved, closed", clip(g.Status))
+			return bad("status", "%q is not one of new, open, pending, on_hold, resolved, closed", Clip(g.Status))
 		}
 		e.Status = s
 	}
 	if g.Priority != "" {
 		p, ok := ParsePriority(g.Priority)
 		if !ok {
-			return bad("priority", "%q is not one of urgent, high, normal, low", clip(g.Priority))
+			return bad("priority", "%q is not one of urgent, high, normal, low", Clip(g.Priority))
 		}
 		e.Priority = p
 	}
@@ -435,14 +435,6 @@ func checkOptionalID(s string) (string, error) {
 func plausibleEmail(s string) bool {
 	at := strings.LastIndexByte(s, '@')
 	return at > 0 && at < len(s)-1 && !strings.ContainsAny(s, " \t\r\n<>") && len(s) <= 320
-}
-
-// clip keeps error messages short when a sender posts something huge.
-func clip(s string) string {
-	if len(s) <= 40 {
-		return s
-	}
-	return s[:40] + "…"
 }
 
 func typeNames() string {

@@ -32,7 +32,7 @@ var statuses = map[string]event.Status{
 func (p *parser) status(s string) (event.Status, error) {
 	st, ok := statuses[strings.ToLower(strings.Join(strings.Fields(s), " "))]
 	if !ok {
-		return "", p.invalid("status", "%q is not a Freshdesk status (Open, Pending, Resolved, Closed, Waiting on Customer, Waiting on Third Party, or 2–7)", clip(s))
+		return "", p.invalid("status", "%q is not a Freshdesk status (Open, Pending, Resolved, Closed, Waiting on Customer, Waiting on Third Party, or 2–7)", event.Clip(s))
 	}
 	return st, nil
 }
@@ -53,7 +53,7 @@ var priorities = map[string]event.Priority{
 func (p *parser) priority(s string) (event.Priority, error) {
 	pr, ok := priorities[strings.ToLower(strings.TrimSpace(s))]
 	if !ok {
-		return "", p.invalid("priority", "%q is not a Freshdesk priority (Low, Medium, High, Urgent, or 1–4)", clip(s))
+		return "", p.invalid("priority", "%q is not a Freshdesk priority (Low, Medium, High, Urgent, or 1–4)", event.Clip(s))
 	}
 	return pr, nil
 }
@@ -75,7 +75,7 @@ var timeLayouts = []string{
 func parseFreshdeskTime(field, s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return time.Time{}, invalid(field, "is required")
+		return time.Time{}, event.Invalid(field, "is required")
 	}
 	v := s
 	for _, z := range []string{" UTC", " GMT"} {
@@ -88,10 +88,7 @@ func parseFreshdeskTime(field, s string) (time.Time, error) {
 		if err != nil {
 			continue
 		}
-		if t.Before(earliest) || !t.Before(latest) {
-			return time.Time{}, invalid(field, "%s is outside 2000–2099", t.UTC().Format(time.RFC3339))
-		}
-		return t.UTC(), nil
+		return event.CheckTime(field, t)
 	}
-	return time.Time{}, invalid(field, "%q is not a time with a zone offset (e.g. 2026-10-05T09:00:00+08:00 or 2026-10-05 09:00:00 +0800)", clip(s))
+	return time.Time{}, event.Invalid(field, "%q is not a time with a zone offset (e.g. 2026-10-05T09:00:00+08:00 or 2026-10-05 09:00:00 +0800)", event.Clip(s))
 }

@@ -118,7 +118,7 @@ var actorKinds = map[string]event.ActorKind{
 // "freshdesk_webhook." when the body is wrapped).
 func Parse(_ http.Header, body []byte) ([]event.Event, error) {
 	var outer map[string]json.RawMessage
-	if err := decodeObject(body, &outer); err != nil {
+	if err := event.DecodeObject(body, &outer); err != nil {
 		return nil, err
 	}
 	var f fields
@@ -126,13 +126,13 @@ func Parse(_ http.Header, body []byte) ([]event.Event, error) {
 	if inner, ok := outer[wrapper]; ok && !bytes.Equal(bytes.TrimSpace(inner), []byte("null")) {
 		prefix = wrapper + "."
 		if t := bytes.TrimSpace(inner); len(t) == 0 || t[0] != '{' {
-			return nil, invalid(wrapper, "must be an object")
+			return nil, event.Invalid(wrapper, "must be an object")
 		}
 		if err := json.Unmarshal(inner, &f); err != nil {
-			return nil, jsonProblem(prefix, err)
+			return nil, event.JSONProblem(prefix, err)
 		}
 	} else if err := json.Unmarshal(body, &f); err != nil {
-		return nil, jsonProblem("", err)
+		return nil, event.JSONProblem("", err)
 	}
 	e, err := (&parser{prefix: prefix}).event(f)
 	if err != nil {
@@ -145,7 +145,7 @@ func Parse(_ http.Header, body []byte) ([]event.Event, error) {
 type parser struct{ prefix string }
 
 func (p *parser) invalid(field, format string, args ...any) error {
-	return invalid(p.prefix+field, format, args...)
+	return event.Invalid(p.prefix+field, format, args...)
 }
 
 func (p *parser) event(f fields) (event.Event, error) {
@@ -156,11 +156,11 @@ func (p *parser) event(f fields) (event.Event, error) {
 	case name == "":
 		return e, p.invalid("event", "is required: one of created, status_changed, priority_changed, assigned, replied, note, tags_changed")
 	case !ok:
-		return e, p.invalid("event", "%q is not one of created, status_changed, priority_changed, assigned, replied, note, tags_changed", clip(f.Event))
+		return e, p.invalid("event", "%q is not one of created, status_changed, priority_changed, assigned, replied, note, tags_changed", event.Clip(f.Event))
 	}
 	e.Type = typ
 	var err error
-	if e.TicketID, err = requiredID(p.prefix+"ticket_id", string(f.TicketID)); err != nil {
+	if e.TicketID, err = event.RequiredID(p.prefix+"ticket_id", string(f.TicketID)); err != nil {
 		return e, err
 	}
 	if e.OccurredAt, err = parseFreshdeskTime(p.prefix+"triggered_at", f.TriggeredAt); err != nil {
@@ -187,7 +187,7 @@ func (p *parser) event(f fields) (event.Event, error) {
 		if !f.AgentID.set {
 			return e, p.invalid("agent_id", "is required for assigned (empty unassigns)")
 		}
-		e.AssigneeID, err = optionalIDField(p.prefix+"agent_id", f.AgentID.id)
+		e.AssigneeID, err = event.OptionalID(p.prefix+"agent_id", f.AgentID.id)
 	case event.TagsChanged:
 		e.TicketType = strings.ToLower(strings.TrimSpace(f.TicketType))
 		if !f.Tags.set && e.TicketType == "" {
@@ -201,7 +201,7 @@ func (p *parser) event(f fields) (event.Event, error) {
 		return e, err
 	}
 	id := e.TicketID + ":" + key + ":" + e.OccurredAt.Format(time.RFC3339Nano)
-	if e.ID, err = requiredID(p.prefix+"ticket_id", id); err != nil {
+	if e.ID, err = event.RequiredID(p.prefix+"ticket_id", id); err != nil {
 		return e, err
 	}
 	return e, nil
@@ -221,7 +221,7 @@ func (p *parser) created(e *event.Event, f fields) error {
 	}
 	e.TicketType = strings.ToLower(strings.TrimSpace(f.TicketType))
 	e.HasTags, e.Tags = f.Tags.set, event.NormalizeTags(f.Tags.tags)
-	e.AssigneeID, err = optionalIDField(p.prefix+"agent_id", f.AgentID.id)
+	e.AssigneeID, err = event.OptionalID(p.prefix+"agent_id", f.AgentID.id)
 	return err
 }
 
@@ -234,11 +234,11 @@ func (p *parser) conversation(e *event.Event, f fields) (string, error) {
 	if actor != "" {
 		k, ok := actorKinds[actor]
 		if !ok {
-			return "", p.invalid("actor", "%q is not agent, customer or system", clip(f.Actor))
+			return "", p.invalid("actor", "%q is not agent, customer or system", event.Clip(f.Actor))
 		}
 		kind = k
 	}
-	agentID, err := optionalIDField(p.prefix+"agent_id", f.AgentID.id)
+	agentID, err := event.OptionalID(p.prefix+"agent_id", f.AgentID.id)
 	if err != nil {
 		return "", err
 	}
@@ -276,7 +276,7 @@ func (p *parser) requester(f fields) (*event.CustomerInfo, error) {
 	if r == nil {
 		return nil, nil
 	}
-	id, err := optionalIDField(p.prefix+"requester.id", string(r.ID))
+	id, err := event.OptionalID(p.prefix+"requester.id", string(r.ID))
 	if err != nil {
 		return nil, err
 	}

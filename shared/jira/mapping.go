@@ -59,7 +59,7 @@ func mapStatus(field, name, cat string) (event.Status, error) {
 		return event.StatusOpen, nil
 	}
 	if !known {
-		return "", invalid(field, "%q is not a known Jira status and no statusCategory was sent", clip(name))
+		return "", event.Invalid(field, "%q is not a known Jira status and no statusCategory was sent", event.Clip(name))
 	}
 	return s, nil
 }
@@ -89,7 +89,7 @@ func mapPriority(field, name string) (event.Priority, error) {
 	}
 	p, ok := priorityNames[n]
 	if !ok {
-		return "", invalid(field, "%q is not a known Jira priority (Highest, High, Medium, Low, Lowest, Blocker, Critical, Major, Minor, Trivial)", clip(name))
+		return "", event.Invalid(field, "%q is not a known Jira priority (Highest, High, Medium, Low, Lowest, Blocker, Critical, Major, Minor, Trivial)", event.Clip(name))
 	}
 	return p, nil
 }

@@ -127,12 +127,12 @@ func Parse(headers http.Header, body []byte) ([]event.Event, error) {
 	var probe struct {
 		WebhookEvent string `json:"webhookEvent"`
 	}
-	if err := decodeObject(body, &probe); err != nil {
+	if err := event.DecodeObject(body, &probe); err != nil {
 		return nil, err
 	}
 	kind := strings.ToLower(strings.TrimSpace(probe.WebhookEvent))
 	if kind == "" {
-		return nil, invalid("webhookEvent", "is required")
+		return nil, event.Invalid("webhookEvent", "is required")
 	}
 	switch kind {
 	case "jira:issue_created", "jira:issue_updated", "comment_created":
@@ -140,24 +140,24 @@ func Parse(headers http.Header, body []byte) ([]event.Event, error) {
 		return nil, nil
 	}
 	var p payload
-	if err := decodeObject(body, &p); err != nil {
+	if err := event.DecodeObject(body, &p); err != nil {
 		return nil, err
 	}
 	if p.Timestamp == nil {
-		return nil, invalid("timestamp", "is required")
+		return nil, event.Invalid("timestamp", "is required")
 	}
-	at := time.UnixMilli(p.Timestamp.ms).UTC()
-	if at.Before(earliest) || !at.Before(latest) {
-		return nil, invalid("timestamp", "%d is outside 2000–2099 in epoch milliseconds", p.Timestamp.ms)
+	at, err := event.CheckTime("timestamp", time.UnixMilli(p.Timestamp.ms))
+	if err != nil {
+		return nil, event.Invalid("timestamp", "%d is outside 2000–2099 in epoch milliseconds", p.Timestamp.ms)
 	}
 	if p.Issue == nil {
-		return nil, invalid("issue", "is required")
+		return nil, event.Invalid("issue", "is required")
 	}
-	key, err := requiredID("issue.key", p.Issue.Key)
+	key, err := event.RequiredID("issue.key", p.Issue.Key)
 	if err != nil {
 		return nil, err
 	}
-	delivery, err := optionalID(IdentifierHeader+" header", headers.Get(IdentifierHeader))
+	delivery, err := event.OptionalID(IdentifierHeader+" header", headers.Get(IdentifierHeader))
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +181,7 @@ func Parse(headers http.Header, body []byte) ([]event.Event, error) {
 		return nil, err
 	}
 	for i := range evs {
-		if evs[i].ID, err = requiredID("event id ("+IdentifierHeader+" header + payload id)", evs[i].ID); err != nil {
+		if evs[i].ID, err = event.RequiredID("event id ("+IdentifierHeader+" header + payload id)", evs[i].ID); err != nil {
 			return nil, err
 		}
 	}
@@ -193,7 +193,7 @@ func reporter(f *fields) (*event.CustomerInfo, error) {
 	if f == nil || f.Reporter == nil {
 		return nil, nil
 	}
-	id, err := optionalID("issue.fields.reporter.accountId", f.Reporter.id())
+	id, err := event.OptionalID("issue.fields.reporter.accountId", f.Reporter.id())
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +211,7 @@ func reporter(f *fields) (*event.CustomerInfo, error) {
 // An actor without a kind is left out: the model needs both.
 func actorOf(u *user) event.Actor {
 	kind, ok := accountKinds[strings.ToLower(strings.TrimSpace(u.AccountType))]
-	id, err := optionalID("user", u.id())
+	id, err := event.OptionalID("user", u.id())
 	if !ok || err != nil || (kind == event.Agent && id == "") {
 		return event.Actor{}
 	}
@@ -231,7 +231,7 @@ func created(e event.Event, p payload, delivery string) ([]event.Event, error) {
 	case delivery != "":
 		e.ID = delivery + ":created"
 	default:
-		id, err := requiredID("issue.id", string(p.Issue.ID))
+		id, err := event.RequiredID("issue.id", string(p.Issue.ID))
 		if err != nil {
 			return nil, err
 		}
@@ -259,7 +259,7 @@ func created(e event.Event, p payload, delivery string) ([]event.Event, error) {
 		e.TicketType = strings.ToLower(strings.TrimSpace(f.IssueType.Name))
 	}
 	if f.Assignee != nil {
-		if e.AssigneeID, err = optionalID("issue.fields.assignee.accountId", f.Assignee.id()); err != nil {
+		if e.AssigneeID, err = event.OptionalID("issue.fields.assignee.accountId", f.Assignee.id()); err != nil {
 			return nil, err
 		}
 	}
@@ -271,7 +271,7 @@ func updated(base event.Event, p payload, delivery string) ([]event.Event, error
 	if p.Changelog == nil || len(p.Changelog.Items) == 0 {
 		return nil, nil // a comment or an edit without a changelog
 	}
-	cl, err := requiredID("changelog.id", string(p.Changelog.ID))
+	cl, err := event.RequiredID("changelog.id", string(p.Changelog.ID))
 	if err != nil {
 		return nil, err
 	}
@@ -311,7 +311,7 @@ func applyItem(e *event.Event, it item, at string, f *fields) (bool, error) {
 	case "status":
 		e.Type = event.StatusChanged
 		if to == "" {
-			return false, invalid(at+".toString", "is required for a status change")
+			return false, event.Invalid(at+".toString", "is required for a status change")
 		}
 		cat := ""
 		// The issue's status is the one after this change when it names the
@@ -324,7 +324,7 @@ func applyItem(e *event.Event, it item, at string, f *fields) (bool, error) {
 		return err == nil, err
 	case "assignee":
 		e.Type = event.Assigned
-		e.AssigneeID, err = optionalID(at+".to", string(it.To))
+		e.AssigneeID, err = event.OptionalID(at+".to", string(it.To))
 		return err == nil, err
 	case "priority":
 		e.Type = event.PriorityChanged
@@ -349,9 +349,9 @@ func applyItem(e *event.Event, it item, at string, f *fields) (bool, error) {
 func commented(e event.Event, p payload, delivery string) ([]event.Event, error) {
 	c := p.Comment
 	if c == nil {
-		return nil, invalid("comment", "is required for comment_created")
+		return nil, event.Invalid("comment", "is required for comment_created")
 	}
-	id, err := requiredID("comment.id", string(c.ID))
+	id, err := event.RequiredID("comment.id", string(c.ID))
 	if err != nil {
 		return nil, err
 	}
@@ -360,9 +360,9 @@ func commented(e event.Event, p payload, delivery string) ([]event.Event, error)
 		e.ID = delivery + ":comment-" + id
 	}
 	if c.Author == nil {
-		return nil, invalid("comment.author", "is required")
+		return nil, event.Invalid("comment.author", "is required")
 	}
-	author, err := optionalID("comment.author.accountId", c.Author.id())
+	author, err := event.OptionalID("comment.author.accountId", c.Author.id())
 	if err != nil {
 		return nil, err
 	}
@@ -371,14 +371,14 @@ func commented(e event.Event, p payload, delivery string) ([]event.Event, error)
 	switch {
 	case ok:
 	case accountType != "":
-		return nil, invalid("comment.author.accountType", "%q is not atlassian, customer or app", clip(c.Author.AccountType))
+		return nil, event.Invalid("comment.author.accountType", "%q is not atlassian, customer or app", event.Clip(c.Author.AccountType))
 	case author != "" && e.Customer != nil && author == e.Customer.ID:
 		kind = event.Customer
 	default:
-		return nil, invalid("comment.author.accountType", "is required to tell an agent from a customer")
+		return nil, event.Invalid("comment.author.accountType", "is required to tell an agent from a customer")
 	}
 	if kind == event.Agent && author == "" {
-		return nil, invalid("comment.author.accountId", "is required for an agent's comment")
+		return nil, event.Invalid("comment.author.accountId", "is required for an agent's comment")
 	}
 	public := c.JsdPublic == nil || *c.JsdPublic // absent outside JSM: visible to all
 	e.Actor = event.Actor{ID: author, Kind: kind}

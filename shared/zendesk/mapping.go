@@ -31,7 +31,7 @@ func parseStatus(s string) (event.Status, bool) {
 }
 
 func badStatus(field, value string) error {
-	return invalid(field, "%q is not a Zendesk status (new, open, pending, hold, solved, closed)", clip(value))
+	return event.Invalid(field, "%q is not a Zendesk status (new, open, pending, hold, solved, closed)", event.Clip(value))
 }
 
 // parsePriority reads URGENT, HIGH, NORMAL or LOW in any letter case; empty
@@ -42,7 +42,7 @@ func parsePriority(field, s string) (event.Priority, error) {
 	}
 	p, ok := event.ParsePriority(s)
 	if !ok {
-		return "", invalid(field, "%q is not a Zendesk priority (urgent, high, normal, low)", clip(s))
+		return "", event.Invalid(field, "%q is not a Zendesk priority (urgent, high, normal, low)", event.Clip(s))
 	}
 	return p, nil
 }
@@ -55,5 +55,5 @@ func parseTicketType(field, s string) (string, error) {
 	case "", "problem", "incident", "question", "task":
 		return t, nil
 	}
-	return "", invalid(field, "%q is not a Zendesk ticket type (problem, incident, question, task)", clip(s))
+	return "", event.Invalid(field, "%q is not a Zendesk ticket type (problem, incident, question, task)", event.Clip(s))
 }

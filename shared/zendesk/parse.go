@@ -67,23 +67,23 @@ func Parse(_ http.Header, body []byte) ([]event.Event, error) {
 	var probe struct {
 		Type string `json:"type"`
 	}
-	if err := decodeObject(body, &probe); err != nil {
+	if err := event.DecodeObject(body, &probe); err != nil {
 		return nil, err
 	}
 	typ := strings.ToLower(strings.TrimSpace(probe.Type))
 	if typ == "" {
-		return nil, invalid("type", "is required: send a Zendesk event-subscription webhook (zen:event-type:…)")
+		return nil, event.Invalid("type", "is required: send a Zendesk event-subscription webhook (zen:event-type:…)")
 	}
 	kind, ok := strings.CutPrefix(typ, typePrefix)
 	if !ok {
-		return nil, invalid("type", "%q is not a Zendesk event type (zen:event-type:…)", clip(probe.Type))
+		return nil, event.Invalid("type", "%q is not a Zendesk event type (zen:event-type:…)", event.Clip(probe.Type))
 	}
 	handle, ok := handlers[kind]
 	if !ok {
 		return nil, nil
 	}
 	var p payload
-	if err := decodeObject(body, &p); err != nil {
+	if err := event.DecodeObject(body, &p); err != nil {
 		return nil, err
 	}
 	e, err := envelope(p)
@@ -113,17 +113,17 @@ var handlers = map[string]func(e *event.Event, p payload) (bool, error){
 func envelope(p payload) (event.Event, error) {
 	e := event.Event{Source: Source}
 	var err error
-	if e.ID, err = requiredID("id", string(p.ID)); err != nil {
+	if e.ID, err = event.RequiredID("id", string(p.ID)); err != nil {
 		return e, err
 	}
-	if e.OccurredAt, err = parseTime("time", p.Time); err != nil {
+	if e.OccurredAt, err = event.ParseTime("time", p.Time); err != nil {
 		return e, err
 	}
 	if e.TicketID, err = ticketID(p); err != nil {
 		return e, err
 	}
 	if p.Detail != nil {
-		requester, err := optionalID("detail.requester_id", string(p.Detail.RequesterID))
+		requester, err := event.OptionalID("detail.requester_id", string(p.Detail.RequesterID))
 		if err != nil {
 			return e, err
 		}
@@ -140,24 +140,24 @@ func ticketID(p payload) (string, error) {
 	var fromDetail, fromSubject string
 	var err error
 	if p.Detail != nil {
-		if fromDetail, err = optionalID("detail.id", string(p.Detail.ID)); err != nil {
+		if fromDetail, err = event.OptionalID("detail.id", string(p.Detail.ID)); err != nil {
 			return "", err
 		}
 	}
 	if s := strings.TrimSpace(p.Subject); s != "" {
 		id, ok := strings.CutPrefix(s, "zen:ticket:")
 		if !ok {
-			return "", invalid("subject", "%q is not zen:ticket:<id>", clip(s))
+			return "", event.Invalid("subject", "%q is not zen:ticket:<id>", event.Clip(s))
 		}
-		if fromSubject, err = requiredID("subject", id); err != nil {
+		if fromSubject, err = event.RequiredID("subject", id); err != nil {
 			return "", err
 		}
 	}
 	switch {
 	case fromDetail == "" && fromSubject == "":
-		return "", invalid("detail.id", "is required (or subject zen:ticket:<id>)")
+		return "", event.Invalid("detail.id", "is required (or subject zen:ticket:<id>)")
 	case fromDetail != "" && fromSubject != "" && fromDetail != fromSubject:
-		return "", invalid("subject", "ticket %s does not match detail.id %s", clip(fromSubject), clip(fromDetail))
+		return "", event.Invalid("subject", "ticket %s does not match detail.id %s", event.Clip(fromSubject), event.Clip(fromDetail))
 	case fromDetail != "":
 		return fromDetail, nil
 	}
@@ -187,7 +187,7 @@ func created(e *event.Event, p payload) (bool, error) {
 	if d.Tags != nil {
 		e.HasTags, e.Tags = true, event.NormalizeTags(*d.Tags)
 	}
-	if e.AssigneeID, err = optionalID("detail.assignee_id", string(d.AssigneeID)); err != nil {
+	if e.AssigneeID, err = event.OptionalID("detail.assignee_id", string(d.AssigneeID)); err != nil {
 		return false, err
 	}
 	return true, nil
@@ -200,7 +200,7 @@ func statusChanged(e *event.Event, p payload) (bool, error) {
 		return false, err
 	}
 	if value == "" {
-		return false, invalid(field, "is required for ticket.status_changed")
+		return false, event.Invalid(field, "is required for ticket.status_changed")
 	}
 	s, ok := parseStatus(value)
 	if !ok {
@@ -245,11 +245,11 @@ func tagsChanged(e *event.Event, p payload) (bool, error) {
 		return false, err
 	}
 	if len(c.Current) == 0 || bytes.Equal(c.Current, []byte("null")) {
-		return false, invalid("detail.tags", "is required for ticket.tags_changed (the full tag set)")
+		return false, event.Invalid("detail.tags", "is required for ticket.tags_changed (the full tag set)")
 	}
 	var tags []string
 	if err := json.Unmarshal(c.Current, &tags); err != nil {
-		return false, invalid("event.current", "must be the array of tags")
+		return false, event.Invalid("event.current", "must be the array of tags")
 	}
 	e.HasTags, e.Tags = true, event.NormalizeTags(tags)
 	return true, nil
@@ -261,7 +261,7 @@ func assigned(e *event.Event, p payload) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	e.AssigneeID, err = optionalID(field, value)
+	e.AssigneeID, err = event.OptionalID(field, value)
 	return err == nil, err
 }
 
@@ -271,20 +271,20 @@ func commentAdded(e *event.Event, p payload) (bool, error) {
 		return false, err
 	}
 	if c.Comment == nil {
-		return false, invalid("event.comment", "is required for ticket.comment_added")
+		return false, event.Invalid("event.comment", "is required for ticket.comment_added")
 	}
 	public := c.Comment.IsPublic
 	if public == nil {
 		public = c.Comment.Public
 	}
 	if public == nil {
-		return false, invalid("event.comment.is_public", "is required")
+		return false, event.Invalid("event.comment.is_public", "is required")
 	}
 	a := c.Comment.Author
 	if a == nil {
-		return false, invalid("event.comment.author", "is required")
+		return false, event.Invalid("event.comment.author", "is required")
 	}
-	author, err := optionalID("event.comment.author.id", string(a.ID))
+	author, err := event.OptionalID("event.comment.author.id", string(a.ID))
 	if err != nil {
 		return false, err
 	}
@@ -305,14 +305,14 @@ func commentAdded(e *event.Event, p payload) (bool, error) {
 	case role == "end-user" || role == "end_user" || role == "enduser":
 		kind = event.Customer
 	case role != "":
-		return false, invalid("event.comment.author.role", "%q is not end-user, agent or admin", clip(a.Role))
+		return false, event.Invalid("event.comment.author.role", "%q is not end-user, agent or admin", event.Clip(a.Role))
 	case author != "" && author == requester:
 		kind = event.Customer
 	default:
-		return false, invalid("event.comment.author", "needs is_staff or role to tell an agent from a customer")
+		return false, event.Invalid("event.comment.author", "needs is_staff or role to tell an agent from a customer")
 	}
 	if kind == event.Agent && author == "" {
-		return false, invalid("event.comment.author.id", "is required for an agent's comment")
+		return false, event.Invalid("event.comment.author.id", "is required for an agent's comment")
 	}
 	e.Actor = event.Actor{ID: author, Kind: kind}
 	switch {
@@ -335,7 +335,7 @@ func newValue(p payload, detailField string) (field, value string, err error) {
 	if c.Current != nil {
 		var v event.ID
 		if err := json.Unmarshal(c.Current, &v); err != nil {
-			return "", "", invalid("event.current", "must be a string, an integer or null")
+			return "", "", event.Invalid("event.current", "must be a string, an integer or null")
 		}
 		return "event.current", string(v), nil
 	}
@@ -361,10 +361,10 @@ func decodeEvent(raw json.RawMessage, v any) error {
 		return nil
 	}
 	if raw[0] != '{' {
-		return invalid("event", "must be an object")
+		return event.Invalid("event", "must be an object")
 	}
 	if err := json.Unmarshal(raw, v); err != nil {
-		return jsonProblem("event.", err)
+		return event.JSONProblem("event.", err)
 	}
 	return nil
 }
