@@ -5,7 +5,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
 	"strings"
@@ -14,14 +13,10 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"scorecard/shared/assessment"
-	"scorecard/shared/awsenv"
-	"scorecard/shared/dynamo"
 	"scorecard/shared/httpapi"
-	"scorecard/shared/policy"
-	"scorecard/shared/secrets"
+	"scorecard/shared/startup"
 	"scorecard/shared/survey"
 )
 
@@ -35,33 +30,15 @@ func main() {
 	lambda.Start(h)
 }
 
-// setup reads the configuration and builds the handler once per cold start.
+// setup builds the handlers once per cold start.
 func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (httpapi.HandlerFunc, error) {
-	for _, name := range []string{"SECRETS_PREFIX", "BASE_URL"} {
-		if getenv(name) == "" {
-			return nil, fmt.Errorf("%s is not set", name)
-		}
-	}
-	pol := policy.Default()
-	if path := getenv("POLICY_FILE"); path != "" {
-		var err error
-		if pol, err = policy.Load(path); err != nil {
-			return nil, err
-		}
-	}
-	env := awsenv.FromEnv(getenv, false)
-	cfg, err := env.Config(ctx, getenv)
+	c, err := startup.Load(ctx, getenv, []string{"BASE_URL"}, "link-signing-key")
 	if err != nil {
 		return nil, err
 	}
-	sec, err := secrets.Load(ctx, ssm.NewFromConfig(cfg), getenv("SECRETS_PREFIX"), "link-signing-key")
-	if err != nil {
-		return nil, err
-	}
-	store := dynamo.New(env.DynamoDB(cfg), env.Table, dynamo.Options{Location: pol.Location(), Retention: pol.Retention.RawEvents.D()})
-	base := getenv("BASE_URL")
-	surveys := &survey.Handler{Store: store, Key: sec.SigningKey, Now: time.Now, Log: log, BaseURL: base}
-	assessments := &assessment.Handler{Store: store, Key: sec.SigningKey, Now: time.Now, Log: log, BaseURL: base, Location: pol.Location()}
+	store, base := c.Store(), getenv("BASE_URL")
+	surveys := &survey.Handler{Store: store, Key: c.Secrets.SigningKey, Now: time.Now, Log: log, BaseURL: base}
+	assessments := &assessment.Handler{Store: store, Key: c.Secrets.SigningKey, Now: time.Now, Log: log, BaseURL: base, Location: c.Policy.Location()}
 	return route(surveys.Handle, assessments.Handle), nil
 }
 

@@ -9,32 +9,26 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"log/slog"
 	"os"
 	"time"
 	_ "time/tzdata" // the policy's time zone, whatever the runtime image has
 
 	"github.com/aws/aws-lambda-go/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
-	"scorecard/shared/awsenv"
-	"scorecard/shared/dynamo"
 	"scorecard/shared/monthly"
-	"scorecard/shared/policy"
 	"scorecard/shared/round"
-	"scorecard/shared/secrets"
-	"scorecard/shared/ses"
+	"scorecard/shared/startup"
 )
 
 func main() {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	r, err := setup(context.Background(), os.Getenv, log)
+	j, err := setup(context.Background(), os.Getenv, log)
 	if err != nil {
 		log.Error("cannot start", "err", err)
 		os.Exit(1)
 	}
-	lambda.Start(r)
+	lambda.Start(j.Handle)
 }
 
 // jobs dispatches a scheduler payload to the round or the monthly run.
@@ -43,6 +37,7 @@ type jobs struct {
 	round   *round.Round
 }
 
+// Handle runs the job the payload names.
 func (j jobs) Handle(ctx context.Context, payload json.RawMessage) (any, error) {
 	var p struct {
 		Round string `json:"round"`
@@ -53,35 +48,15 @@ func (j jobs) Handle(ctx context.Context, payload json.RawMessage) (any, error) 
 	return j.monthly.Handle(ctx, payload)
 }
 
-// setup reads the configuration and builds the runner once per cold start.
-func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (func(context.Context, json.RawMessage) (any, error), error) {
-	for _, name := range []string{"SECRETS_PREFIX", "MAIL_FROM", "BASE_URL"} {
-		if getenv(name) == "" {
-			return nil, fmt.Errorf("%s is not set", name)
-		}
-	}
-	from := getenv("MAIL_FROM")
-	pol := policy.Default()
-	if path := getenv("POLICY_FILE"); path != "" {
-		var err error
-		if pol, err = policy.Load(path); err != nil {
-			return nil, err
-		}
-	}
-	env := awsenv.FromEnv(getenv, false)
-	cfg, err := env.Config(ctx, getenv)
+// setup builds the jobs once per cold start.
+func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (*jobs, error) {
+	c, err := startup.Load(ctx, getenv, []string{"MAIL_FROM", "BASE_URL"}, "link-signing-key")
 	if err != nil {
 		return nil, err
 	}
-	sec, err := secrets.Load(ctx, ssm.NewFromConfig(cfg), getenv("SECRETS_PREFIX"), "link-signing-key")
-	if err != nil {
-		return nil, err
-	}
-	store := dynamo.New(env.DynamoDB(cfg), env.Table, dynamo.Options{Location: pol.Location(), Retention: pol.Retention.RawEvents.D()})
-	mailer := ses.New(env.SES(cfg), from, getenv("SES_CONFIGURATION_SET"))
-	j := jobs{
-		monthly: &monthly.Runner{Store: store, Mailer: mailer, Policy: pol, Now: time.Now, Log: log},
-		round:   &round.Round{Store: store, Mailer: mailer, Policy: pol, Key: sec.SigningKey, BaseURL: getenv("BASE_URL"), Now: time.Now, Log: log},
-	}
-	return j.Handle, nil
+	store, mailer := c.Store(), c.Mailer()
+	return &jobs{
+		monthly: &monthly.Runner{Store: store, Mailer: mailer, Policy: c.Policy, Now: time.Now, Log: log},
+		round:   &round.Round{Store: store, Mailer: mailer, Policy: c.Policy, Key: c.Secrets.SigningKey, BaseURL: getenv("BASE_URL"), Now: time.Now, Log: log},
+	}, nil
 }
