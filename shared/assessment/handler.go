@@ -3,12 +3,8 @@ package assessment
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"fmt"
 	"log/slog"
-	"maps"
 	"mime"
 	"net/http"
 	"net/url"
@@ -31,19 +27,6 @@ type Handler struct {
 	Log      *slog.Logger
 	BaseURL  string         // where the pages are served: POSTs from any other Origin are refused
 	Location *time.Location // the policy's time zone, for the deadline shown; UTC when nil
-}
-
-// securityHeaders go on every page: the survey pages' set. The CSP allows
-// no script, no external resource and no framing; styles are inline; forms
-// post to this origin.
-var securityHeaders = map[string]string{
-	"Content-Type":            "text/html; charset=utf-8",
-	"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-	"X-Content-Type-Options":  "nosniff",
-	"Referrer-Policy":         "no-referrer",
-	"Cache-Control":           "no-store",
-	"X-Frame-Options":         "DENY",
-	"X-Robots-Tag":            "noindex, nofollow",
 }
 
 // page is what page.html shows.
@@ -151,7 +134,7 @@ func pathToken(req events.APIGatewayV2HTTPRequest) string {
 }
 
 func (h *Handler) submit(ctx context.Context, req events.APIGatewayV2HTTPRequest, headers http.Header, m *messages, a Assessment, tok string, now time.Time) events.APIGatewayV2HTTPResponse {
-	if !h.sameOrigin(headers) {
+	if !httpapi.SameOrigin(h.BaseURL, headers) {
 		return h.forbidden(m, a, "origin", headers.Get("Origin"))
 	}
 	body, err := readBody(req, headers, len(a.Engineers))
@@ -162,7 +145,7 @@ func (h *Handler) submit(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	if err != nil {
 		return h.reject(m, a, tok, now, nil, err)
 	}
-	if !h.validCSRF(tok, vals.Get(fieldCSRF)) {
+	if !httpapi.ValidCSRF(h.Key, tok, vals.Get(fieldCSRF)) {
 		return h.forbidden(m, a, "csrf", "")
 	}
 	answers, err := scoresFrom(vals, a.Engineers)
@@ -198,7 +181,7 @@ func (h *Handler) formPage(m *messages, a Assessment, tok string, now time.Time)
 	deadline := m.When(a.Deadline, h.loc())
 	p := page{L: m, Page: "form", Title: title, Heading: title,
 		Paras: []string{intro, fmt.Sprintf(m.DeadlineF, deadline)},
-		Form:  &formView{CSRF: csrf(h.Key, tok), Hint: fmt.Sprintf(m.ScaleHintF, MaxComment), Submit: m.Submit}}
+		Form:  &formView{CSRF: httpapi.CSRF(h.Key, tok), Hint: fmt.Sprintf(m.ScaleHintF, MaxComment), Submit: m.Submit}}
 	if a.Submitted() {
 		p.Page = "submitted"
 		p.Paras = p.Paras[:1]
@@ -375,47 +358,6 @@ func readBody(req events.APIGatewayV2HTTPRequest, headers http.Header, engineers
 	return body, nil
 }
 
-// csrf is the form's anti-forgery value for a link: only a page this
-// service rendered for that very token carries it.
-func csrf(key []byte, tok string) string {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte("csrf|" + tok))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
-}
-
-func (h *Handler) validCSRF(tok, got string) bool {
-	return hmac.Equal([]byte(got), []byte(csrf(h.Key, tok)))
-}
-
-// sameOrigin checks the Origin header when it names an origin. Browsers
-// send "null" for a form posted from a page with Referrer-Policy:
-// no-referrer — which these pages are — so "null" and a missing header
-// carry no information and leave the decision to the csrf field. Any real
-// origin must be BaseURL's; without a BaseURL none is.
-func (h *Handler) sameOrigin(headers http.Header) bool {
-	o := headers.Get("Origin")
-	if o == "" || o == "null" {
-		return true
-	}
-	want, ok := origin(h.BaseURL)
-	got, ok2 := origin(o)
-	return ok && ok2 && got == want
-}
-
-// origin is scheme://host[:port] of an absolute URL, lower-cased, with the
-// scheme's default port left out.
-func origin(raw string) (string, bool) {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return "", false
-	}
-	host := strings.ToLower(u.Host)
-	if (u.Scheme == "https" && strings.HasSuffix(host, ":443")) || (u.Scheme == "http" && strings.HasSuffix(host, ":80")) {
-		host = host[:strings.LastIndexByte(host, ':')]
-	}
-	return u.Scheme + "://" + host, true
-}
-
 // forbidden is the answer to a POST that did not come from our form: 403,
 // answered here and not through the error table, whose codes describe the
 // domain (401 would ask for credentials the assessor does not have).
@@ -479,7 +421,7 @@ func (h *Handler) render(status int, p page) events.APIGatewayV2HTTPResponse {
 		b.Reset()
 		b.WriteString("<!DOCTYPE html><title>Error</title><p>Something went wrong. 出错了。</p>")
 	}
-	headers := maps.Clone(securityHeaders)
+	headers := httpapi.PageHeaders()
 	return events.APIGatewayV2HTTPResponse{StatusCode: status, Headers: headers, Body: b.String()}
 }
 

@@ -3,9 +3,6 @@ package survey
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"fmt"
 	"log/slog"
 	"mime"
@@ -29,18 +26,6 @@ type Handler struct {
 	Now     func() time.Time
 	Log     *slog.Logger
 	BaseURL string // where the pages are served ("https://feedback.example.com"): POSTs from any other Origin are refused
-}
-
-// securityHeaders go on every page. The CSP allows no script, no external
-// resource and no framing; styles are inline; forms post to this origin.
-var securityHeaders = map[string]string{
-	"Content-Type":            "text/html; charset=utf-8",
-	"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-	"X-Content-Type-Options":  "nosniff",
-	"Referrer-Policy":         "no-referrer",
-	"Cache-Control":           "no-store",
-	"X-Frame-Options":         "DENY",
-	"X-Robots-Tag":            "noindex, nofollow",
 }
 
 // page is what page.html shows.
@@ -141,7 +126,7 @@ func (h *Handler) survey(ctx context.Context, req events.APIGatewayV2HTTPRequest
 		// A GET only shows: mail scanners open every link.
 		return h.render(http.StatusOK, h.surveyPage(m, s, tok, c.Rating, now))
 	}
-	if !h.sameOrigin(headers) {
+	if !httpapi.SameOrigin(h.BaseURL, headers) {
 		return h.forbidden(m, "origin", headers.Get("Origin"))
 	}
 	body, err := readBody(req, headers)
@@ -152,7 +137,7 @@ func (h *Handler) survey(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	if err != nil {
 		return h.rejectForm(m, s, tok, c.Rating, now, nil, err)
 	}
-	if !h.validCSRF(tok, vals.Get(fieldCSRF)) {
+	if !httpapi.ValidCSRF(h.Key, tok, vals.Get(fieldCSRF)) {
 		return h.forbidden(m, "csrf", "")
 	}
 	if !s.Changeable(now) {
@@ -206,7 +191,7 @@ func (h *Handler) surveyPage(m *messages, s Survey, tok string, rating int, now 
 
 func (h *Handler) form(m *messages, tok string, rating int, solved *bool, comment, submit string) *formView {
 	f := &formView{
-		CSRF: csrf(h.Key, tok), Low: m.Ratings[0], High: m.Ratings[4],
+		CSRF: httpapi.CSRF(h.Key, tok), Low: m.Ratings[0], High: m.Ratings[4],
 		Comment: comment, Max: MaxComment, Submit: submit,
 		Hint: fmt.Sprintf(m.CommentHintF, MaxComment) + m.Sep + m.RequiredNote,
 	}
@@ -268,9 +253,9 @@ func (h *Handler) unsubscribe(ctx context.Context, req events.APIGatewayV2HTTPRe
 	m := catalog(lang)
 	if req.RequestContext.HTTP.Method != http.MethodPost {
 		return h.render(http.StatusOK, page{L: m, Page: "unsubscribe", Title: m.UnsubTitle, Heading: m.UnsubTitle,
-			Paras: []string{m.UnsubBody}, Confirm: &confirmView{CSRF: csrf(h.Key, tok), Button: m.UnsubButton}})
+			Paras: []string{m.UnsubBody}, Confirm: &confirmView{CSRF: httpapi.CSRF(h.Key, tok), Button: m.UnsubButton}})
 	}
-	if !h.sameOrigin(headers) {
+	if !httpapi.SameOrigin(h.BaseURL, headers) {
 		return h.forbidden(m, "origin", headers.Get("Origin"))
 	}
 	body, err := readBody(req, headers)
@@ -281,7 +266,7 @@ func (h *Handler) unsubscribe(ctx context.Context, req events.APIGatewayV2HTTPRe
 	if err != nil {
 		return h.fail(m, m.Lang, err)
 	}
-	if !h.validCSRF(tok, vals.Get(fieldCSRF)) {
+	if !httpapi.ValidCSRF(h.Key, tok, vals.Get(fieldCSRF)) {
 		return h.forbidden(m, "csrf", "")
 	}
 	if err := h.Store.OptOut(ctx, c.Subject, now); err != nil {
@@ -312,47 +297,6 @@ func readBody(req events.APIGatewayV2HTTPRequest, headers http.Header) ([]byte, 
 		return nil, reject(errcode.Invalid, formError{problem: problemUnreadable}, "form: body is not valid base64")
 	}
 	return body, nil
-}
-
-// csrf is the form's anti-forgery value for a link: only a page this
-// service rendered for that very token carries it.
-func csrf(key []byte, tok string) string {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte("csrf|" + tok))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
-}
-
-func (h *Handler) validCSRF(tok, got string) bool {
-	return hmac.Equal([]byte(got), []byte(csrf(h.Key, tok)))
-}
-
-// sameOrigin checks the Origin header when it says something. Browsers
-// send "null" (not the page's origin) for a form posted from a page with
-// Referrer-Policy: no-referrer — which these pages are — so "null" and a
-// missing header carry no information and leave the decision to the csrf
-// field. Any real origin must be BaseURL's; without a BaseURL none is.
-func (h *Handler) sameOrigin(headers http.Header) bool {
-	o := headers.Get("Origin")
-	if o == "" || o == "null" {
-		return true
-	}
-	want, ok := origin(h.BaseURL)
-	got, ok2 := origin(o)
-	return ok && ok2 && got == want
-}
-
-// origin is scheme://host[:port] of an absolute URL, lower-cased, with the
-// scheme's default port left out.
-func origin(raw string) (string, bool) {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
-		return "", false
-	}
-	host := strings.ToLower(u.Host)
-	if (u.Scheme == "https" && strings.HasSuffix(host, ":443")) || (u.Scheme == "http" && strings.HasSuffix(host, ":80")) {
-		host = host[:strings.LastIndexByte(host, ':')]
-	}
-	return u.Scheme + "://" + host, true
 }
 
 // forbidden is the answer to a POST that did not come from our form: 403,
@@ -422,11 +366,7 @@ func (h *Handler) render(status int, p page) events.APIGatewayV2HTTPResponse {
 		b.Reset()
 		b.WriteString("<!DOCTYPE html><title>Error</title><p>Something went wrong. 出错了。</p>")
 	}
-	headers := make(map[string]string, len(securityHeaders)+1)
-	for k, v := range securityHeaders {
-		headers[k] = v
-	}
-	return events.APIGatewayV2HTTPResponse{StatusCode: status, Headers: headers, Body: b.String()}
+	return events.APIGatewayV2HTTPResponse{StatusCode: status, Headers: httpapi.PageHeaders(), Body: b.String()}
 }
 
 func viewAnswer(m *messages, a Answer) *answerView {
