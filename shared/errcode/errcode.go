@@ -17,6 +17,7 @@ const (
 	Gone         = "gone"         // it existed but expired (410)
 	Conflict     = "conflict"     // a conflicting write already happened (409)
 	TooLarge     = "too_large"    // body or batch over its limit (413)
+	Unsupported  = "unsupported"  // a body of a media type not accepted (415)
 	Unavailable  = "unavailable"  // a dependency failed; retry later (503)
 	Internal     = "internal"     // a bug (500)
 )

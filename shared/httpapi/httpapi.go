@@ -23,6 +23,7 @@ var statusOf = map[string]int{
 	errcode.Conflict:     http.StatusConflict,
 	errcode.Gone:         http.StatusGone,
 	errcode.TooLarge:     http.StatusRequestEntityTooLarge,
+	errcode.Unsupported:  http.StatusUnsupportedMediaType,
 	errcode.Unavailable:  http.StatusServiceUnavailable,
 	errcode.Internal:     http.StatusInternalServerError,
 }

@@ -8,6 +8,7 @@ package webhook
 import (
 	"context"
 	"log/slog"
+	"mime"
 	"net/http"
 	"strings"
 	"time"
@@ -90,6 +91,9 @@ func (h *Handler) ingest(ctx context.Context, req events.APIGatewayV2HTTPRequest
 		return event.Ingested{}, errcode.Errorf(errcode.TooLarge, "body is over %d KB", MaxBody>>10)
 	}
 	headers := httpapi.Headers(req)
+	if err := jsonContent(headers); err != nil {
+		return event.Ingested{}, err
+	}
 	if err := src.Verify(secret, headers, body, h.Now()); err != nil {
 		return event.Ingested{}, err
 	}
@@ -126,6 +130,20 @@ func (h *Handler) ingestRecords(ctx context.Context, body []byte) (event.Ingeste
 	}
 	h.Log.Info("records stored", "records", len(recs))
 	return event.Ingested{Stored: len(recs)}, nil
+}
+
+// jsonContent refuses a body declared as anything but JSON (every source
+// sends application/json); a request without a Content-Type is read as JSON.
+func jsonContent(h http.Header) error {
+	ct := h.Get("Content-Type")
+	if ct == "" {
+		return nil
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return errcode.Errorf(errcode.Unsupported, "Content-Type %q: send application/json", event.Clip(ct))
+	}
+	return nil
 }
 
 func clip(s string) string {
