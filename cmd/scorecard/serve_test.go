@@ -21,6 +21,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
 
+	"scorecard/shared/directory"
 	"scorecard/shared/dynamo"
 	"scorecard/shared/dynamo/dynamotest"
 	"scorecard/shared/event"
@@ -204,6 +205,14 @@ func TestTicketAndImportCommands(t *testing.T) {
 	}
 	if engs, _ := dynamo.New(db, table, dynamo.Options{}).Engineers(context.Background()); len(engs) != 2 {
 		t.Errorf("imported twice: %d engineers", len(engs))
+	}
+	code, out, errOut = run("export", "engineers", "--local")
+	if code != 0 {
+		t.Fatalf("export: %d %s", code, errOut)
+	}
+	back, err := directory.ParseCSV(strings.NewReader(out))
+	if err != nil || len(back) != 2 || back[1].Email != "bob@example.com" {
+		t.Errorf("export does not read back: %v %+v", err, back)
 	}
 }
 
