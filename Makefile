@@ -43,6 +43,8 @@ test: ## run every test (unit, property, fuzz seeds, end to end on the local ser
 	scripts/chromium.sh; \
 	unset AWS_PROFILE AWS_SESSION_TOKEN; \
 	export $(LOCAL_ENV); \
+	export REPORT_ARTIFACTS=$(CURDIR)/out/artifacts SURVEY_ARTIFACTS=$(CURDIR)/out/artifacts ASSESSMENT_ARTIFACTS=$(CURDIR)/out/artifacts; \
+	mkdir -p out/artifacts; \
 	set -x; \
 	$(GO) mod download; \
 	$(GO) vet ./...; \
