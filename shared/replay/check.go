@@ -66,11 +66,10 @@ func expressible(source string, c *encoding) string {
 		if (e.Type == event.Replied || e.Type == event.Note) && e.Actor.Kind == event.Agent && c.actorID() == "-1" {
 			return ReasonSystemUser
 		}
-		if tags, typ := tagsChange(e, c.beforeSnap()); e.Type == event.TagsChanged && tags && typ && !c.history {
-			return ReasonTagsAndType
-		}
 	case jira.Source:
-		if e.Type == event.StatusChanged && e.Status == event.StatusNew {
+		// A creation without a status reads as new, which is exact unless
+		// the ticket already had another status (events out of order).
+		if e.Status == event.StatusNew && (e.Type == event.StatusChanged || c.before.status != "" && c.before.status != event.StatusNew) {
 			return ReasonStatusNew
 		}
 		if e.HasTags && anyTag(e.Tags, " \t\r\n") {
