@@ -45,7 +45,7 @@ func runMonth(ctx context.Context, e *env, args []string) error {
 	}
 	from := orDefault(e.getenv("MAIL_FROM"), "scorecard@example.com")
 	r := &monthly.Runner{
-		Store: be.store, Mailer: ses.New(be.env.SES(cfg), from, e.getenv("SES_CONFIGURATION_SET")),
+		Store: be.store, Mailer: ses.New(ses.Client(cfg, be.env.SESEndpoint), from, e.getenv("SES_CONFIGURATION_SET")),
 		Policy: be.policy, Now: time.Now, Log: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}
 	if *out != "" {

@@ -46,7 +46,7 @@ func assessmentsCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	r := &round.Round{
-		Store: be.store, Mailer: ses.New(be.env.SES(cfg), orDefault(e.getenv("MAIL_FROM"), "scorecard@example.com"), e.getenv("SES_CONFIGURATION_SET")),
+		Store: be.store, Mailer: ses.New(ses.Client(cfg, be.env.SESEndpoint), orDefault(e.getenv("MAIL_FROM"), "scorecard@example.com"), e.getenv("SES_CONFIGURATION_SET")),
 		Policy: be.policy, Key: sec.SigningKey, BaseURL: orDefault(e.getenv("BASE_URL"), "http://127.0.0.1:8080"),
 		Now: time.Now, Log: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}

@@ -10,10 +10,12 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 
 	"scorecard/shared/assessment"
 	"scorecard/shared/dynamo"
+	"scorecard/shared/dynamostream"
 	"scorecard/shared/errcode"
 	"scorecard/shared/httpapi"
 	"scorecard/shared/notifier"
@@ -61,11 +63,15 @@ func serve(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	n := &notifier.Notifier{
-		Store: be.store, Mailer: ses.New(be.env.SES(cfg), orDefault(e.getenv("MAIL_FROM"), "scorecard@example.com"), ""),
+		Store: be.store, Mailer: ses.New(ses.Client(cfg, be.env.SESEndpoint), orDefault(e.getenv("MAIL_FROM"), "scorecard@example.com"), ""),
 		Key: sec.SigningKey, BaseURL: base, Rules: notifier.RulesFrom(pol), Now: time.Now, Log: log,
 	}
 	mux := newMux(be, sec, log, time.Now, base)
-	go runNotifier(ctx, be, be.env.Streams(cfg), n, log)
+	go runNotifier(ctx, be, dynamodbstreams.NewFromConfig(cfg, func(o *dynamodbstreams.Options) {
+		if be.env.DynamoDBEndpoint != "" {
+			o.BaseEndpoint = aws.String(be.env.DynamoDBEndpoint)
+		}
+	}), n, log)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() {
 		<-ctx.Done()
@@ -100,7 +106,7 @@ func newMux(be *backend, sec secrets.Secrets, log *slog.Logger, now func() time.
 // for surveys whose delay has passed.
 func runNotifier(ctx context.Context, be *backend, streams *dynamodbstreams.Client, n *notifier.Notifier, log *slog.Logger) {
 	h := &notifier.StreamHandler{Notifier: n, Decode: dynamo.DecodeTicket}
-	r := &dynamo.StreamReader{DB: be.db, Streams: streams, Table: be.env.Table, Every: 500 * time.Millisecond}
+	r := &dynamostream.StreamReader{DB: be.db, Streams: streams, Table: be.env.Table, Every: 500 * time.Millisecond}
 	go func() {
 		for ctx.Err() == nil {
 			if _, _, err := n.SendDue(ctx); err != nil && ctx.Err() == nil {

@@ -18,6 +18,7 @@ import (
 
 	"scorecard/shared/monthly"
 	"scorecard/shared/round"
+	"scorecard/shared/ses"
 	"scorecard/shared/startup"
 )
 
@@ -54,7 +55,8 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (*
 	if err != nil {
 		return nil, err
 	}
-	store, mailer := c.Store(), c.Mailer()
+	store := c.Store()
+	mailer := ses.New(ses.Client(c.AWS, c.Env.SESEndpoint), getenv("MAIL_FROM"), getenv("SES_CONFIGURATION_SET"))
 	return &jobs{
 		monthly: &monthly.Runner{Store: store, Mailer: mailer, Policy: c.Policy, Now: time.Now, Log: log},
 		round:   &round.Round{Store: store, Mailer: mailer, Policy: c.Policy, Key: c.Secrets.SigningKey, BaseURL: getenv("BASE_URL"), Now: time.Now, Log: log},

@@ -14,6 +14,7 @@ import (
 
 	"scorecard/shared/dynamo"
 	"scorecard/shared/notifier"
+	"scorecard/shared/ses"
 	"scorecard/shared/startup"
 )
 
@@ -34,7 +35,7 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (*
 		return nil, err
 	}
 	n := &notifier.Notifier{
-		Store: c.Store(), Mailer: c.Mailer(), Key: c.Secrets.SigningKey, BaseURL: getenv("BASE_URL"),
+		Store: c.Store(), Mailer: ses.New(ses.Client(c.AWS, c.Env.SESEndpoint), getenv("MAIL_FROM"), getenv("SES_CONFIGURATION_SET")), Key: c.Secrets.SigningKey, BaseURL: getenv("BASE_URL"),
 		Rules: notifier.RulesFrom(c.Policy), Now: time.Now, Log: log,
 	}
 	return &notifier.StreamHandler{Notifier: n, Decode: dynamo.DecodeTicket}, nil

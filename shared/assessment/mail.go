@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"scorecard/shared/errcode"
-	"scorecard/shared/report"
+	"scorecard/shared/mail"
 	"scorecard/shared/token"
 )
 
@@ -49,20 +49,20 @@ type mailView struct {
 // An assessment that cannot be linked or shown (no id, month or deadline,
 // no engineers, an unknown kind), or a base that is not an absolute
 // http(s) URL, is an errcode.Invalid error.
-func Invitation(key []byte, base string, a Assessment, loc *time.Location, reminder bool) (report.Mail, error) {
+func Invitation(key []byte, base string, a Assessment, loc *time.Location, reminder bool) (mail.Mail, error) {
 	if err := a.check(); err != nil {
-		return report.Mail{}, err
+		return mail.Mail{}, err
 	}
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return report.Mail{}, errcode.Errorf(errcode.Invalid, "assessment mail: base URL %q is not an absolute http(s) URL", base)
+		return mail.Mail{}, errcode.Errorf(errcode.Invalid, "assessment mail: base URL %q is not an absolute http(s) URL", base)
 	}
 	if loc == nil {
 		loc = time.UTC
 	}
 	tok, err := token.Sign(key, token.Claims{Kind: token.KindAssessment, Subject: a.ID, Expires: a.Deadline})
 	if err != nil {
-		return report.Mail{}, fmt.Errorf("assessment mail for %s: %w", a.ID, err)
+		return mail.Mail{}, fmt.Errorf("assessment mail for %s: %w", a.ID, err)
 	}
 	m := catalog(a.Locale)
 	mon := m.Month(a.Month)
@@ -96,10 +96,10 @@ func Invitation(key []byte, base string, a Assessment, loc *time.Location, remin
 	}
 	var hb, tb bytes.Buffer
 	if err := htmlTemplates.ExecuteTemplate(&hb, "mail.html", v); err != nil {
-		return report.Mail{}, errcode.Wrap(errcode.Internal, err, "render assessment mail")
+		return mail.Mail{}, errcode.Wrap(errcode.Internal, err, "render assessment mail")
 	}
 	if err := textTemplates.ExecuteTemplate(&tb, "mail.txt", v); err != nil {
-		return report.Mail{}, errcode.Wrap(errcode.Internal, err, "render assessment mail")
+		return mail.Mail{}, errcode.Wrap(errcode.Internal, err, "render assessment mail")
 	}
-	return report.Mail{Subject: v.Subject, HTML: hb.String(), Text: tb.String()}, nil
+	return mail.Mail{Subject: v.Subject, HTML: hb.String(), Text: tb.String()}, nil
 }

@@ -13,8 +13,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
-	"github.com/aws/aws-sdk-go-v2/service/sesv2"
 )
 
 // Local endpoints of `make up`.
@@ -84,25 +82,6 @@ func (e Env) DynamoDB(cfg aws.Config) *dynamodb.Client {
 			o.BaseEndpoint = aws.String(e.DynamoDBEndpoint)
 			// DynamoDB Local's CRC32 header does not match its body.
 			o.DisableValidateResponseChecksum = true
-		}
-	})
-}
-
-// SES returns an SES v2 client for the configured endpoint.
-func (e Env) SES(cfg aws.Config) *sesv2.Client {
-	return sesv2.NewFromConfig(cfg, func(o *sesv2.Options) {
-		if e.SESEndpoint != "" {
-			o.BaseEndpoint = aws.String(e.SESEndpoint)
-		}
-	})
-}
-
-// Streams returns a DynamoDB Streams client for the configured endpoint
-// (the local gateway reads DynamoDB Local's stream with it).
-func (e Env) Streams(cfg aws.Config) *dynamodbstreams.Client {
-	return dynamodbstreams.NewFromConfig(cfg, func(o *dynamodbstreams.Options) {
-		if e.DynamoDBEndpoint != "" {
-			o.BaseEndpoint = aws.String(e.DynamoDBEndpoint)
 		}
 	})
 }

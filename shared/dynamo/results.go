@@ -14,7 +14,7 @@ import (
 	"scorecard/shared/consequence"
 	"scorecard/shared/errcode"
 	"scorecard/shared/month"
-	"scorecard/shared/monthly"
+	"scorecard/shared/monthrun"
 	"scorecard/shared/scoring"
 )
 
@@ -222,28 +222,28 @@ func (s *Store) PutOverride(ctx context.Context, m month.Month, engineerID strin
 }
 
 // GetRun reads a month's run record; errcode.NotFound if it never ran.
-func (s *Store) GetRun(ctx context.Context, m month.Month) (monthly.Run, error) {
+func (s *Store) GetRun(ctx context.Context, m month.Month) (monthrun.Run, error) {
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, ConsistentRead: aws.Bool(true),
 		Key: map[string]types.AttributeValue{AttrPK: str(runPK(m)), AttrSK: str("RUN")}})
 	if err != nil {
-		return monthly.Run{}, unavailable("read run", err)
+		return monthrun.Run{}, unavailable("read run", err)
 	}
 	if out.Item == nil {
-		return monthly.Run{}, errcode.Errorf(errcode.NotFound, "%s has not run", m)
+		return monthrun.Run{}, errcode.Errorf(errcode.NotFound, "%s has not run", m)
 	}
 	b, err := binary(out.Item, "run")
 	if err != nil {
-		return monthly.Run{}, err
+		return monthrun.Run{}, err
 	}
-	var r monthly.Run
+	var r monthrun.Run
 	if err := json.Unmarshal(b, &r); err != nil {
-		return monthly.Run{}, fmt.Errorf("decode run: %w", err)
+		return monthrun.Run{}, fmt.Errorf("decode run: %w", err)
 	}
 	return r, nil
 }
 
 // PutRun writes a month's run record.
-func (s *Store) PutRun(ctx context.Context, r monthly.Run) error {
+func (s *Store) PutRun(ctx context.Context, r monthrun.Run) error {
 	b, err := json.Marshal(r)
 	if err != nil {
 		return err
@@ -257,7 +257,7 @@ func (s *Store) PutRun(ctx context.Context, r monthly.Run) error {
 	return nil
 }
 
-// ClaimMail records that a mail is about to be sent; monthly.ErrMailClaimed
+// ClaimMail records that a mail is about to be sent; monthrun.ErrMailClaimed
 // if it was sent already. A claim whose send failed is released with ReleaseMail;
 // force takes the claim whatever its state.
 func (s *Store) ClaimMail(ctx context.Context, m month.Month, key string, now time.Time, force bool) error {
@@ -270,7 +270,7 @@ func (s *Store) ClaimMail(ctx context.Context, m month.Month, key string, now ti
 	_, err := s.db.PutItem(ctx, in)
 	var ccf *types.ConditionalCheckFailedException
 	if errors.As(err, &ccf) {
-		return monthly.ErrMailClaimed
+		return monthrun.ErrMailClaimed
 	}
 	if err != nil {
 		return unavailable("claim mail", err)
@@ -313,5 +313,3 @@ func (s *Store) MailsSent(ctx context.Context, m month.Month) (int, error) {
 	}
 	return n, nil
 }
-
-var _ monthly.Store = (*Store)(nil)

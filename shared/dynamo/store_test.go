@@ -19,6 +19,7 @@ import (
 	"scorecard/shared/errcode"
 	"scorecard/shared/event"
 	"scorecard/shared/month"
+	"scorecard/shared/monthly"
 	"scorecard/shared/ticket"
 )
 
@@ -346,3 +347,5 @@ func TestMonthIndexIsSparse(t *testing.T) {
 		t.Errorf("%d index entries for one ticket over two months, want 2", out.Count)
 	}
 }
+
+var _ monthly.Store = (*dynamo.Store)(nil)

@@ -27,6 +27,7 @@ import (
 	"scorecard/shared/errcode"
 	"scorecard/shared/metric"
 	"scorecard/shared/month"
+	"scorecard/shared/monthrun"
 	"scorecard/shared/policy"
 	"scorecard/shared/records"
 	"scorecard/shared/report"
@@ -34,29 +35,20 @@ import (
 	"scorecard/shared/ticket"
 )
 
-// Run is the state of a month's run, as stored.
-type Run struct {
-	Month     month.Month `json:"month"`
-	AsOf      time.Time   `json:"as_of"` // fixed by the first run, so reruns compute the same results
-	State     string      `json:"state"` // StateScoring, StateScored, StateDone
-	Started   time.Time   `json:"started"`
-	Finished  time.Time   `json:"finished,omitzero"`
-	Policy    string      `json:"policy_version"`
-	Engineers int         `json:"engineers"`
-	Tickets   int         `json:"tickets"`
-	Mails     int         `json:"mails"` // sent by this run or earlier ones
-}
+// Run, its states and ErrMailClaimed live in package monthrun, which the
+// store can import without the run's reporting libraries.
+type Run = monthrun.Run
 
 // Run states.
 const (
-	StateScoring = "scoring"
-	StateScored  = "scored"
-	StateDone    = "done"
+	StateScoring = monthrun.StateScoring
+	StateScored  = monthrun.StateScored
+	StateDone    = monthrun.StateDone
 )
 
 // ErrMailClaimed is returned by Store.ClaimMail when the mail was already
 // sent for the month.
-var ErrMailClaimed = errors.New("mail already sent")
+var ErrMailClaimed = monthrun.ErrMailClaimed
 
 // Store is what the run reads and writes.
 type Store interface {

@@ -18,7 +18,7 @@ import (
 	"strings"
 	"time"
 
-	"scorecard/shared/report"
+	"scorecard/shared/mail"
 	"scorecard/shared/survey"
 	"scorecard/shared/ticket"
 )
@@ -111,7 +111,7 @@ type Store interface {
 
 // Mailer sends one mail.
 type Mailer interface {
-	Send(ctx context.Context, to []string, mail report.Mail) (string, error)
+	Send(ctx context.Context, to []string, mail mail.Mail) (string, error)
 }
 
 // Notifier decides, records and sends surveys.

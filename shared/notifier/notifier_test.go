@@ -13,9 +13,9 @@ import (
 	"scorecard/shared/dynamo"
 	"scorecard/shared/dynamo/dynamotest"
 	"scorecard/shared/event"
+	"scorecard/shared/mail"
 	"scorecard/shared/notifier"
 	"scorecard/shared/policy"
-	"scorecard/shared/report"
 	"scorecard/shared/survey"
 	"scorecard/shared/ticket"
 )
@@ -95,7 +95,7 @@ func TestDecideCreditsTheResolverAndDelays(t *testing.T) {
 // mailer counts mails.
 type mailer struct{ to []string }
 
-func (m *mailer) Send(_ context.Context, to []string, mail report.Mail) (string, error) {
+func (m *mailer) Send(_ context.Context, to []string, mail mail.Mail) (string, error) {
 	m.to = append(m.to, to...)
 	return "msg", nil
 }

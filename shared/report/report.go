@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	htmltemplate "html/template"
+	"scorecard/shared/mail"
 	"strings"
 	texttemplate "text/template"
 
@@ -15,21 +16,11 @@ import (
 	"scorecard/shared/scoring"
 )
 
-// Part is one MIME part of a mail besides its bodies: an inline image
-// (ContentID set, referenced from the HTML as "cid:"+ContentID) or an
-// attachment.
-type Part struct {
-	Filename, ContentType, ContentID string
-	Data                             []byte
-}
-
-// Mail is a rendered mail: subject, HTML and plain-text bodies, inline
-// images and attachments. Addressing is the sender's business.
-type Mail struct {
-	Subject, HTML, Text string
-	Inline              []Part
-	Attachments         []Part
-}
+// Part and Mail are the shared mail shape (package mail).
+type (
+	Part = mail.Part
+	Mail = mail.Mail
+)
 
 // TrendPoint is one month of an engineer's composite; nil when the month had
 // no composite (or insufficient data, at the caller's choice).

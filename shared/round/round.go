@@ -17,9 +17,9 @@ import (
 	"scorecard/shared/assessment"
 	"scorecard/shared/directory"
 	"scorecard/shared/errcode"
+	"scorecard/shared/mail"
 	"scorecard/shared/month"
 	"scorecard/shared/policy"
-	"scorecard/shared/report"
 )
 
 // Store is what a round reads and writes.
@@ -32,7 +32,7 @@ type Store interface {
 
 // Mailer sends one mail.
 type Mailer interface {
-	Send(ctx context.Context, to []string, mail report.Mail) (string, error)
+	Send(ctx context.Context, to []string, mail mail.Mail) (string, error)
 }
 
 // Round runs assessment rounds.

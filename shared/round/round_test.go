@@ -13,9 +13,9 @@ import (
 
 	"scorecard/shared/assessment"
 	"scorecard/shared/directory"
+	"scorecard/shared/mail"
 	"scorecard/shared/month"
 	"scorecard/shared/policy"
-	"scorecard/shared/report"
 	"scorecard/shared/round"
 )
 
@@ -57,7 +57,7 @@ func (s *memStore) MarkAssessment(_ context.Context, a assessment.Assessment) er
 
 type mailer struct{ subjects []string }
 
-func (m *mailer) Send(_ context.Context, to []string, mail report.Mail) (string, error) {
+func (m *mailer) Send(_ context.Context, to []string, mail mail.Mail) (string, error) {
 	m.subjects = append(m.subjects, to[0]+"|"+mail.Subject)
 	return "id", nil
 }

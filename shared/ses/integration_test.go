@@ -18,6 +18,7 @@ import (
 
 	"scorecard/shared/directory"
 	"scorecard/shared/errcode"
+	"scorecard/shared/mail"
 	"scorecard/shared/metric"
 	"scorecard/shared/month"
 	"scorecard/shared/policy"
@@ -88,7 +89,7 @@ func stored(t *testing.T, messageID string) storedMail {
 }
 
 // smallTeam is a real team report of two engineers.
-func smallTeam(t *testing.T) report.Mail {
+func smallTeam(t *testing.T) mail.Mail {
 	t.Helper()
 	p := policy.Default()
 	oct := month.Month{Year: 2026, Month: time.October}
@@ -182,7 +183,7 @@ func TestLocalSESRejectsABadRequest(t *testing.T) {
 		t.Fatal("the local server accepted a message without From")
 	}
 	m := ses.New(rejecting{err}, "scorecard@example.com", "")
-	if _, err := m.Send(ctx, []string{"b@example.com"}, report.Mail{Subject: "s", Text: "t"}); errcode.Code(err) != errcode.Invalid {
+	if _, err := m.Send(ctx, []string{"b@example.com"}, mail.Mail{Subject: "s", Text: "t"}); errcode.Code(err) != errcode.Invalid {
 		t.Errorf("a 400 from the server is invalid, got %v", err)
 	}
 }

@@ -5,13 +5,13 @@ import (
 	"encoding/base64"
 	"io"
 	"mime"
-	"net/mail"
+	netmail "net/mail"
 	"net/textproto"
 	"strings"
 	"unicode"
 
 	"scorecard/shared/errcode"
-	"scorecard/shared/report"
+	"scorecard/shared/mail"
 )
 
 // Build writes a mail as a raw MIME message (RFC 5322 / 2045–2047 / 2387):
@@ -33,8 +33,8 @@ import (
 //
 // Bad addresses, a missing subject or a bad Content-ID are errcode.Invalid
 // errors whose messages name no address.
-func Build(from string, to []string, m report.Mail, boundarySeed string) ([]byte, error) {
-	sender, err := mail.ParseAddress(from)
+func Build(from string, to []string, m mail.Mail, boundarySeed string) ([]byte, error) {
+	sender, err := netmail.ParseAddress(from)
 	if err != nil {
 		return nil, errcode.Errorf(errcode.Invalid, "sender: not a valid e-mail address")
 	}
@@ -195,7 +195,7 @@ func textHeader(contentType string) textproto.MIMEHeader {
 }
 
 // fileHeader is the header of an inline image or an attachment.
-func fileHeader(disposition string, p report.Part) textproto.MIMEHeader {
+func fileHeader(disposition string, p mail.Part) textproto.MIMEHeader {
 	name := cleanFilename(p.Filename)
 	ct := p.ContentType
 	if _, _, err := mime.ParseMediaType(ct); err != nil || ct == "" {
@@ -233,13 +233,13 @@ func cleanFilename(s string) string {
 	}, s))
 }
 
-func recipients(to []string) ([]*mail.Address, error) {
+func recipients(to []string) ([]*netmail.Address, error) {
 	if len(to) == 0 {
 		return nil, errcode.Errorf(errcode.Invalid, "mail: no recipients")
 	}
-	out := make([]*mail.Address, len(to))
+	out := make([]*netmail.Address, len(to))
 	for i, s := range to {
-		a, err := mail.ParseAddress(s)
+		a, err := netmail.ParseAddress(s)
 		if err != nil {
 			return nil, errcode.Errorf(errcode.Invalid, "recipient %d: not a valid e-mail address", i+1)
 		}

@@ -6,14 +6,14 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
-	"net/mail"
+	netmail "net/mail"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
 	"scorecard/shared/errcode"
-	"scorecard/shared/report"
+	"scorecard/shared/mail"
 	"scorecard/shared/ses"
 )
 
@@ -36,7 +36,7 @@ type parsed struct {
 
 func parse(t *testing.T, raw []byte) parsed {
 	t.Helper()
-	msg, err := mail.ReadMessage(bytes.NewReader(raw))
+	msg, err := netmail.ReadMessage(bytes.NewReader(raw))
 	if err != nil {
 		t.Fatalf("net/mail cannot read the message: %v", err)
 	}
@@ -103,13 +103,13 @@ func walk(t *testing.T, p *parsed, contentType, cte, disposition, cid string, bo
 
 var png1x1 = []byte("\x89PNG\r\n\x1a\n fake image bytes \x00\x01\x02\xff")
 
-func sampleMail() report.Mail {
-	return report.Mail{
+func sampleMail() mail.Mail {
+	return mail.Mail{
 		Subject: "团队绩效报告 North — 2026年10月: a long subject that has to be folded over several lines",
 		HTML:    `<!DOCTYPE html><html><body><p>Hello — 你好</p><img src="cid:grade-histogram@scorecard"></body></html>`,
 		Text:    "Hello — 你好\n" + strings.Repeat("a long line of text ", 20),
-		Inline:  []report.Part{{Filename: "grades.png", ContentType: "image/png", ContentID: "grade-histogram@scorecard", Data: png1x1}},
-		Attachments: []report.Part{{
+		Inline:  []mail.Part{{Filename: "grades.png", ContentType: "image/png", ContentID: "grade-histogram@scorecard", Data: png1x1}},
+		Attachments: []mail.Part{{
 			Filename:    "scorecard-华东-2026-10.xlsx",
 			ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 			Data:        []byte("PK\x03\x04 not really a zip \x00\xff"),
@@ -160,17 +160,17 @@ func TestBuildLeavesOutSingleChildContainers(t *testing.T) {
 	full := sampleMail()
 	tests := []struct {
 		name string
-		mail report.Mail
+		mail mail.Mail
 		want []string
 	}{
-		{"no attachments", report.Mail{Subject: "s", HTML: "<p>h</p>", Text: "t", Inline: full.Inline},
+		{"no attachments", mail.Mail{Subject: "s", HTML: "<p>h</p>", Text: "t", Inline: full.Inline},
 			[]string{"multipart/related", "multipart/alternative", "text/plain", "text/html", "image/png"}},
-		{"no inline images", report.Mail{Subject: "s", HTML: "<p>h</p>", Text: "t", Attachments: full.Attachments},
+		{"no inline images", mail.Mail{Subject: "s", HTML: "<p>h</p>", Text: "t", Attachments: full.Attachments},
 			[]string{"multipart/mixed", "multipart/alternative", "text/plain", "text/html", full.Attachments[0].ContentType}},
-		{"bodies only", report.Mail{Subject: "s", HTML: "<p>h</p>", Text: "t"},
+		{"bodies only", mail.Mail{Subject: "s", HTML: "<p>h</p>", Text: "t"},
 			[]string{"multipart/alternative", "text/plain", "text/html"}},
-		{"text only", report.Mail{Subject: "s", Text: "t"}, []string{"text/plain"}},
-		{"html only", report.Mail{Subject: "s", HTML: "<p>h</p>"}, []string{"text/html"}},
+		{"text only", mail.Mail{Subject: "s", Text: "t"}, []string{"text/plain"}},
+		{"html only", mail.Mail{Subject: "s", HTML: "<p>h</p>"}, []string{"text/html"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -186,7 +186,7 @@ func TestBuildLeavesOutSingleChildContainers(t *testing.T) {
 }
 
 func TestBuildPartDetails(t *testing.T) {
-	m := report.Mail{Subject: "plain ascii subject", Text: "t", HTML: "h", Attachments: []report.Part{
+	m := mail.Mail{Subject: "plain ascii subject", Text: "t", HTML: "h", Attachments: []mail.Part{
 		{Filename: "../../etc/report\r\n.xlsx", Data: []byte("x")},
 		{Filename: "", ContentType: "not a type", Data: []byte("y")},
 	}}
@@ -208,24 +208,24 @@ func TestBuildPartDetails(t *testing.T) {
 }
 
 func TestBuildRejectsBadInput(t *testing.T) {
-	ok := report.Mail{Subject: "s", Text: "t"}
+	ok := mail.Mail{Subject: "s", Text: "t"}
 	tests := []struct {
 		name     string
 		from     string
 		to       []string
-		mail     report.Mail
+		mail     mail.Mail
 		wantText string
 	}{
 		{"bad sender", "not an address", []string{"b@example.com"}, ok, "sender"},
 		{"no recipients", "a@example.com", nil, ok, "no recipients"},
 		{"a bad recipient, not named", "a@example.com", []string{"b@example.com", "secret@@example.com"}, ok, "recipient 2"},
 		{"header injection", "a@example.com", []string{"b@example.com\r\nBcc: c@example.com"}, ok, "recipient 1"},
-		{"no subject", "a@example.com", []string{"b@example.com"}, report.Mail{Text: "t"}, "subject"},
-		{"no body", "a@example.com", []string{"b@example.com"}, report.Mail{Subject: "s"}, "body"},
+		{"no subject", "a@example.com", []string{"b@example.com"}, mail.Mail{Text: "t"}, "subject"},
+		{"no body", "a@example.com", []string{"b@example.com"}, mail.Mail{Subject: "s"}, "body"},
 		{"bad content id", "a@example.com", []string{"b@example.com"},
-			report.Mail{Subject: "s", Text: "t", Inline: []report.Part{{ContentID: "a b>", Data: []byte("x")}}}, "Content-ID"},
+			mail.Mail{Subject: "s", Text: "t", Inline: []mail.Part{{ContentID: "a b>", Data: []byte("x")}}}, "Content-ID"},
 		{"empty content id", "a@example.com", []string{"b@example.com"},
-			report.Mail{Subject: "s", Text: "t", Inline: []report.Part{{Data: []byte("x")}}}, "Content-ID"},
+			mail.Mail{Subject: "s", Text: "t", Inline: []mail.Part{{Data: []byte("x")}}}, "Content-ID"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

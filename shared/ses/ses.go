@@ -35,7 +35,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"scorecard/shared/errcode"
-	"scorecard/shared/report"
+	"scorecard/shared/mail"
 )
 
 // MaxMessageBytes is SES v2's limit on a whole raw message, attachments and
@@ -57,6 +57,17 @@ type Mailer struct {
 	seed             func() string // boundary seed, random unless a test says otherwise
 }
 
+// Client returns an SES v2 client, on endpoint when one is given (the
+// local SES server). It lives here, not in awsenv, so that only functions
+// that send mail link the SES client.
+func Client(cfg aws.Config, endpoint string) *sesv2.Client {
+	return sesv2.NewFromConfig(cfg, func(o *sesv2.Options) {
+		if endpoint != "" {
+			o.BaseEndpoint = aws.String(endpoint)
+		}
+	})
+}
+
 // New returns a Mailer. configurationSet may be empty.
 func New(client Sender, from string, configurationSet string) *Mailer {
 	return &Mailer{client: client, from: from, configurationSet: configurationSet, seed: randomSeed}
@@ -70,7 +81,7 @@ func randomSeed() string {
 
 // Send sends mail to the recipients (all in To) and returns SES's message
 // id.
-func (m *Mailer) Send(ctx context.Context, to []string, mail report.Mail) (messageID string, err error) {
+func (m *Mailer) Send(ctx context.Context, to []string, mail mail.Mail) (messageID string, err error) {
 	raw, err := Build(m.from, to, mail, m.seed())
 	if err != nil {
 		return "", err

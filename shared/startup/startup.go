@@ -15,7 +15,6 @@ import (
 	"scorecard/shared/dynamo"
 	"scorecard/shared/policy"
 	"scorecard/shared/secrets"
-	"scorecard/shared/ses"
 )
 
 // Config is a started function's configuration.
@@ -24,7 +23,6 @@ type Config struct {
 	Env     awsenv.Env
 	AWS     aws.Config
 	Secrets secrets.Secrets
-	getenv  func(string) string
 }
 
 // Load reads the environment: vars must all be set; SECRETS_PREFIX names
@@ -52,15 +50,10 @@ func Load(ctx context.Context, getenv func(string) string, vars []string, need .
 	if err != nil {
 		return nil, err
 	}
-	return &Config{Policy: pol, Env: env, AWS: cfg, Secrets: sec, getenv: getenv}, nil
+	return &Config{Policy: pol, Env: env, AWS: cfg, Secrets: sec}, nil
 }
 
 // Store is the DynamoDB store of TABLE_NAME.
 func (c *Config) Store() *dynamo.Store {
 	return dynamo.New(c.Env.DynamoDB(c.AWS), c.Env.Table, dynamo.Options{Location: c.Policy.Location(), Retention: c.Policy.Retention.RawEvents.D()})
-}
-
-// Mailer sends from MAIL_FROM through SES (SES_CONFIGURATION_SET if set).
-func (c *Config) Mailer() *ses.Mailer {
-	return ses.New(c.Env.SES(c.AWS), c.getenv("MAIL_FROM"), c.getenv("SES_CONFIGURATION_SET"))
 }

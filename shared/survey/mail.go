@@ -10,7 +10,7 @@ import (
 	texttemplate "text/template"
 
 	"scorecard/shared/errcode"
-	"scorecard/shared/report"
+	"scorecard/shared/mail"
 	"scorecard/shared/token"
 )
 
@@ -48,18 +48,18 @@ var scale = [5]string{"#b91c1c", "#c2410c", "#4b5563", "#15803d", "#166534"}
 // preselected, and an unsubscribe link; every link a fresh token expiring
 // at s.ExpiresAt. A survey without id, customer key or expiry, or a base
 // that is not an absolute http(s) URL, is an errcode.Invalid error.
-func Mail(key []byte, base string, s Survey) (report.Mail, error) {
+func Mail(key []byte, base string, s Survey) (mail.Mail, error) {
 	switch {
 	case s.ID == "":
-		return report.Mail{}, errcode.Errorf(errcode.Invalid, "survey mail: no survey id")
+		return mail.Mail{}, errcode.Errorf(errcode.Invalid, "survey mail: no survey id")
 	case s.CustomerKey == "":
-		return report.Mail{}, errcode.Errorf(errcode.Invalid, "survey mail for %s: no customer key", s.ID)
+		return mail.Mail{}, errcode.Errorf(errcode.Invalid, "survey mail for %s: no customer key", s.ID)
 	case s.ExpiresAt.IsZero():
-		return report.Mail{}, errcode.Errorf(errcode.Invalid, "survey mail for %s: no expiry", s.ID)
+		return mail.Mail{}, errcode.Errorf(errcode.Invalid, "survey mail for %s: no expiry", s.ID)
 	}
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-		return report.Mail{}, errcode.Errorf(errcode.Invalid, "survey mail: base URL %q is not an absolute http(s) URL", base)
+		return mail.Mail{}, errcode.Errorf(errcode.Invalid, "survey mail: base URL %q is not an absolute http(s) URL", base)
 	}
 	base = strings.TrimRight(base, "/")
 	link := func(c token.Claims) (string, error) {
@@ -86,19 +86,19 @@ func Mail(key []byte, base string, s Survey) (report.Mail, error) {
 	for n := 1; n <= 5; n++ {
 		u, err := link(token.Claims{Kind: token.KindSurvey, Subject: s.ID, Rating: n})
 		if err != nil {
-			return report.Mail{}, err
+			return mail.Mail{}, err
 		}
 		v.Links = append(v.Links, rateLink{N: n, Name: m.Ratings[n-1], URL: u, Background: scale[n-1]})
 	}
 	if v.Unsubscribe, err = link(token.Claims{Kind: token.KindUnsubscribe, Subject: s.CustomerKey}); err != nil {
-		return report.Mail{}, err
+		return mail.Mail{}, err
 	}
 	var hb, tb bytes.Buffer
 	if err := htmlTemplates.ExecuteTemplate(&hb, "mail.html", v); err != nil {
-		return report.Mail{}, errcode.Wrap(errcode.Internal, err, "render survey mail")
+		return mail.Mail{}, errcode.Wrap(errcode.Internal, err, "render survey mail")
 	}
 	if err := textTemplates.ExecuteTemplate(&tb, "mail.txt", v); err != nil {
-		return report.Mail{}, errcode.Wrap(errcode.Internal, err, "render survey mail")
+		return mail.Mail{}, errcode.Wrap(errcode.Internal, err, "render survey mail")
 	}
-	return report.Mail{Subject: v.Subject, HTML: hb.String(), Text: tb.String()}, nil
+	return mail.Mail{Subject: v.Subject, HTML: hb.String(), Text: tb.String()}, nil
 }

@@ -1,4 +1,8 @@
-package dynamo
+// Package dynamostream reads a DynamoDB table's stream the way the Lambda
+// event source mapping does in AWS, for the local gateway on DynamoDB Local.
+// It is apart from package dynamo so that functions, which get the stream
+// from Lambda, do not link the Streams client.
+package dynamostream
 
 import (
 	"context"
@@ -11,6 +15,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	st "github.com/aws/aws-sdk-go-v2/service/dynamodbstreams/types"
+
+	"scorecard/shared/dynamo"
 )
 
 // StreamReader reads a table's stream the way the Lambda event source
@@ -18,7 +24,7 @@ import (
 // Lambda DynamoDB event: `scorecard serve` uses it on DynamoDB Local. Records
 // a handler reports as failed are retried on the next poll of their shard.
 type StreamReader struct {
-	DB      DB
+	DB      dynamo.DB
 	Streams *dynamodbstreams.Client
 	Table   string
 	Every   time.Duration // poll interval
