@@ -91,12 +91,13 @@ lint: ## gofmt, go vet, staticcheck, go mod tidy
 	cd infra && $(GO) vet ./... && $(GO) mod tidy -diff
 
 .PHONY: bench
-bench: ## benchmarks: reducer, handler, scoring a 1M-ticket month; ingestion load through the local gateway
+bench: ## benchmarks: reducer, handler, scoring a 1M-ticket month; ingestion load through the local gateway; the engine against DuckDB
 	$(GO) test -run '^$$' -bench . -benchmem ./shared/...
 	@trap '"$(LOCAL_SH)" down --tag bench' EXIT; \
 	"$(LOCAL_SH)" up --tag bench; \
 	export $(LOCAL_ENV); \
 	$(GO) run ./cmd/scorecard load --senders 8 --duration $(LOAD_DURATION)
+	cd bench && $(GO) test -run TestDuckDBAgrees -bench BenchmarkCompare -benchtime 3x .
 
 .PHONY: fuzz
 fuzz: ## run every fuzz target for FUZZTIME each
