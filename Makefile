@@ -89,6 +89,7 @@ lint: ## gofmt, go vet, staticcheck, go mod tidy
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
 	$(GO) mod tidy -diff
 	cd infra && $(GO) vet ./... && $(GO) mod tidy -diff
+	cd bench && $(GO) vet ./... && $(GO) mod tidy -diff
 
 .PHONY: bench
 bench: ## benchmarks: reducer, handler, scoring a 1M-ticket month; ingestion load through the local gateway; the engine against DuckDB
