@@ -185,7 +185,7 @@ func TestPropWorkingMatchesTheLocalClock(t *testing.T) {
 		w := drawWorld(t, zones)
 		at := w.instant(t, "at")
 		if readsTwice(at, w.loc) {
-			t.Skip("the local clock reads this twice")
+			return // the local clock reads this twice: no single answer to compare
 		}
 		want := onTheClock(w.spec, at.In(w.loc))
 		got := w.cal.Working(at, at.Add(1)) == 1
@@ -297,7 +297,7 @@ func TestPropTotalAndDeadlineIgnoreOrderAndDuplicates(t *testing.T) {
 		w := drawWorld(t, zones)
 		running := drawRunning(t, w)
 		if len(running) == 0 {
-			t.Skip("nothing to reorder")
+			return // nothing to reorder
 		}
 		messy := rapid.Permutation(running).Draw(t, "order")
 		messy = append(messy, rapid.SampledFrom(running).Draw(t, "duplicate"))
@@ -336,7 +336,7 @@ func TestPropDeadlineIsWhenTotalReachesTarget(t *testing.T) {
 			return
 		}
 		if at.Year() == 9999 {
-			t.Skip("holidays exhausted the search")
+			return // holidays exhausted the search: no deadline to compare
 		}
 		if got := calendar.Total(w.cal, running, at); got != target {
 			t.Fatalf("Total up to the deadline %v = %v, want %v", at, got, target)
