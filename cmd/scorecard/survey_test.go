@@ -16,6 +16,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/chromedp/chromedp"
 
+	"scorecard/shared/browsertest"
 	"scorecard/shared/dynamo"
 	"scorecard/shared/dynamo/dynamotest"
 	"scorecard/shared/engine"
@@ -153,7 +154,8 @@ func TestSurveyEndToEnd(t *testing.T) {
 		t.Errorf("tampered link: %d", resp.StatusCode)
 	}
 
-	tab := chromium(t)
+	tab, cancel := chromedp.NewContext(browsertest.Browser(t, 390, 844))
+	defer cancel()
 	if err := chromedp.Do(tab, chromedp.Navigate(links[3]), chromedp.WaitVisible(chromedp.CSS(`form`))); err != nil {
 		t.Fatalf("open the rating link: %v", err)
 	}
@@ -206,23 +208,4 @@ func TestSurveyEndToEnd(t *testing.T) {
 	if l := logs.String(); !strings.Contains(l, "survey sent") || strings.Contains(l, customer) || strings.Contains(l, "cust-") {
 		t.Errorf("the customer's address must never reach the logs:\n%s", l)
 	}
-}
-
-// chromium opens a tab in Debian's headless Chromium.
-func chromium(t *testing.T) context.Context {
-	t.Helper()
-	const path = "/usr/bin/chromium"
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true), chromedp.UserDataDir(t.TempDir()),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 60*time.Second)
-	t.Cleanup(func() { cancelTimeout(); cancel(); cancelAlloc() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start %s (scripts/chromium.sh installs it): %v", path, err)
-	}
-	return ctx
 }

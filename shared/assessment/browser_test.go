@@ -16,78 +16,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"scorecard/shared/assessment"
+	"scorecard/shared/browsertest"
 	"scorecard/shared/httpapi"
 )
-
-// chromiumPath is Debian's Chromium; scripts/chromium.sh installs it.
-const chromiumPath = "/usr/bin/chromium"
-
-// artifactDir is where the browser test leaves its screenshots:
-// $ASSESSMENT_ARTIFACTS when set, else the test's temporary directory.
-func artifactDir(t *testing.T) string {
-	t.Helper()
-	if dir := os.Getenv("ASSESSMENT_ARTIFACTS"); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatalf("ASSESSMENT_ARTIFACTS: %v", err)
-		}
-		return dir
-	}
-	return t.TempDir()
-}
-
-// browser starts headless Chromium (the flags of survey/browser_test.go)
-// and returns its context. It fails, never skips, without Chromium.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("%s not found (%v): the assessment browser test needs Debian's Chromium; install it with scripts/chromium.sh (as root)", chromiumPath, err)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(390, 844),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
-	// The first Run starts the browser: no timeout on it (that would stop
-	// the browser), a watchdog instead.
-	timer := time.AfterFunc(120*time.Second, cancel)
-	t.Cleanup(func() { timer.Stop() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start %s: %v", chromiumPath, err)
-	}
-	return ctx
-}
-
-// phone is a phone-sized viewport for a tab.
-func phone() chromedp.Action[chromedp.Void] {
-	return chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulatePortrait)
-}
-
-func shot(t *testing.T, ctx context.Context, dir, file string) {
-	t.Helper()
-	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", file, err)
-	}
-	path := filepath.Join(dir, file)
-	if err := os.WriteFile(path, buf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", path)
-}
 
 // eval runs a JavaScript expression in the tab (through DevTools, which the
 // page's CSP does not restrict) and returns its value.
@@ -111,8 +42,8 @@ func eval[T any](t *testing.T, tab context.Context, expr string) T {
 // past the deadline it shows the closed page (410). Screenshots of every
 // step go to $ASSESSMENT_ARTIFACTS (or the test's temporary directory).
 func TestLeadFormInChromium(t *testing.T) {
-	dir := artifactDir(t)
-	b := browser(t)
+	dir := browsertest.ArtifactDir(t, "ASSESSMENT_ARTIFACTS")
+	b := browsertest.Browser(t, 390, 844)
 
 	store := assessment.NewMemStore()
 	c := &clock{t: now}
@@ -176,10 +107,10 @@ func TestLeadFormInChromium(t *testing.T) {
 			if err := os.WriteFile(mailFile, []byte(m.HTML), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if err := chromedp.Do(tab, phone(), chromedp.Navigate("file://"+mailFile)); err != nil {
+			if err := chromedp.Do(tab, browsertest.Phone(), chromedp.Navigate("file://"+mailFile)); err != nil {
 				t.Fatalf("open the mail: %v", err)
 			}
-			shot(t, tab, dir, "assessment-mail-"+r.locale+".png")
+			browsertest.Shot(t, tab, dir, "assessment-mail-"+r.locale+".png")
 
 			if err := chromedp.Do(tab, chromedp.Navigate(r.link), chromedp.WaitVisible(chromedp.CSS(`[data-page=form] form`))); err != nil {
 				t.Fatalf("open the link: %v", err)
@@ -208,7 +139,7 @@ func TestLeadFormInChromium(t *testing.T) {
 			if bg := eval[string](t, tab, `getComputedStyle(document.querySelector('button')).backgroundColor`); bg != "rgb(31, 95, 168)" {
 				t.Errorf("button background %q: the page's styles did not apply", bg)
 			}
-			shot(t, tab, dir, "assessment-form-"+r.locale+".png")
+			browsertest.Shot(t, tab, dir, "assessment-form-"+r.locale+".png")
 
 			var fill []chromedp.Action[chromedp.Void]
 			for i := range 3 {
@@ -246,7 +177,7 @@ func TestLeadFormInChromium(t *testing.T) {
 			if s, _ := store.Assessment(context.Background(), r.a.ID); s.Submitted() {
 				t.Fatal("a refused form was stored")
 			}
-			shot(t, tab, dir, "assessment-invalid-"+r.locale+".png")
+			browsertest.Shot(t, tab, dir, "assessment-invalid-"+r.locale+".png")
 
 			if err := chromedp.Do(tab,
 				chromedp.SetValue(chromedp.ID("e1-collaboration"), ""),
@@ -254,7 +185,7 @@ func TestLeadFormInChromium(t *testing.T) {
 			); err != nil {
 				t.Fatalf("fix the score: %v", err)
 			}
-			shot(t, tab, dir, "assessment-form-filled-"+r.locale+".png")
+			browsertest.Shot(t, tab, dir, "assessment-form-filled-"+r.locale+".png")
 			if err := chromedp.Do(tab,
 				chromedp.Click(chromedp.CSS(`button[type=submit]`)),
 				chromedp.WaitVisible(chromedp.CSS(`[data-page=thanks]`)),
@@ -267,7 +198,7 @@ func TestLeadFormInChromium(t *testing.T) {
 			if n := eval[int](t, tab, `document.querySelectorAll('.result').length`); n != 3 {
 				t.Errorf("the thank-you page lists %d engineers, want 3", n)
 			}
-			shot(t, tab, dir, "assessment-thanks-"+r.locale+".png")
+			browsertest.Shot(t, tab, dir, "assessment-thanks-"+r.locale+".png")
 
 			got, err := store.Assessment(context.Background(), r.a.ID)
 			if err != nil {
@@ -292,7 +223,7 @@ func TestLeadFormInChromium(t *testing.T) {
 			if v := eval[string](t, tab, `document.getElementById('e1-collaboration').value`); v != "92" {
 				t.Errorf("the form holds %q, want the stored 92", v)
 			}
-			shot(t, tab, dir, "assessment-submitted-"+r.locale+".png")
+			browsertest.Shot(t, tab, dir, "assessment-submitted-"+r.locale+".png")
 		})
 	}
 	mu.Lock()
@@ -305,14 +236,14 @@ func TestLeadFormInChromium(t *testing.T) {
 			a.ID = assessment.ID(october, assessment.Self, "E014-"+locale)
 			store.Put(a)
 			tab, cancel := chromedp.NewContext(b)
-			if err := chromedp.Do(tab, phone(), chromedp.Navigate(srv.URL+"/a/"+link(t, a.ID)), chromedp.WaitVisible(chromedp.CSS(`[data-page=form] form`))); err != nil {
+			if err := chromedp.Do(tab, browsertest.Phone(), chromedp.Navigate(srv.URL+"/a/"+link(t, a.ID)), chromedp.WaitVisible(chromedp.CSS(`[data-page=form] form`))); err != nil {
 				cancel()
 				t.Fatalf("%s: open the link: %v", locale, err)
 			}
 			if n := eval[int](t, tab, `document.querySelectorAll('fieldset').length`); n != 1 {
 				t.Errorf("%s: %d fieldsets, want 1", locale, n)
 			}
-			shot(t, tab, dir, "assessment-self-"+locale+".png")
+			browsertest.Shot(t, tab, dir, "assessment-self-"+locale+".png")
 			cancel()
 		}
 	})
@@ -325,7 +256,7 @@ func TestLeadFormInChromium(t *testing.T) {
 			}
 			before, _ := store.Assessment(context.Background(), r.a.ID)
 			tab, cancel := chromedp.NewContext(b)
-			if err := chromedp.Do(tab, phone(), chromedp.Navigate(r.link), chromedp.WaitVisible(chromedp.CSS(`[data-page=closed]`))); err != nil {
+			if err := chromedp.Do(tab, browsertest.Phone(), chromedp.Navigate(r.link), chromedp.WaitVisible(chromedp.CSS(`[data-page=closed]`))); err != nil {
 				cancel()
 				t.Fatalf("%s: open the link after the deadline: %v", r.locale, err)
 			}
@@ -335,7 +266,7 @@ func TestLeadFormInChromium(t *testing.T) {
 			if n := eval[int](t, tab, `document.querySelectorAll('form').length`); n != 0 {
 				t.Errorf("%s: the closed page has a form", r.locale)
 			}
-			shot(t, tab, dir, "assessment-closed-"+r.locale+".png")
+			browsertest.Shot(t, tab, dir, "assessment-closed-"+r.locale+".png")
 			cancel()
 
 			resp, err := http.Get(r.link)
@@ -356,9 +287,9 @@ func TestLeadFormInChromium(t *testing.T) {
 	t.Run("the 404 page", func(t *testing.T) {
 		tab, cancel := chromedp.NewContext(b)
 		defer cancel()
-		if err := chromedp.Do(tab, phone(), chromedp.Navigate(srv.URL+"/a/not-a-real-link")); err != nil {
+		if err := chromedp.Do(tab, browsertest.Phone(), chromedp.Navigate(srv.URL+"/a/not-a-real-link")); err != nil {
 			t.Fatal(err)
 		}
-		shot(t, tab, dir, "assessment-404.png")
+		browsertest.Shot(t, tab, dir, "assessment-404.png")
 	})
 }

@@ -9,29 +9,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"scorecard/shared/browsertest"
 	"scorecard/shared/directory"
 	"scorecard/shared/report"
 )
-
-// chromiumPath is Debian's Chromium; scripts/chromium.sh installs it.
-const chromiumPath = "/usr/bin/chromium"
-
-// artifactDir is where the rendering tests leave their screenshots:
-// $REPORT_ARTIFACTS when set, else the test's temporary directory.
-func artifactDir(t *testing.T) string {
-	t.Helper()
-	if dir := os.Getenv("REPORT_ARTIFACTS"); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatalf("REPORT_ARTIFACTS: %v", err)
-		}
-		return dir
-	}
-	return t.TempDir()
-}
 
 // browserHTML makes a mail viewable in a browser: every cid: image becomes
 // a data: URL of its inline part, as a mail client would resolve it.
@@ -49,42 +33,6 @@ func browserHTML(t *testing.T, m report.Mail) string {
 		t.Fatalf("HTML references a cid: with no inline part")
 	}
 	return html
-}
-
-// browser starts headless Chromium for the test and returns its context;
-// each screenshot runs in a tab of its own.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("%s not found (%v): the rendering test needs Debian's Chromium; install it with scripts/chromium.sh (as root)", chromiumPath, err)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(760, 900),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
-	// The first Run starts the browser: no timeout on it (that would stop
-	// the browser), a watchdog instead.
-	timer := time.AfterFunc(120*time.Second, cancel)
-	t.Cleanup(func() { timer.Stop() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start %s: %v", chromiumPath, err)
-	}
-	return ctx
 }
 
 // screenshot renders HTML in a new tab at a mail client's width and
@@ -113,8 +61,8 @@ func screenshot(t *testing.T, browser context.Context, html string) []byte {
 // or the test's temporary directory (logged). It fails, never skips, when
 // Chromium is missing.
 func TestMailsRenderInChromium(t *testing.T) {
-	dir := artifactDir(t)
-	b := browser(t)
+	dir := browsertest.ArtifactDir(t, "REPORT_ARTIFACTS")
+	b := browsertest.Browser(t, 760, 900)
 	large, err := report.TeamReport(largeTeam(14))
 	if err != nil {
 		t.Fatal(err)

@@ -14,79 +14,10 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"scorecard/shared/browsertest"
 	"scorecard/shared/httpapi"
 	"scorecard/shared/survey"
 )
-
-// chromiumPath is Debian's Chromium; scripts/chromium.sh installs it.
-const chromiumPath = "/usr/bin/chromium"
-
-// artifactDir is where the browser test leaves its screenshots:
-// $SURVEY_ARTIFACTS when set, else the test's temporary directory.
-func artifactDir(t *testing.T) string {
-	t.Helper()
-	if dir := os.Getenv("SURVEY_ARTIFACTS"); dir != "" {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatalf("SURVEY_ARTIFACTS: %v", err)
-		}
-		return dir
-	}
-	return t.TempDir()
-}
-
-// browser starts headless Chromium (the flags of report/browser_test.go)
-// and returns its context. It fails, never skips, without Chromium.
-func browser(t *testing.T) context.Context {
-	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Fatalf("%s not found (%v): the survey browser test needs Debian's Chromium; install it with scripts/chromium.sh (as root)", chromiumPath, err)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("hide-scrollbars", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(390, 844),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	t.Cleanup(cancelAlloc)
-	ctx, cancel := chromedp.NewContext(actx)
-	t.Cleanup(cancel)
-	// The first Run starts the browser: no timeout on it (that would stop
-	// the browser), a watchdog instead.
-	timer := time.AfterFunc(120*time.Second, cancel)
-	t.Cleanup(func() { timer.Stop() })
-	if err := chromedp.Do(ctx); err != nil {
-		t.Fatalf("start %s: %v", chromiumPath, err)
-	}
-	return ctx
-}
-
-// phone is a phone-sized viewport for a tab.
-func phone() chromedp.Action[chromedp.Void] {
-	return chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulatePortrait)
-}
-
-func shot(t *testing.T, ctx context.Context, dir, file string) {
-	t.Helper()
-	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", file, err)
-	}
-	path := filepath.Join(dir, file)
-	if err := os.WriteFile(path, buf, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("screenshot: %s", path)
-}
 
 // TestSurveyInChromium answers a survey in real headless Chromium through
 // the local API Gateway: open the rating-4 link of the mail, see 4
@@ -95,8 +26,8 @@ func shot(t *testing.T, ctx context.Context, dir, file string) {
 // mail, the form, the filled form and the thank-you page in both languages
 // go to $SURVEY_ARTIFACTS (or the test's temporary directory).
 func TestSurveyInChromium(t *testing.T) {
-	dir := artifactDir(t)
-	b := browser(t)
+	dir := browsertest.ArtifactDir(t, "SURVEY_ARTIFACTS")
+	b := browsertest.Browser(t, 390, 844)
 
 	store := survey.NewMemStore()
 	h := handler(store, nil)
@@ -144,10 +75,10 @@ func TestSurveyInChromium(t *testing.T) {
 			if err := os.WriteFile(mailFile, []byte(m.HTML), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			if err := chromedp.Do(tab, phone(), chromedp.Navigate("file://"+mailFile)); err != nil {
+			if err := chromedp.Do(tab, browsertest.Phone(), chromedp.Navigate("file://"+mailFile)); err != nil {
 				t.Fatalf("open the mail: %v", err)
 			}
-			shot(t, tab, dir, "survey-mail-"+tc.locale+".png")
+			browsertest.Shot(t, tab, dir, "survey-mail-"+tc.locale+".png")
 
 			if err := chromedp.Do(tab, chromedp.Navigate(link4), chromedp.WaitVisible(chromedp.CSS(`form`))); err != nil {
 				t.Fatalf("open the rating link: %v", err)
@@ -163,7 +94,7 @@ func TestSurveyInChromium(t *testing.T) {
 			if bg := eval(t, tab, `getComputedStyle(document.querySelector('label[for=rating-4]')).backgroundColor`); bg != "rgb(21, 128, 61)" {
 				t.Errorf("selected rating background %q: the page's styles did not apply", bg)
 			}
-			shot(t, tab, dir, "survey-form-"+tc.locale+".png")
+			browsertest.Shot(t, tab, dir, "survey-form-"+tc.locale+".png")
 
 			change := chromedp.Click(chromedp.CSS(`label[for=rating-5]`))
 			if tc.keyboard {
@@ -180,7 +111,7 @@ func TestSurveyInChromium(t *testing.T) {
 			if got := eval(t, tab, `document.querySelector('input[name=rating]:checked').value`); got != "5" {
 				t.Fatalf("rating %q after changing it, want 5", got)
 			}
-			shot(t, tab, dir, "survey-form-filled-"+tc.locale+".png")
+			browsertest.Shot(t, tab, dir, "survey-form-filled-"+tc.locale+".png")
 
 			if err := chromedp.Do(tab,
 				chromedp.Click(chromedp.CSS(`button[type=submit]`)),
@@ -195,13 +126,13 @@ func TestSurveyInChromium(t *testing.T) {
 			if strings.TrimSpace(heading) != tc.thanks {
 				t.Errorf("heading %q, want %q", heading, tc.thanks)
 			}
-			shot(t, tab, dir, "survey-thanks-"+tc.locale+".png")
+			browsertest.Shot(t, tab, dir, "survey-thanks-"+tc.locale+".png")
 
 			// The same link again: the answer, and the form to change it.
 			if err := chromedp.Do(tab, chromedp.Navigate(link4), chromedp.WaitVisible(chromedp.CSS(`[data-page=answered] form`))); err != nil {
 				t.Fatalf("reopen the link: %v", err)
 			}
-			shot(t, tab, dir, "survey-answered-"+tc.locale+".png")
+			browsertest.Shot(t, tab, dir, "survey-answered-"+tc.locale+".png")
 
 			got, err := store.Survey(context.Background(), s.ID)
 			if err != nil {
@@ -226,13 +157,13 @@ func TestSurveyInChromium(t *testing.T) {
 		links := mailLinks(t, m.HTML)
 		tab, cancel := chromedp.NewContext(b)
 		defer cancel()
-		if err := chromedp.Do(tab, phone(), chromedp.Navigate(links[5]), chromedp.WaitVisible(chromedp.CSS(`[data-page=unsubscribe] button`))); err != nil {
+		if err := chromedp.Do(tab, browsertest.Phone(), chromedp.Navigate(links[5]), chromedp.WaitVisible(chromedp.CSS(`[data-page=unsubscribe] button`))); err != nil {
 			t.Fatalf("open the unsubscribe link: %v", err)
 		}
 		if _, out := store.OptedOut(s.CustomerKey); out {
 			t.Fatal("opening the unsubscribe link opted out")
 		}
-		shot(t, tab, dir, "survey-unsubscribe.png")
+		browsertest.Shot(t, tab, dir, "survey-unsubscribe.png")
 		if err := chromedp.Do(tab, chromedp.Click(chromedp.CSS(`button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`[data-page=unsubscribed]`))); err != nil {
 			t.Fatalf("confirm: %v", err)
 		}
@@ -244,10 +175,10 @@ func TestSurveyInChromium(t *testing.T) {
 	t.Run("the 404 page", func(t *testing.T) {
 		tab, cancel := chromedp.NewContext(b)
 		defer cancel()
-		if err := chromedp.Do(tab, phone(), chromedp.Navigate(srv.URL+"/s/not-a-real-link")); err != nil {
+		if err := chromedp.Do(tab, browsertest.Phone(), chromedp.Navigate(srv.URL+"/s/not-a-real-link")); err != nil {
 			t.Fatal(err)
 		}
-		shot(t, tab, dir, "survey-404.png")
+		browsertest.Shot(t, tab, dir, "survey-404.png")
 	})
 }
 
