@@ -10,6 +10,7 @@ GO        ?= go
 MONTH     ?= 2026-08
 DEMO_MONTHS = 2026-08 2026-09 2026-10
 DEMO_DIR  ?= out/demo
+DEMO_TICKETS ?= 5000
 FUZZTIME  ?= 30s
 LOAD_DURATION ?= 20s
 STATICCHECK_VERSION := v0.8.2
@@ -66,21 +67,27 @@ dev: up ## the local servers plus the API on http://127.0.0.1:8080 (foreground; 
 	.local/bin/scorecard serve --local --addr 127.0.0.1:8080
 
 .PHONY: demo
-demo: ## generate three realistic months and score them, consequences included
+demo: ## the whole product on the local stack: three generated months through signed webhooks, surveys, assessments and monthly runs; reports, mails, screenshots and a summary (KEEP=1 leaves the servers up)
 	@mkdir -p .local/bin
 	$(GO) build -o .local/bin/scorecard ./cmd/scorecard
-	.local/bin/scorecard generate --out $(DEMO_DIR) --start $(MONTH) --months 3
+	@if [ -z "$(KEEP)" ]; then trap '"$(LOCAL_SH)" down --tag demo' EXIT; fi; \
+	"$(LOCAL_SH)" up --tag demo; \
+	scripts/chromium.sh || echo "demo: no Chromium, so no screenshots"; \
+	export $(LOCAL_ENV); \
+	.local/bin/scorecard demo --out $(DEMO_DIR) --start $(MONTH) --tickets $(DEMO_TICKETS)
+
+.PHONY: demo-offline
+demo-offline: ## the same three months scored offline from the generated files (no servers): score-file with history
+	@mkdir -p .local/bin
+	$(GO) build -o .local/bin/scorecard ./cmd/scorecard
+	.local/bin/scorecard generate --out $(DEMO_DIR)-offline --start $(MONTH) --months 3 --tickets $(DEMO_TICKETS)
 	@history=""; \
 	for m in $(DEMO_MONTHS); do \
 	  echo; \
-	  .local/bin/scorecard score-file $(DEMO_DIR)/events.jsonl --month $$m --engineers $(DEMO_DIR)/engineers.csv $$history; \
-	  .local/bin/scorecard score-file $(DEMO_DIR)/events.jsonl --month $$m --engineers $(DEMO_DIR)/engineers.csv $$history --json > $(DEMO_DIR)/scores-$$m.json; \
-	  history="$$history --history $(DEMO_DIR)/scores-$$m.json"; \
+	  .local/bin/scorecard score-file $(DEMO_DIR)-offline/events.jsonl --month $$m --engineers $(DEMO_DIR)-offline/engineers.csv $$history; \
+	  .local/bin/scorecard score-file $(DEMO_DIR)-offline/events.jsonl --month $$m --engineers $(DEMO_DIR)-offline/engineers.csv $$history --json > $(DEMO_DIR)-offline/scores-$$m.json; \
+	  history="$$history --history $(DEMO_DIR)-offline/scores-$$m.json"; \
 	done
-	@echo
-	@echo "Organisation: $(DEMO_DIR)/engineers.csv"
-	@echo "Events:       $(DEMO_DIR)/events.jsonl"
-	@echo "Scores:       $(DEMO_DIR)/scores-YYYY-MM.json (every metric with its inputs and evidence)"
 
 .PHONY: lint
 lint: ## gofmt, go vet, staticcheck, go mod tidy

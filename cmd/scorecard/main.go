@@ -32,6 +32,8 @@ func commands() []command {
 	return []command{
 		{"score-file", "score-file EVENTS.jsonl --month YYYY-MM [--policy FILE] [--engineers FILE.csv] [--history SCORES.json ...] [--as-of RFC3339] [--json]",
 			"score a file of generic-format events offline", scoreFile},
+		{"demo", "demo [--out out/demo] [--tickets 5000] [--months 3] [--start YYYY-MM] [--senders 8]",
+			"play generated months through the local stack: webhooks, surveys, assessments, monthly runs, mails", demoCmd},
 		{"generate", "generate --out DIR [--start YYYY-MM] [--months N] [--tickets N] [--engineers N] [--teams N] [--seed N]",
 			"write a realistic demo organisation and its events", generate},
 		{"policy", "policy [--policy FILE]", "validate a policy and print it with its version and digest", showPolicy},

@@ -412,7 +412,8 @@ func previousAndTrend(cards []scoring.Card, history map[string][]consequence.Rec
 	return prev, trend
 }
 
-// writeOut writes a mail as an HTML file with its images beside it.
+// writeOut writes a mail as an HTML file with its images beside it, and
+// its attachments under their own names (the report names its workbook).
 func (r *Runner) writeOut(m month.Month, name string, mail report.Mail) error {
 	dir := m.String() + "/"
 	html := mail.HTML
@@ -424,7 +425,7 @@ func (r *Runner) writeOut(m month.Month, name string, mail report.Mail) error {
 		}
 	}
 	for _, p := range mail.Attachments {
-		if err := r.Out(dir+name+"-"+p.Filename, p.Data); err != nil {
+		if err := r.Out(dir+p.Filename, p.Data); err != nil {
 			return err
 		}
 	}

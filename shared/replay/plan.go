@@ -115,6 +115,7 @@ func Replay(evs []event.Event, o Options) (Plan, error) {
 	p.Requests = make([]Request, len(all))
 	for i := range all {
 		p.Requests[i] = all[i].r
+		p.Requests[i].At = all[i].at
 	}
 	return p, nil
 }

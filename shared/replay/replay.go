@@ -25,9 +25,10 @@ type Request struct {
 	Header http.Header // Content-Type and the source's authentication headers
 	Events int         // how many normalised events the adapter reads from it
 
-	TicketID       string // the ticket's id in the events that were encoded
-	VendorTicketID string // its id in Source: the store keys the ticket by (Source, VendorTicketID)
-	Fallback       string // why the event went to the generic source instead of its ticket's (a Reason…); "" if it did not
+	TicketID       string    // the ticket's id in the events that were encoded
+	VendorTicketID string    // its id in Source: the store keys the ticket by (Source, VendorTicketID)
+	Fallback       string    // why the event went to the generic source instead of its ticket's (a Reason…); "" if it did not
+	At             time.Time // when the event it carries happened (set by Replay)
 }
 
 // Secrets holds each source's webhook secret, e.g. the dev secrets

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"scorecard/shared/browsertest"
+	"scorecard/shared/consequence"
+	"scorecard/shared/demo"
+	"scorecard/shared/dynamo/dynamotest"
+	"scorecard/shared/policy"
+)
+
+// The demo, small: three months through signed webhooks of every source,
+// surveys and assessments answered over HTTP, three monthly runs — reports
+// for every team of every month, the weak engineers warned in month 2 and
+// adjusted in month 3, the team reports in the SES server, screenshots.
+func TestDemoPlaysThreeMonthsThroughTheStack(t *testing.T) {
+	table := fmt.Sprintf("demo-%d", time.Now().UnixNano())
+	t.Cleanup(func() {
+		dynamotest.Client(t).DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: &table})
+	})
+	cfg := demo.DefaultConfig()
+	cfg.Engineers, cfg.TicketsPerMonth = 20, 200
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	vars := map[string]string{"DYNAMODB_ENDPOINT": dynamotest.Endpoint(), "SES_ENDPOINT": sesEndpoint()}
+	e := &env{stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr, getenv: func(k string) string { return vars[k] }}
+	org, _ := demo.Generate(cfg)
+	managers := map[string]bool{}
+	profile := map[string]string{}
+	for _, eng := range org.Engineers {
+		managers[eng.ManagerEmail] = true
+		profile[eng.ID] = eng.Profile
+	}
+	before := map[string]int{}
+	for m := range managers {
+		before[m] = len(mailsTo(t, m))
+	}
+
+	sum, err := playDemo(context.Background(), e, demoOptions{demo: cfg, policy: policy.Default(), table: table, out: out, senders: 4, chromium: browsertest.Path})
+	if err != nil {
+		t.Fatalf("demo: %v\n%s\n%s", err, stdout.String(), stderr.String())
+	}
+	t.Log(stdout.String())
+	if len(sum.Months) != 3 {
+		t.Fatalf("%d months played", len(sum.Months))
+	}
+	for _, m := range sum.Months {
+		for _, src := range []string{"zendesk", "jira", "freshdesk", "generic"} {
+			if m.Requests[src] == 0 {
+				t.Errorf("%s: no %s webhooks", m.Month, src)
+			}
+		}
+		if m.SurveysMailed == 0 || m.Answers == 0 || m.LeadForms != 3 || m.SelfForms == 0 || m.Records == 0 {
+			t.Errorf("%s: surveys %d, answers %d, lead forms %d, self forms %d, records %d", m.Month, m.SurveysMailed, m.Answers, m.LeadForms, m.SelfForms, m.Records)
+		}
+		if m.MailsSent < 20+3 {
+			t.Errorf("%s: %d mails from the monthly run, want a scorecard per engineer and a report per team", m.Month, m.MailsSent)
+		}
+		for _, team := range org.Teams {
+			for _, name := range []string{"team-" + team + ".html", "scorecard-" + strings.ReplaceAll(team, " ", "-") + "-" + m.Month.String() + ".xlsx"} {
+				if _, err := os.Stat(filepath.Join(out, "reports", m.Month.String(), name)); err != nil {
+					t.Errorf("%s %s: %v", m.Month, team, err)
+				}
+			}
+		}
+	}
+	// Consequences: only weak engineers are warned (month 2) and then
+	// adjusted (month 3), and at least one is.
+	for i, kind := range []consequence.Kind{"", consequence.Warning, consequence.PositionAdjustment} {
+		if kind == "" {
+			continue
+		}
+		n := 0
+		for _, c := range sum.Cards[sum.Months[i].Month] {
+			for _, q := range c.Consequences {
+				if q.Kind == kind {
+					n++
+					if profile[c.EngineerID] != demo.ProfileWeak {
+						t.Errorf("%s: %s for %s, a %s engineer", sum.Months[i].Month, kind, c.EngineerID, profile[c.EngineerID])
+					}
+				}
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: no %s", sum.Months[i].Month, kind)
+		}
+	}
+	// Each manager received the three monthly team reports (with their
+	// spreadsheets) in the SES server.
+	for m := range managers {
+		reports := 0
+		for _, mail := range mailsTo(t, m)[before[m]:] {
+			for _, a := range mail.Attachments {
+				if strings.HasSuffix(a.Filename, ".xlsx") {
+					reports++
+				}
+			}
+		}
+		if reports != 3 {
+			t.Errorf("%d team reports mailed to a manager, want 3", reports)
+		}
+	}
+	for _, shot := range []string{"report.png", "mails.png"} {
+		b, err := os.ReadFile(filepath.Join(out, shot))
+		if err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+			t.Errorf("%s: %v (%s)", shot, err, sum.ShotError)
+		}
+	}
+	var table2 bytes.Buffer
+	sum.Print(&table2)
+	if !strings.Contains(table2.String(), "position adjustment") || !strings.Contains(table2.String(), "report.png") {
+		t.Errorf("the closing table misses the consequences or the screenshot:\n%s", table2.String())
+	}
+}

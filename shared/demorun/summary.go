@@ -1,0 +1,230 @@
+package demorun
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"scorecard/shared/consequence"
+	"scorecard/shared/scoring"
+)
+
+// countSESMails is how many mails the SES server holds.
+func countSESMails(ctx context.Context, ses string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(ses, "/")+"/store", nil)
+	if err != nil {
+		return 0, err
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	var store struct {
+		Emails []json.RawMessage `json:"emails"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&store); err != nil {
+		return 0, err
+	}
+	return len(store.Emails), nil
+}
+
+// screenshots renders the last month's report of the team with the most
+// consequences, and the SES server's mail list, in headless Chromium.
+func (r *runner) screenshots(ctx context.Context, sum *Summary) ([]string, string) {
+	if r.cfg.Chromium == "" {
+		return nil, "no browser configured"
+	}
+	if _, err := os.Stat(r.cfg.Chromium); err != nil {
+		return nil, fmt.Sprintf("%s is not installed (scripts/chromium.sh installs it)", r.cfg.Chromium)
+	}
+	if len(sum.Months) == 0 {
+		return nil, "no month was run"
+	}
+	last := sum.Months[len(sum.Months)-1].Month
+	team := busiestTeam(sum.Cards[last])
+	report, err := filepath.Abs(filepath.Join(r.cfg.Out, "reports", last.String(), reportName(team)+".html"))
+	if err != nil {
+		return nil, err.Error()
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(r.cfg.Chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true), chromedp.Flag("hide-scrollbars", true),
+		chromedp.WindowSize(1100, 900),
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancelAlloc()
+	bctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	timer := time.AfterFunc(2*time.Minute, cancel)
+	defer timer.Stop()
+	// The first action starts the browser: not under a timeout, which
+	// would stop it.
+	if err := chromedp.Do(bctx); err != nil {
+		return nil, fmt.Sprintf("start %s: %v", r.cfg.Chromium, err)
+	}
+	var shots []string
+	for _, s := range []struct{ url, file, wait string }{
+		{"file://" + report, "report.png", "table"},
+		// The SES server's page loads its mail list after it opens.
+		{strings.TrimRight(r.cfg.SES, "/") + "/", "mails.png", ".email"},
+	} {
+		wctx, cancel := context.WithTimeout(bctx, 60*time.Second)
+		err := chromedp.Do(wctx, chromedp.Navigate(s.url), chromedp.WaitVisible(chromedp.CSS(s.wait)))
+		var buf []byte
+		if err == nil {
+			buf, err = chromedp.Run(wctx, chromedp.CaptureScreenshot())
+		}
+		cancel()
+		if err != nil {
+			return shots, fmt.Sprintf("screenshot of %s: %v", s.url, err)
+		}
+		path := filepath.Join(r.cfg.Out, s.file)
+		if err := os.WriteFile(path, buf, 0o644); err != nil {
+			return shots, err.Error()
+		}
+		shots = append(shots, path)
+	}
+	return shots, ""
+}
+
+// busiestTeam is the team with the most warnings and position adjustments
+// (the first team if none).
+func busiestTeam(cards []scoring.Card) string {
+	count := map[string]int{}
+	var teams []string
+	for _, c := range cards {
+		if _, ok := count[c.Team]; !ok {
+			teams = append(teams, c.Team)
+		}
+		for _, q := range c.Consequences {
+			if q.Kind == consequence.Warning || q.Kind == consequence.PositionAdjustment {
+				count[c.Team]++
+			}
+		}
+	}
+	slices.Sort(teams)
+	best := ""
+	for _, t := range teams {
+		if best == "" || count[t] > count[best] {
+			best = t
+		}
+	}
+	return best
+}
+
+// Print writes the demo's closing table and where to look.
+func (s *Summary) Print(w io.Writer) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "MONTH\tEVENTS\tREQUESTS\tRETRIES\tRESOLVED\tSURVEYED\tANSWERED\tLEAD/SELF\tRECORDS\tSCORED\tMEETS\tBELOW\tNO DATA\tMAILS\tINGEST\tRUN\t")
+	for _, m := range s.Months {
+		cards := s.Cards[m.Month]
+		meets, below, none := 0, 0, 0
+		for _, c := range cards {
+			switch {
+			case c.MeetsStandard == nil:
+				none++
+			case *c.MeetsStandard:
+				meets++
+			default:
+				below++
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d/%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t%s\t\n", m.Month, m.Events, total(m.Requests), m.Retries,
+			m.Resolved, m.SurveysMailed, m.Answers, m.LeadForms, m.SelfForms, m.Records, len(cards), meets, below, none,
+			m.MailsSent, m.IngestTime.Round(time.Second), m.RunTime.Round(100*time.Millisecond))
+	}
+	tw.Flush()
+
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "MONTH\tTEAM\tENGINEERS\tMEAN\tGRADES\tCONSEQUENCES")
+	for _, m := range s.Months {
+		for _, team := range s.Org.Teams {
+			var sum float64
+			n, engineers := 0, 0
+			grades := map[string]int{}
+			kinds := map[consequence.Kind][]string{}
+			for _, c := range s.Cards[m.Month] {
+				if c.Team != team {
+					continue
+				}
+				engineers++
+				if c.Composite != nil {
+					sum += *c.Composite
+					n++
+				}
+				grades[cmp.Or(c.Grade, "—")]++
+				for _, q := range c.Consequences {
+					kinds[q.Kind] = append(kinds[q.Kind], c.EngineerID)
+				}
+			}
+			mean := "—"
+			if n > 0 {
+				mean = fmt.Sprintf("%.1f", sum/float64(n))
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\n", m.Month, team, engineers, mean, gradeList(grades), consequenceList(kinds))
+		}
+	}
+	tw.Flush()
+
+	fmt.Fprintf(w, "\nDone in %s. Where to look:\n", s.Elapsed.Round(time.Second))
+	fmt.Fprintf(w, "  %-22s %s\n", "manager reports", filepath.Join(s.Out, "reports", "YYYY-MM", "team-<team>.html")+" (+ .xlsx and charts), scorecards beside them")
+	if len(s.Months) > 0 {
+		fmt.Fprintf(w, "  %-22s %d team reports, e.g. %s\n", "", len(s.Reports), s.Reports[len(s.Reports)-1])
+	}
+	for _, shot := range s.Shots {
+		fmt.Fprintf(w, "  %-22s %s\n", map[bool]string{true: "report screenshot", false: "mail list screenshot"}[strings.HasSuffix(shot, "report.png")], shot)
+	}
+	if s.ShotError != "" {
+		fmt.Fprintf(w, "  %-22s none: %s\n", "screenshots", s.ShotError)
+	}
+	fmt.Fprintf(w, "  %-22s %s (%d mails; the page lives while the server runs: `make demo KEEP=1` leaves it up)\n", "mails (SES server)", s.SESPage, s.MailsSES)
+	fmt.Fprintf(w, "  %-22s %s, %s\n", "generated inputs", filepath.Join(s.Out, "engineers.csv"), filepath.Join(s.Out, "events.jsonl"))
+}
+
+func gradeList(g map[string]int) string {
+	keys := make([]string, 0, len(g))
+	for k := range g {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var parts []string
+	for _, k := range keys {
+		parts = append(parts, fmt.Sprintf("%s×%d", k, g[k]))
+	}
+	return strings.Join(parts, " ")
+}
+
+func consequenceList(k map[consequence.Kind][]string) string {
+	order := []consequence.Kind{consequence.PositionAdjustment, consequence.Warning, consequence.Mentoring, consequence.PromotionPriority, consequence.Bonus, consequence.AnnualRecognition, consequence.InsufficientData}
+	var parts []string
+	for _, kind := range order {
+		ids := k[kind]
+		if len(ids) == 0 {
+			continue
+		}
+		if kind == consequence.Bonus {
+			parts = append(parts, fmt.Sprintf("bonus×%d", len(ids)))
+			continue
+		}
+		parts = append(parts, fmt.Sprintf("%s %s", strings.ReplaceAll(string(kind), "_", " "), strings.Join(ids, ",")))
+	}
+	if len(parts) == 0 {
+		return "—"
+	}
+	return strings.Join(parts, "; ")
+}
