@@ -97,6 +97,7 @@ lint: ## gofmt, go vet, staticcheck, go mod tidy
 	$(GO) mod tidy -diff
 	cd infra && $(GO) vet ./... && $(GO) mod tidy -diff
 	cd bench && $(GO) vet ./... && $(GO) mod tidy -diff
+	scripts/vulncheck.sh
 
 .PHONY: bench
 bench: ## benchmarks: reducer, handler, scoring a 1M-ticket month; ingestion load through the local gateway; the engine against DuckDB
