@@ -12,6 +12,7 @@ DEMO_MONTHS = 2026-08 2026-09 2026-10
 DEMO_DIR  ?= out/demo
 DEMO_TICKETS ?= 5000
 FUZZTIME  ?= 30s
+FUZZTIME_TEST ?= 2s
 LOAD_DURATION ?= 20s
 STATICCHECK_VERSION := v0.8.2
 # The AWS CDK CLI from npm, pinned; run at the repo root it reads cdk.json
@@ -50,6 +51,7 @@ test: ## run every test (unit, property, fuzz seeds, end to end on the local ser
 	$(GO) mod download; \
 	$(GO) vet ./...; \
 	$(GO) test -count=1 ./...; \
+	scripts/fuzz.sh $(FUZZTIME_TEST); \
 	cd infra && $(GO) vet ./... && $(GO) test -count=1 ./...
 
 .PHONY: up
@@ -110,12 +112,7 @@ bench: ## benchmarks: reducer, handler, scoring a 1M-ticket month; ingestion loa
 
 .PHONY: fuzz
 fuzz: ## run every fuzz target for FUZZTIME each
-	@for pkg in $$($(GO) list ./...); do \
-	  for target in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do \
-	    echo "== $$pkg $$target"; \
-	    $(GO) test -run '^$$' -fuzz "^$$target$$" -fuzztime $(FUZZTIME) $$pkg; \
-	  done; \
-	done
+	scripts/fuzz.sh $(FUZZTIME)
 
 .PHONY: cover
 cover: ## coverage of the domain packages

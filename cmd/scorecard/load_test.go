@@ -1,0 +1,62 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+
+	"scorecard/shared/dynamo/dynamotest"
+)
+
+// A short `scorecard load`: mixed-source webhooks, out of order and
+// redelivered, through the gateway into the local DynamoDB; every distinct
+// event is stored once and every fully sent ticket holds its events' state.
+func TestLoadMixedSources(t *testing.T) {
+	if os.Getenv("DYNAMODB_ENDPOINT") == "" {
+		t.Skip("DYNAMODB_ENDPOINT is not set: the load test needs the local DynamoDB (make test sets it)")
+	}
+	table := fmt.Sprintf("load-test-%d", time.Now().UnixNano())
+	t.Cleanup(func() {
+		dynamotest.Client(t).DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: &table})
+	})
+	vars := map[string]string{"DYNAMODB_ENDPOINT": dynamotest.Endpoint()}
+	var out, errOut bytes.Buffer
+	code := runWith(&out, &errOut, func(k string) string { return vars[k] },
+		"load", "--duration", "5s", "--tickets", "150", "--senders", "4", "--table", table)
+	t.Log(out.String())
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut.String())
+	}
+	report := out.String()
+	num := func(re string) int {
+		t.Helper()
+		m := regexp.MustCompile(re).FindStringSubmatch(report)
+		if m == nil {
+			t.Fatalf("the report has no %q:\n%s", re, report)
+		}
+		n, _ := strconv.Atoi(m[1])
+		return n
+	}
+	distinct, stored := num(`(\d+) distinct`), num(`stored +(\d+) new`)
+	if distinct == 0 || stored != distinct {
+		t.Errorf("stored %d, distinct events sent %d", stored, distinct)
+	}
+	if got := num(`(\d+) mismatches`); got != 0 {
+		t.Errorf("%d mismatches", got)
+	}
+	if num(`verified +(\d+) fully sent tickets`) == 0 {
+		t.Error("no ticket was verified")
+	}
+	for _, source := range []string{"zendesk", "jira", "freshdesk", "generic"} {
+		if num(source+` (\d+)`) == 0 {
+			t.Errorf("no %s request was sent", source)
+		}
+	}
+}
