@@ -85,7 +85,8 @@ func playDemo(ctx context.Context, e *env, o demoOptions) (*demorun.Summary, err
 	if err != nil {
 		return nil, err
 	}
-	db := ae.DynamoDB(cfg)
+	var capacity dynamo.Capacity
+	db := ae.DynamoDB(cfg, capacity.Option())
 	db.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(o.table)})
 	if err := dynamo.CreateTable(ctx, db, o.table); err != nil {
 		return nil, errcode.Wrap(errcode.Unavailable, err, "cannot reach the local DynamoDB at "+ae.DynamoDBEndpoint+"; start it with `make up`")
@@ -113,6 +114,6 @@ func playDemo(ctx context.Context, e *env, o demoOptions) (*demorun.Summary, err
 		Demo: o.demo, Policy: o.policy, Store: store,
 		Mailer:  ses.New(ses.Client(cfg, ae.SESEndpoint), orDefault(e.getenv("MAIL_FROM"), "scorecard@example.com"), ""),
 		Secrets: sec, Gateway: base, Clock: clock, SES: ae.SESEndpoint, Out: o.out, Senders: o.senders,
-		Chromium: o.chromium, Progress: e.stdout, Log: log,
+		Chromium: o.chromium, Progress: e.stdout, Log: log, Capacity: &capacity,
 	})
 }

@@ -76,12 +76,12 @@ func (e Env) Config(ctx context.Context, getenv func(string) string) (aws.Config
 }
 
 // DynamoDB returns a client for the configured endpoint.
-func (e Env) DynamoDB(cfg aws.Config) *dynamodb.Client {
-	return dynamodb.NewFromConfig(cfg, func(o *dynamodb.Options) {
+func (e Env) DynamoDB(cfg aws.Config, opts ...func(*dynamodb.Options)) *dynamodb.Client {
+	return dynamodb.NewFromConfig(cfg, append([]func(*dynamodb.Options){func(o *dynamodb.Options) {
 		if e.DynamoDBEndpoint != "" {
 			o.BaseEndpoint = aws.String(e.DynamoDBEndpoint)
 			// DynamoDB Local's CRC32 header does not match its body.
 			o.DisableValidateResponseChecksum = true
 		}
-	})
+	}}, opts...)...)
 }

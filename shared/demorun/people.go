@@ -31,14 +31,16 @@ var (
 // the leads' and most engineers' answers over HTTP that afternoon, the
 // reminder a day before the deadline to the rest.
 func (r *runner) assess(ctx context.Context, m month.Month, p demo.People, ms *MonthSummary) error {
-	mails := &capture{next: r.cfg.Mailer}
+	mails := &capture{next: r.cfg.Mailer, meter: r.meter}
 	rd := &round.Round{Store: r.cfg.Store, Mailer: mails, Policy: r.cfg.Policy, Key: r.cfg.Secrets.SigningKey,
 		BaseURL: r.cfg.Gateway, Now: r.cfg.Clock.Now, Log: r.cfg.Log}
 	day := round.Day(m, r.loc)
 	r.cfg.Clock.Set(day.Add(10 * time.Hour))
+	t0 := time.Now()
 	if _, err := rd.Start(ctx, m); err != nil {
 		return err
 	}
+	r.meter.add("monthly", time.Since(t0)) // the daily schedule's tick that starts the round
 	managers := map[string]bool{}
 	byEmail := map[string]demo.Engineer{}
 	for _, e := range r.org.Engineers {
@@ -70,7 +72,9 @@ func (r *runner) assess(ctx context.Context, m month.Month, p demo.People, ms *M
 		}
 	}
 	r.cfg.Clock.Set(rd.Deadline(m).Add(-r.cfg.Policy.Assessments.ReminderBefore.D()).Add(time.Hour))
+	t0 = time.Now()
 	sum, err := rd.Remind(ctx, m)
+	r.meter.add("monthly", time.Since(t0))
 	ms.Reminders = sum.Reminded
 	mails.take()
 	return err
@@ -175,7 +179,7 @@ func recordsBody(recs []records.Record) ([]byte, error) {
 // month's cards, mails the reports and writes them under Out/reports.
 func (r *runner) runMonth(ctx context.Context, m month.Month, ms *MonthSummary) ([]scoring.Card, error) {
 	r.cfg.Clock.Set(m.End(r.loc).Add(6 * time.Hour))
-	mails := &capture{next: r.cfg.Mailer}
+	mails := &capture{next: r.cfg.Mailer, meter: r.meter}
 	dir := filepath.Join(r.cfg.Out, "reports")
 	run := &monthly.Runner{
 		Store: r.cfg.Store, Mailer: mails, Policy: r.cfg.Policy, Now: r.cfg.Clock.Now, Log: r.cfg.Log,
@@ -190,6 +194,7 @@ func (r *runner) runMonth(ctx context.Context, m month.Month, ms *MonthSummary) 
 	t0 := time.Now()
 	sum, err := run.Run(ctx, monthly.Request{Month: m.String()})
 	ms.RunTime = time.Since(t0)
+	r.meter.add("monthly", ms.RunTime)
 	ms.Tickets, ms.MailsSent = sum.Tickets, sum.Sent
 	mails.take()
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"scorecard/shared/cost"
 	"scorecard/shared/demo"
 	"scorecard/shared/directory"
 	"scorecard/shared/dynamo"
@@ -65,6 +66,9 @@ type Config struct {
 	SES     string // the SES server's URL, for its mail list
 	Out     string // where the generated files, reports and screenshots go
 	Senders int    // concurrent webhook senders
+	// Capacity, when set, is the store's client's request-unit counter
+	// (dynamo.Capacity): the run's AWS cost is estimated from it.
+	Capacity *dynamo.Capacity
 	// Chromium is the browser for the screenshots; none are taken if it
 	// is not installed.
 	Chromium string
@@ -84,6 +88,9 @@ type Summary struct {
 	Reports   []string // one manager report per team and month, HTML
 	Shots     []string // screenshots taken
 	ShotError string   // why none were taken, if so
+	Tickets   int      // tickets generated
+	Usage     cost.Usage
+	Bill      []cost.Line // Usage at list prices
 }
 
 // MonthSummary is one month of a demo run.
@@ -130,6 +137,13 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 			sum.Reports = append(sum.Reports, filepath.Join(cfg.Out, "reports", m.String(), reportName(team)+".html"))
 		}
 	}
+	sum.Tickets = len(r.plan.Tickets)
+	read, write := 0.0, 0.0
+	if cfg.Capacity != nil {
+		read, write = cfg.Capacity.Read(), cfg.Capacity.Write()
+	}
+	sum.Usage = r.meter.usage(read, write)
+	sum.Bill = cost.ListPrices().Bill(sum.Usage)
 	sum.MailsSES, _ = countSESMails(ctx, cfg.SES)
 	sum.Shots, sum.ShotError = r.screenshots(ctx, sum)
 	sum.Elapsed = time.Since(start)
@@ -147,6 +161,7 @@ type runner struct {
 	answers []demo.Event             // the generated survey answers, in time order
 	surveys *surveyLog
 	http    *http.Client
+	meter   *meter
 }
 
 func newRunner(cfg Config) (*runner, error) {
@@ -165,9 +180,10 @@ func newRunner(cfg Config) (*runner, error) {
 	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
 		return nil, err
 	}
-	r := &runner{
-		cfg: cfg, loc: cfg.Policy.Location(), surveys: newSurveyLog(),
-		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: cfg.Senders + 2}, Timeout: 60 * time.Second},
+	r := &runner{cfg: cfg, loc: cfg.Policy.Location(), surveys: newSurveyLog(), meter: newMeter()}
+	r.http = &http.Client{
+		Transport: meteredTransport{next: &http.Transport{MaxIdleConnsPerHost: cfg.Senders + 2}, meter: r.meter},
+		Timeout:   60 * time.Second,
 	}
 	t0 := time.Now()
 	org, generated := demo.Generate(cfg.Demo)
@@ -283,6 +299,7 @@ func (r *runner) month(ctx context.Context, i int, m month.Month) (MonthSummary,
 		return ms, nil, err
 	}
 	ms.IngestTime = time.Since(t0)
+	r.meter.records.Add(int64(ms.Events - ms.Duplicates))
 	r.progress("%s  webhooks: %d events in %d requests (zendesk %d, jira %d, freshdesk %d, generic %d) in %s, %d retried after 503",
 		m, ms.Events, total(ms.Requests), ms.Requests["zendesk"], ms.Requests["jira"], ms.Requests["freshdesk"], ms.Requests["generic"], ms.IngestTime.Round(time.Second), ms.Retries)
 
@@ -292,6 +309,7 @@ func (r *runner) month(ctx context.Context, i int, m month.Month) (MonthSummary,
 	if err := r.answer(ctx, from, to, &ms); err != nil {
 		return ms, nil, err
 	}
+	r.meter.records.Add(int64(ms.Answers))
 	r.progress("%s  surveys: %d tickets resolved, %d surveys mailed, %d answered through their links (%d answers of customers not surveyed left out)",
 		m, ms.Resolved, ms.SurveysMailed, ms.Answers, ms.AnswersSkipped)
 

@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"scorecard/shared/consequence"
+	"scorecard/shared/cost"
 	"scorecard/shared/scoring"
 )
 
@@ -180,6 +181,11 @@ func (s *Summary) Print(w io.Writer) {
 		}
 	}
 	tw.Flush()
+
+	if len(s.Bill) > 0 {
+		fmt.Fprintf(w, "\nThe same use on AWS at list prices (%d tickets; DynamoDB units as DynamoDB Local counted them, Lambda time as the local gateway took it):\n", s.Tickets)
+		cost.Print(w, s.Bill, s.Tickets)
+	}
 
 	fmt.Fprintf(w, "\nDone in %s. Where to look:\n", s.Elapsed.Round(time.Second))
 	fmt.Fprintf(w, "  %-22s %s\n", "manager reports", filepath.Join(s.Out, "reports", "YYYY-MM", "team-<team>.html")+" (+ .xlsx and charts), scorecards beside them")

@@ -25,9 +25,10 @@ import (
 // capture passes mails on to the SES server and keeps the last one, so
 // that the demo can follow its links as the recipient would.
 type capture struct {
-	next Mailer
-	mu   sync.Mutex
-	sent []sentMail
+	next  Mailer
+	meter *meter
+	mu    sync.Mutex
+	sent  []sentMail
 }
 
 type sentMail struct {
@@ -38,6 +39,13 @@ type sentMail struct {
 func (c *capture) Send(ctx context.Context, to []string, m mail.Mail) (string, error) {
 	id, err := c.next.Send(ctx, to, m)
 	if err == nil {
+		c.meter.mails.Add(1)
+		for _, a := range m.Attachments {
+			c.meter.attached.Add(int64(len(a.Data)))
+		}
+		for _, a := range m.Inline {
+			c.meter.attached.Add(int64(len(a.Data)))
+		}
 		c.mu.Lock()
 		c.sent = append(c.sent, sentMail{To: to, Mail: m})
 		c.mu.Unlock()
@@ -136,7 +144,7 @@ func (r *runner) survey(ctx context.Context, keys []dynamo.TicketKey, from, to t
 		go func() {
 			defer wg.Done()
 			var now time.Time
-			mails := &capture{next: r.cfg.Mailer}
+			mails := &capture{next: r.cfg.Mailer, meter: r.meter}
 			n := &notifier.Notifier{
 				Store: r.cfg.Store, Mailer: mails, Key: r.cfg.Secrets.SigningKey, BaseURL: r.cfg.Gateway,
 				Rules: rules, Now: func() time.Time { return now }, Log: r.cfg.Log,
@@ -145,7 +153,9 @@ func (r *runner) survey(ctx context.Context, keys []dynamo.TicketKey, from, to t
 				for _, st := range g {
 					res, _ := st.FinalResolution()
 					now = res.At.Add(rules.Delay)
+					t0 := time.Now()
 					err := n.Consider(ctx, st)
+					r.meter.addTime("notifier", time.Since(t0))
 					sent := mails.take()
 					mu.Lock()
 					if err != nil && firstErr == nil {

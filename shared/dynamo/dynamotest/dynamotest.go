@@ -28,13 +28,13 @@ func Endpoint() string {
 }
 
 // Client returns a client for the test server.
-func Client(t testing.TB) *dynamodb.Client {
+func Client(t testing.TB, opts ...func(*dynamodb.Options)) *dynamodb.Client {
 	t.Helper()
-	return ClientAt(t, Endpoint())
+	return ClientAt(t, Endpoint(), opts...)
 }
 
 // ClientAt returns a client for a given endpoint (a fault proxy, a dead port).
-func ClientAt(t testing.TB, endpoint string) *dynamodb.Client {
+func ClientAt(t testing.TB, endpoint string, opts ...func(*dynamodb.Options)) *dynamodb.Client {
 	t.Helper()
 	env := awsenv.Env{DynamoDBEndpoint: endpoint, Region: "us-east-1"}
 	cfg, err := env.Config(context.Background(), func(string) string { return "" })
@@ -42,7 +42,7 @@ func ClientAt(t testing.TB, endpoint string) *dynamodb.Client {
 		t.Fatal(err)
 	}
 	cfg.RetryMaxAttempts = 2
-	return env.DynamoDB(cfg)
+	return env.DynamoDB(cfg, opts...)
 }
 
 var unsafe = regexp.MustCompile(`[^a-zA-Z0-9_.-]+`)
