@@ -239,17 +239,20 @@ func (r *Runner) mail(ctx context.Context, m month.Month, cards []scoring.Card, 
 			return
 		}
 		mail, err := build()
+		var id string
 		if err == nil {
-			var id string
-			if id, err = r.Mailer.Send(ctx, to, mail); err == nil {
-				err = r.Store.MarkMailSent(ctx, m, key, id, r.Now())
-			}
+			id, err = r.Mailer.Send(ctx, to, mail)
 		}
 		if err != nil {
 			r.Log.Error("mail failed", "key", key, "err", err)
 			r.Store.ReleaseMail(ctx, m, key)
 			failed = append(failed, key)
 			return
+		}
+		// The mail went out. Should marking it fail, its claim stays and
+		// keeps a rerun from sending it again.
+		if err := r.Store.MarkMailSent(ctx, m, key, id, r.Now()); err != nil {
+			r.Log.Error("mail sent but not marked; its claim keeps it from being sent again", "key", key, "err", err)
 		}
 		sum.Sent++
 	}
