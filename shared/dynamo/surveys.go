@@ -31,9 +31,6 @@ import (
 const (
 	surveySK   = "SURVEY"
 	customerSK = "PROFILE"
-	// staleClaim is how long a claim may stay unconfirmed before the sweep
-	// takes the survey again (a sender that died between claim and mark).
-	staleClaim = 15 * time.Minute
 )
 
 func surveyPK(id string) string    { return "SRV#" + esc(id) }
@@ -152,15 +149,18 @@ func (s *Store) surveyKey(id string) map[string]types.AttributeValue {
 	return map[string]types.AttributeValue{AttrPK: str(surveyPK(id)), AttrSK: str(surveySK)}
 }
 
-// ClaimSurvey implements notifier.Store.
+// ClaimSurvey implements notifier.Store. Only a due survey can be claimed:
+// a claim that was neither released nor marked sent (a sender that died, a
+// mark that failed after the mail went out) is never taken again, so no
+// customer gets a survey twice.
 func (s *Store) ClaimSurvey(ctx context.Context, id string, now time.Time) error {
 	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName: &s.table, Key: s.surveyKey(id),
 		UpdateExpression:         aws.String("SET #st = :sending, claimed_at = :now"),
-		ConditionExpression:      aws.String("attribute_exists(pk) AND (#st = :due OR (#st = :sending AND claimed_at < :stale))"),
+		ConditionExpression:      aws.String("attribute_exists(pk) AND #st = :due"),
 		ExpressionAttributeNames: map[string]string{"#st": "state"},
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":sending": str("sending"), ":due": str("due"), ":now": str(stamp(now)), ":stale": str(stamp(now.Add(-staleClaim))),
+			":sending": str("sending"), ":due": str("due"), ":now": str(stamp(now)),
 		},
 	})
 	var ccf *types.ConditionalCheckFailedException

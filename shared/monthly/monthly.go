@@ -245,7 +245,11 @@ func (r *Runner) mail(ctx context.Context, m month.Month, cards []scoring.Card, 
 		}
 		if err != nil {
 			r.Log.Error("mail failed", "key", key, "err", err)
-			r.Store.ReleaseMail(ctx, m, key)
+			if rerr := r.Store.ReleaseMail(ctx, m, key); rerr != nil {
+				// The claim stays: a rerun counts the mail as sent rather
+				// than risk sending it twice (run-month --force resends).
+				r.Log.Error("mail failed and its claim could not be released: it will not be sent again", "key", key, "err", rerr)
+			}
 			failed = append(failed, key)
 			return
 		}

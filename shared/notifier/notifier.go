@@ -101,9 +101,11 @@ type Store interface {
 	RecordSurvey(ctx context.Context, s survey.Survey, quietSince time.Time) error
 	// DueSurveys lists unsent surveys due at or before now.
 	DueSurveys(ctx context.Context, now time.Time) ([]survey.Survey, error)
-	// ClaimSurvey takes an unsent survey for sending (ErrNotRecorded if
+	// ClaimSurvey takes a due survey for sending (ErrNotRecorded if
 	// another sender has it or it went out); ReleaseSurvey gives it back
-	// after a failed send; MarkSurveySent records the mail.
+	// after a failed send; MarkSurveySent records the mail. A claim that
+	// is neither released nor marked is never taken again: a survey goes
+	// out at most once.
 	ClaimSurvey(ctx context.Context, id string, now time.Time) error
 	ReleaseSurvey(ctx context.Context, id string) error
 	MarkSurveySent(ctx context.Context, id, messageID string, now time.Time) error
@@ -174,17 +176,19 @@ func (n *Notifier) send(ctx context.Context, sv survey.Survey) bool {
 		id, err = n.Mailer.Send(ctx, []string{sv.CustomerEmail}, mail)
 	}
 	if err == nil {
-		err = n.Store.MarkSurveySent(ctx, sv.ID, id, n.Now())
-	}
-	if err != nil {
-		n.Log.Error("survey mail failed; it stays due", "survey", sv.ID, "err", err)
-		if rerr := n.Store.ReleaseSurvey(ctx, sv.ID); rerr != nil {
-			n.Log.Error("release survey", "survey", sv.ID, "err", rerr)
+		// The mail went out. Should marking it fail, the claim stays and
+		// keeps the sweep from sending it again.
+		if err := n.Store.MarkSurveySent(ctx, sv.ID, id, n.Now()); err != nil {
+			n.Log.Error("survey sent but not marked; its claim keeps it from being sent again", "survey", sv.ID, "err", err)
 		}
-		return false
+		n.Log.Info("survey sent", "survey", sv.ID, "ticket", sv.TicketID)
+		return true
 	}
-	n.Log.Info("survey sent", "survey", sv.ID, "ticket", sv.TicketID)
-	return true
+	n.Log.Error("survey mail failed; it stays due", "survey", sv.ID, "err", err)
+	if rerr := n.Store.ReleaseSurvey(ctx, sv.ID); rerr != nil {
+		n.Log.Error("survey mail failed and its claim could not be released: it will not be sent", "survey", sv.ID, "err", rerr)
+	}
+	return false
 }
 
 // String describes rules for logs.

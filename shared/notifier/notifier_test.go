@@ -2,6 +2,7 @@ package notifier_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"strings"
@@ -164,6 +165,39 @@ func TestDelayedSurveysGoOutInTheSweepOnce(t *testing.T) {
 	}
 	if sent, _, _ := n.SendDue(ctx); sent != 0 || len(m.to) != 1 {
 		t.Errorf("a second sweep sent again: %v", m.to)
+	}
+}
+
+// markFails is a store whose MarkSurveySent fails: the mail went out but
+// could not be recorded.
+type markFails struct{ *dynamo.Store }
+
+func (markFails) MarkSurveySent(context.Context, string, string, time.Time) error {
+	return errors.New("table unavailable")
+}
+
+// A survey whose mail went out but could not be marked sent is not sent
+// again by any later sweep, an hour or a day later: at most once.
+func TestASentSurveyIsNeverSentTwice(t *testing.T) {
+	ctx := context.Background()
+	n, store, m := newNotifier(t, t0.Add(2*time.Hour+30*time.Minute))
+	if err := n.Consider(ctx, newLife("T1", "ann@example.com").status(2, event.StatusResolved).state()); err != nil {
+		t.Fatal(err)
+	}
+	n.Store = markFails{store}
+	n.Now = func() time.Time { return t0.Add(3*time.Hour + time.Minute) }
+	if sent, _, err := n.SendDue(ctx); sent != 1 || err != nil {
+		t.Fatalf("sweep: %d sent, %v", sent, err)
+	}
+	n.Store = store
+	for _, later := range []time.Duration{time.Hour, 24 * time.Hour} {
+		n.Now = func() time.Time { return t0.Add(3*time.Hour + later) }
+		if _, _, err := n.SendDue(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(m.to) != 1 {
+		t.Errorf("%d mails, want 1", len(m.to))
 	}
 }
 
