@@ -2,6 +2,8 @@ module scorecard/bench
 
 go 1.26.0
 
+toolchain go1.26.10
+
 require (
 	github.com/duckdb/duckdb-go/v2 v2.10506.0
 	pgregory.net/rapid v1.3.0

@@ -11,6 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/smithy-go/logging"
 
 	"scorecard/shared/awsenv"
 	"scorecard/shared/demo"
@@ -85,6 +86,7 @@ func playDemo(ctx context.Context, e *env, o demoOptions) (*demorun.Summary, err
 	if err != nil {
 		return nil, err
 	}
+	cfg.Logger = logging.Nop{} // the SDK's notes on connection reuse under load are not the demo's
 	var capacity dynamo.Capacity
 	db := ae.DynamoDB(cfg, capacity.Option())
 	db.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(o.table)})

@@ -92,7 +92,8 @@ func load(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	client := ae.DynamoDB(cfg)
+	var capacity dynamo.Capacity
+	client := ae.DynamoDB(cfg, capacity.Option())
 	client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(*table)})
 	if err := dynamo.CreateTable(ctx, client, *table); err != nil {
 		return errcode.Wrap(errcode.Unavailable, err, "cannot reach the local DynamoDB at "+ae.DynamoDBEndpoint+"; start it with `make up`")
@@ -116,7 +117,7 @@ func load(ctx context.Context, e *env, args []string) error {
 	fmt.Fprintf(e.stdout, "load: %d tickets, %d events in %d requests (+%d redeliveries), %d senders, at most %s, into %s on %s\n",
 		len(lr.order), lr.events, len(lr.plan.Requests), len(lr.sends)-len(lr.plan.Requests), *senders, *duration, *table, ae.DynamoDBEndpoint)
 	lr.send(ctx, "http://"+ln.Addr().String(), *senders, *duration)
-	failed := lr.report(e.stdout, db.items.Load())
+	failed := lr.report(e.stdout, db.items.Load(), &capacity)
 
 	raw, err := countRawEvents(ctx, client, *table)
 	if err != nil {
@@ -325,7 +326,7 @@ func (lr *loadRun) send(ctx context.Context, base string, senders int, duration 
 }
 
 // report sums the deliveries, prints them and returns the failed requests.
-func (lr *loadRun) report(w io.Writer, itemWrites int64) int {
+func (lr *loadRun) report(w io.Writer, itemWrites int64, capacity *dynamo.Capacity) int {
 	bySource := map[string]int{}
 	done := make([]bool, len(lr.plan.Requests))
 	deliveries := 0
@@ -363,6 +364,11 @@ func (lr *loadRun) report(w io.Writer, itemWrites int64) int {
 		float64(lr.delivered)/secs, float64(deliveries)/secs, pct(0.50), pct(0.99), pct(1))
 	if lr.stored > 0 {
 		fmt.Fprintf(w, "  item writes   %.2f per stored event (%d in all)\n", float64(itemWrites)/float64(lr.stored), itemWrites)
+		// Request units as on-demand DynamoDB bills them: a transactional
+		// write costs two units per KB of each item, and the ticket item
+		// grows with its events.
+		fmt.Fprintf(w, "  capacity      %.2f write and %.2f read units per stored event, %.2f write units per delivery\n",
+			capacity.Write()/float64(lr.stored), capacity.Read()/float64(lr.stored), capacity.Write()/float64(max(1, deliveries)))
 	}
 	for _, f := range lr.failures[:min(len(lr.failures), 3)] {
 		fmt.Fprintf(w, "  failed        %.300s\n", f)
