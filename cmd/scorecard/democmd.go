@@ -75,6 +75,7 @@ type demoOptions struct {
 	out      string
 	senders  int
 	chromium string
+	logLevel slog.Level // of the gateway's and the jobs' log on stderr (warnings by default)
 }
 
 // playDemo recreates the table, serves the gateway on a simulated clock
@@ -103,7 +104,11 @@ func playDemo(ctx context.Context, e *env, o demoOptions) (*demorun.Summary, err
 		return nil, err
 	}
 	base := "http://" + ln.Addr().String()
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	level := o.logLevel
+	if level == 0 {
+		level = slog.LevelWarn
+	}
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
 	sec := devSecrets(e.getenv)
 	mux := newMux(&backend{env: ae, policy: o.policy, store: store, db: db}, sec, log, clock.Now, base)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}

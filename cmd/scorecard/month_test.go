@@ -34,6 +34,7 @@ func sesEndpoint() string {
 // storedMail is a mail as the local SES server keeps it.
 type storedMail struct {
 	MessageID   string `json:"messageId"`
+	From        string `json:"from"`
 	Subject     string `json:"subject"`
 	Destination struct {
 		To []string `json:"to"`
