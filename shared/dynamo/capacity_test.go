@@ -4,9 +4,12 @@ import (
 	"context"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"scorecard/shared/dynamo"
 	"scorecard/shared/dynamo/dynamotest"
 	"scorecard/shared/event"
+	"scorecard/shared/ticket"
 )
 
 // The capacity a ticket's life consumes, as DynamoDB Local reports it:
@@ -39,4 +42,33 @@ func TestCapacityCountsUnits(t *testing.T) {
 		t.Errorf("%.2f write units per stored event, want at least 4 (two items, transactional)", perEvent)
 	}
 	t.Logf("%d events: %.1f write units (%.2f per event after the first), %.1f read units in %d calls", len(evs), c.Write(), perEvent, c.Read(), c.Calls())
+}
+
+// Ticket items written before their events were compressed (plain JSON)
+// still read, and the compressed form is a fraction of the JSON.
+func TestEventsEncodingReadsBothForms(t *testing.T) {
+	evs := life("generic", "T-enc")
+	packed, err := dynamo.EncodeEventsForTest(evs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := dynamo.PlainEventsForTest(evs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(packed)*2 > len(plain) {
+		t.Errorf("compressed %d bytes, JSON %d", len(packed), len(plain))
+	}
+	for name, b := range map[string][]byte{"compressed": packed, "plain JSON": plain} {
+		st, err := dynamo.DecodeTicket("generic", b)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if want := ticket.Reduce(evs); !cmp.Equal(*st, want) {
+			t.Errorf("%s: %s", name, cmp.Diff(want, *st))
+		}
+	}
+	if _, err := dynamo.DecodeTicket("generic", append([]byte{1}, "not deflate"...)); err == nil {
+		t.Error("a corrupt item decoded")
+	}
 }
