@@ -52,7 +52,7 @@ field() { # file, line pattern, awk program on that line
 metric() { # go bench line pattern, unit: the value before the unit
   grep -m1 -E "$1" "$OUT/$2" | awk -v unit="$3" '{for (i = 2; i <= NF; i++) if ($i == unit) print $(i-1)}' || true
 }
-row() { printf '  %-58s %s\n' "$1" "${2:-—}"; }
+row() { printf '  %-66s %s\n' "$1" "${2:-—}"; }
 
 echo
 echo "Aftersales Scorecard benchmarks — $(date -u +%Y-%m-%d), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), $($GO version | cut -d' ' -f3)"
@@ -62,12 +62,12 @@ row "reducer, per event (shuffled 12-event ticket)" "$(metric '^BenchmarkReduce'
 row "webhook handler CPU, single event" "$(metric '^BenchmarkHandle/events=1-' go.txt ns/event) ns/event"
 row "webhook handler CPU, batches of 100" "$(metric '^BenchmarkHandle/events=100-' go.txt ns/event) ns/event"
 row "scoring 1 000 000 tickets / 10 000 engineers in memory" "$(metric '^BenchmarkRunMonth/tickets=1000000/engineers=10000' go.txt ns/op | awk '{printf "%.1f s", $1/1e9}'), peak live heap $(metric '^BenchmarkRunMonth/tickets=1000000/engineers=10000' go.txt peak-live-heap-MB) MB"
-row "ingest through the gateway (mixed sources, 8 senders)" "$(field load.txt 'throughput' '{print $2, $3}')"
+row "ingest through the gateway (mixed sources, 8 senders)" "$(field load.txt 'throughput' '{sub(/,$/, "", $3); print $2, $3}')"
 row "ingest latency" "$(field load.txt 'throughput' '{for (i = 1; i <= NF; i++) if ($i ~ /^p(50|99)$/) printf "%s %s  ", $i, $(i+1)}')"
 row "ingest check (stored = distinct, states = offline)" "$(field load.txt '^  events' '{print $2, "sent,", $4, "distinct"}'); $(field load.txt '^  verified' '{print $2, "tickets,", $6, "mismatches"}')"
 row "DynamoDB item writes per stored event" "$(field load.txt 'item writes' '{print $3}')"
 row "DynamoDB request units per stored event" "$(field load.txt '^  capacity' '{print $2, "write,", $5, "read"}')"
-row "monthly run on DynamoDB Local ($BENCH_TICKETS tickets / 10 000 engineers)" "$(field month.txt 'monthly run' '{print $3}'), peak live heap $(field month.txt 'peak heap' '{print $3}') MB"
+row "monthly run on DynamoDB Local, $BENCH_TICKETS tickets / 10 000 engineers" "$(field month.txt 'monthly run' '{print $3}'), peak live heap $(field month.txt 'peak heap' '{print $3}') MB"
 row "read units per ticket in the monthly run" "$(field month.txt '^  reads' '{print $NF == "ticket" ? $(NF-2) : $NF}')"
 row "engine vs DuckDB: every metric equal for every engineer" "$(grep -q '^ok' "$OUT/duckdb.txt" && echo yes || echo NO)"
 while read -r line; do
@@ -78,7 +78,7 @@ done < <(grep -E '^BenchmarkCompare/tickets=' "$OUT/duckdb.txt" || true)
 if [[ -s "$OUT/coldstart.tsv" ]]; then
   for fn in webhook forms notifier monthly; do
     get() { awk -F'\t' -v k="coldstart.$fn.$1" '$1 == k {print $2}' "$OUT/coldstart.tsv" | tail -1; }
-    row "cold start $fn: arm64 binary, init p50/p90, RSS" "$(get arm64_mb) MB, $(get init_ms_p50)/$(get init_ms_p90) ms, $(get rss_mb) MB"
+    row "cold start $fn: arm64 binary, init p50/p90, peak RSS" "$(printf '%.1f MB, %.1f/%.1f ms, %.1f MB' "$(get arm64_mb)" "$(get init_ms_p50)" "$(get init_ms_p90)" "$(get rss_mb)")"
   done
 fi
 echo
