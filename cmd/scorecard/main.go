@@ -46,7 +46,7 @@ func commands() []command {
 		{"scores", "scores YYYY-MM [--json] [--local]", "print a month's stored results", scores},
 		{"override", "override ENGINEER YYYY-MM --grade X --reason \"...\" [--by NAME] [--local]", "override an engineer's month (audited; the computed result is kept)", override},
 		{"bench-month", "bench-month [--tickets 100000] [--engineers 10000]", "time the monthly run over a synthetic month in the local DynamoDB", benchMonth},
-		{"load", "load [--senders 8] [--duration 20s] [--tickets 1500] [--duplicates 0.05]", "measure ingestion through the local gateway into the local DynamoDB", load},
+		{"load", "load [--senders 8] [--duration 60s] [--tickets 5000] [--duplicates 0.05]", "signed webhooks of every source through the local gateway into the local DynamoDB: throughput, latency, every stored state checked", load},
 	}
 }
 
