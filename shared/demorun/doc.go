@@ -25,9 +25,10 @@
 //     cards and mails each manager a team report and each engineer a
 //     scorecard; the reports are also written under Out.
 //
-// At the end it takes screenshots of a manager report and of the SES
-// server's mail list in headless Chromium (when installed) and returns a
-// Summary that prints as the demo's closing table.
+// At the end it renders a manager report in headless Chromium (when
+// installed), lists the SES server's mails in a file, and returns a Summary
+// that prints as the demo's closing table, with what the same use would
+// cost on AWS.
 //
 // What the replay cannot carry exactly is listed in package replay; the
 // demo adds one decision: survey answers reach the product only through the

@@ -84,6 +84,7 @@ type Summary struct {
 	Elapsed   time.Duration
 	MailsSES  int    // mails the SES server holds at the end
 	SESPage   string // the SES server's page listing them
+	MailList  string // the same list as a file
 	Out       string
 	Reports   []string // one manager report per team and month, HTML
 	Shots     []string // screenshots taken
@@ -144,7 +145,11 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	}
 	sum.Usage = r.meter.usage(read, write)
 	sum.Bill = cost.ListPrices().Bill(sum.Usage)
-	sum.MailsSES, _ = countSESMails(ctx, cfg.SES)
+	sum.MailList = filepath.Join(cfg.Out, "mails.tsv")
+	if sum.MailsSES, err = listSESMails(ctx, cfg.SES, sum.MailList); err != nil {
+		sum.MailList = ""
+		r.progress("the SES server's mail list: %v", err)
+	}
 	sum.Shots, sum.ShotError = r.screenshots(ctx, sum)
 	sum.Elapsed = time.Since(start)
 	return sum, nil
