@@ -200,24 +200,11 @@ func planLoad(tickets int, dupShare float64) (*loadRun, error) {
 	cfg.Months, cfg.TicketsPerMonth = 1, tickets
 	cfg.Start = month.Month{Year: 2026, Month: time.October}
 	org, raw := demo.Generate(cfg)
-	evs := make([]event.Event, 0, len(raw))
-	for i := range raw {
-		b, err := json.Marshal(&raw[i])
-		if err != nil {
-			return nil, err
-		}
-		ev, err := event.ParseGenericEvent(b)
-		if err != nil {
-			return nil, fmt.Errorf("generated event %s: %w", raw[i].EventID, err)
-		}
-		evs = append(evs, ev)
+	evs, err := demo.ModelEvents(raw)
+	if err != nil {
+		return nil, err
 	}
-	agents := map[string]map[string]string{zendesk.Source: {}, jira.Source: {}, freshdesk.Source: {}}
-	for _, eng := range org.Engineers {
-		agents[zendesk.Source][eng.GenericID] = eng.ZendeskID
-		agents[jira.Source][eng.GenericID] = eng.JiraID
-		agents[freshdesk.Source][eng.GenericID] = eng.FreshdeskID
-	}
+	agents := org.AgentIDs()
 	plan, err := replay.Replay(evs, replay.Options{Secrets: replay.Secrets(secrets.Dev().Webhook), Agents: agents, Now: time.Now()})
 	if err != nil {
 		return nil, err
@@ -402,15 +389,7 @@ func (lr *loadRun) verify(ctx context.Context, store *dynamo.Store, workers int,
 			full = append(full, id)
 		}
 	}
-	inv := map[string]map[string]string{}
-	for src, m := range lr.agents {
-		inv[src] = map[string]string{}
-		for generated, vendor := range m {
-			if vendor != "" {
-				inv[src][vendor] = generated
-			}
-		}
-	}
+	inv := replay.Inverse(lr.agents)
 	parsers := webhook.Sources()
 
 	var (
@@ -479,7 +458,7 @@ func (lr *loadRun) checkTicket(ctx context.Context, store *dynamo.Store, parsers
 			return c, fmt.Sprintf("%s/%s differs from the events sent (-sent +stored):\n%s", k.Source, k.ID, d)
 		}
 		for _, ev := range evs {
-			ev = unmapped(ev, inv)
+			ev = replay.Back(ev, inv)
 			merged = append(merged, ev)
 			if k.Source == src {
 				main = append(main, ev)
@@ -487,56 +466,18 @@ func (lr *loadRun) checkTicket(ctx context.Context, store *dynamo.Store, parsers
 		}
 	}
 	orig := lr.orig[id]
-	if d := cmp.Diff(sourceBlind(ticket.Reduce(orig), src), sourceBlind(ticket.Reduce(merged), src)); d != "" {
+	if d := cmp.Diff(replay.SourceBlind(ticket.Reduce(orig), src), replay.SourceBlind(ticket.Reduce(merged), src)); d != "" {
 		c.mismatches++
 		return c, fmt.Sprintf("via %s differs from the generated events (-generated +stored):\n%s", src, d)
 	}
 	if src != generic.Source {
 		noSurvey := slices.DeleteFunc(slices.Clone(orig), func(e event.Event) bool { return e.Type == event.SurveyAnswered })
-		if d := cmp.Diff(sourceBlind(ticket.Reduce(noSurvey), src), sourceBlind(ticket.Reduce(main), src)); d != "" {
+		if d := cmp.Diff(replay.SourceBlind(ticket.Reduce(noSurvey), src), replay.SourceBlind(ticket.Reduce(main), src)); d != "" {
 			c.mismatches++
 			return c, fmt.Sprintf("the %s ticket differs from the generated events but its survey answers (-generated +stored):\n%s", src, d)
 		}
 	}
 	return c, ""
-}
-
-// unmapped is a stored event with the ticket and agent ids of the events it
-// was generated from; inv maps each source's agent ids back.
-func unmapped(e event.Event, inv map[string]map[string]string) event.Event {
-	e.TicketID = replay.TicketID(e.Source, e.TicketID)
-	if m := inv[e.Source]; m != nil {
-		if e.Actor.Kind == event.Agent && m[e.Actor.ID] != "" {
-			e.Actor.ID = m[e.Actor.ID]
-		}
-		if m[e.AssigneeID] != "" {
-			e.AssigneeID = m[e.AssigneeID]
-		}
-	}
-	return e
-}
-
-// sourceBlind is the part of a ticket's state that must not depend on the
-// source it came through: all but the source's name, its count of events
-// (a change of both tags and type is two Zendesk or Jira events) and what
-// it cannot carry of the requester (Zendesk only the id, Freshdesk no
-// name).
-func sourceBlind(s ticket.State, source string) ticket.State {
-	s.Source, s.Events = "", 0
-	if s.Customer != nil {
-		c := *s.Customer
-		switch source {
-		case zendesk.Source:
-			c = event.CustomerInfo{ID: c.ID}
-		case freshdesk.Source:
-			c.Name = ""
-		}
-		s.Customer = &c
-		if c == (event.CustomerInfo{}) {
-			s.Customer = nil
-		}
-	}
-	return s
 }
 
 // countRawEvents counts the raw event items in the load's own table.

@@ -3,7 +3,6 @@ package demorun
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -197,23 +196,19 @@ func newRunner(cfg Config) (*runner, error) {
 	if err := r.writeInputs(generated); err != nil {
 		return nil, err
 	}
-	var evs []event.Event
+	var tickets []demo.Event
 	for _, g := range generated {
 		if g.Type == demo.TypeSurveyAnswered {
 			r.answers = append(r.answers, g)
 			continue
 		}
-		b, err := json.Marshal(g)
-		if err != nil {
-			return nil, err
-		}
-		e, err := event.ParseGenericEvent(b)
-		if err != nil {
-			return nil, fmt.Errorf("generated event %s: %w", g.EventID, err)
-		}
-		evs = append(evs, e)
+		tickets = append(tickets, g)
 	}
-	plan, err := replay.Replay(evs, replay.Options{Secrets: replay.Secrets(cfg.Secrets.Webhook), Agents: agents(org), Now: cfg.Clock.Now()})
+	evs, err := demo.ModelEvents(tickets)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := replay.Replay(evs, replay.Options{Secrets: replay.Secrets(cfg.Secrets.Webhook), Agents: org.AgentIDs(), Now: cfg.Clock.Now()})
 	if err != nil {
 		return nil, err
 	}
@@ -267,20 +262,6 @@ func (r *runner) putDirectory(ctx context.Context) error {
 		}
 	}
 	return r.cfg.Store.PutEngineers(ctx, engs)
-}
-
-// agents maps the engineers' agent ids in the generated events to their
-// ids in each system.
-func agents(org demo.Org) map[string]map[string]string {
-	out := map[string]map[string]string{"zendesk": {}, "jira": {}, "freshdesk": {}}
-	for _, e := range org.Engineers {
-		for src, id := range map[string]string{"zendesk": e.ZendeskID, "jira": e.JiraID, "freshdesk": e.FreshdeskID} {
-			if id != "" {
-				out[src][e.GenericID] = id
-			}
-		}
-	}
-	return out
 }
 
 func fallbacks(p replay.Plan) int {

@@ -1,7 +1,6 @@
 package faultproxy_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -106,15 +105,8 @@ func ticketsPerMonth(t *testing.T, n int) int {
 func demoMonths(t *testing.T, pol *policy.Policy, months, tickets int) (demo.Org, []event.Event) {
 	t.Helper()
 	org, raw := demo.Generate(demo.Config{Seed: 11, Start: aug, Months: months, TicketsPerMonth: tickets, TimeZone: pol.Location()})
-	var buf bytes.Buffer
-	if err := demo.WriteJSONL(&buf, raw); err != nil {
-		t.Fatal(err)
-	}
-	evs := make([]event.Event, 0, len(raw))
-	if err := event.ReadJSONL(&buf, func(_ int, e event.Event) error {
-		evs = append(evs, e)
-		return nil
-	}); err != nil {
+	evs, err := demo.ModelEvents(raw)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return org, evs

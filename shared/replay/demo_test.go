@@ -29,7 +29,7 @@ func TestDemoMonthRoundTrip(t *testing.T) {
 
 func demoRoundTrip(t *testing.T, cfg demo.Config) {
 	org, evs := demoEvents(t, cfg)
-	agents := demoAgents(org)
+	agents := org.AgentIDs()
 	plan, err := Replay(evs, Options{Secrets: devSecrets(), Agents: agents, Now: now})
 	if err != nil {
 		t.Fatal(err)
@@ -39,14 +39,14 @@ func demoRoundTrip(t *testing.T, cfg demo.Config) {
 	for _, e := range evs {
 		want[e.TicketID] = append(want[e.TicketID], e)
 	}
-	inv := invert(agents)
+	inv := Inverse(agents)
 	merged := map[string][]event.Event{}    // by original ticket: what the merged view reduces
 	stored := map[[2]string][]event.Event{} // by (source, vendor ticket): what the store keys
 	perSource, fallbackEvents, sent := map[string]int{}, 0, 0
 	for _, r := range plan.Requests {
 		for _, e := range receive(t, r, now) {
 			stored[[2]string{e.Source, e.TicketID}] = append(stored[[2]string{e.Source, e.TicketID}], e)
-			e = back(e, inv)
+			e = Back(e, inv)
 			merged[e.TicketID] = append(merged[e.TicketID], e)
 		}
 		perSource[r.Source]++
@@ -62,8 +62,8 @@ func demoRoundTrip(t *testing.T, cfg demo.Config) {
 	differ := 0
 	for id, orig := range want {
 		src := plan.Tickets[id]
-		wantState := comparable(ticket.Reduce(orig), src)
-		gotState := comparable(ticket.Reduce(merged[id]), src)
+		wantState := SourceBlind(ticket.Reduce(orig), src)
+		gotState := SourceBlind(ticket.Reduce(merged[id]), src)
 		if d := cmp.Diff(wantState, gotState); d != "" {
 			differ++
 			if differ <= 5 {
@@ -80,9 +80,9 @@ func demoRoundTrip(t *testing.T, cfg demo.Config) {
 		noSurvey := slices.DeleteFunc(slices.Clone(orig), func(e event.Event) bool { return e.Type == event.SurveyAnswered })
 		var inStore []event.Event
 		for _, e := range stored[[2]string{src, vendor}] {
-			inStore = append(inStore, back(e, inv))
+			inStore = append(inStore, Back(e, inv))
 		}
-		if d := cmp.Diff(comparable(ticket.Reduce(noSurvey), src), comparable(ticket.Reduce(inStore), src)); d != "" {
+		if d := cmp.Diff(SourceBlind(ticket.Reduce(noSurvey), src), SourceBlind(ticket.Reduce(inStore), src)); d != "" {
 			differ++
 			t.Errorf("stored ticket %s/%s differs (-original +stored):\n%s", src, vendor, d)
 		}

@@ -1,7 +1,6 @@
 package replay
 
 import (
-	"bytes"
 	"net/http"
 	"testing"
 	"time"
@@ -11,7 +10,6 @@ import (
 	"scorecard/shared/freshdesk"
 	"scorecard/shared/generic"
 	"scorecard/shared/jira"
-	"scorecard/shared/ticket"
 	"scorecard/shared/zendesk"
 )
 
@@ -77,82 +75,13 @@ func receive(t tester, r Request, at time.Time) []event.Event {
 	return evs
 }
 
-// back maps a parsed event to the ticket and agent ids of the events that
-// were encoded; agents inverts Options.Agents.
-func back(e event.Event, agents map[string]map[string]string) event.Event {
-	e.TicketID = TicketID(e.Source, e.TicketID)
-	if inv := agents[e.Source]; inv != nil {
-		if e.Actor.Kind == event.Agent && inv[e.Actor.ID] != "" {
-			e.Actor.ID = inv[e.Actor.ID]
-		}
-		if inv[e.AssigneeID] != "" {
-			e.AssigneeID = inv[e.AssigneeID]
-		}
-	}
-	return e
-}
-
-// invert turns Options.Agents around.
-func invert(agents map[string]map[string]string) map[string]map[string]string {
-	out := map[string]map[string]string{}
-	for src, m := range agents {
-		out[src] = map[string]string{}
-		for k, v := range m {
-			if v != "" { // an agent without an id there is sent as is
-				out[src][v] = k
-			}
-		}
-	}
-	return out
-}
-
-// comparable is the part of a state that must not depend on the source:
-// everything but the source name, the number of source events (a change of
-// both tags and type is two Zendesk or Jira events) and what the source
-// cannot carry of the requester (Zendesk only its id, Freshdesk no name).
-func comparable(s ticket.State, source string) ticket.State {
-	s.Source, s.Events = "", 0
-	if s.Customer != nil {
-		c := *s.Customer
-		switch source {
-		case zendesk.Source:
-			c = event.CustomerInfo{ID: c.ID}
-		case freshdesk.Source:
-			c.Name = ""
-		}
-		s.Customer = &c
-		if c == (event.CustomerInfo{}) {
-			s.Customer = nil
-		}
-	}
-	return s
-}
-
 // demoEvents generates a small organisation's month in the model.
 func demoEvents(t testing.TB, cfg demo.Config) (demo.Org, []event.Event) {
 	t.Helper()
 	org, raw := demo.Generate(cfg)
-	var buf bytes.Buffer
-	if err := demo.WriteJSONL(&buf, raw); err != nil {
-		t.Fatal(err)
-	}
-	evs := make([]event.Event, 0, len(raw))
-	if err := event.ReadJSONL(&buf, func(_ int, e event.Event) error {
-		evs = append(evs, e)
-		return nil
-	}); err != nil {
+	evs, err := demo.ModelEvents(raw)
+	if err != nil {
 		t.Fatal(err)
 	}
 	return org, evs
-}
-
-// demoAgents is the Options.Agents of a demo organisation.
-func demoAgents(org demo.Org) map[string]map[string]string {
-	a := map[string]map[string]string{zendesk.Source: {}, jira.Source: {}, freshdesk.Source: {}}
-	for _, e := range org.Engineers {
-		a[zendesk.Source][e.GenericID] = e.ZendeskID
-		a[jira.Source][e.GenericID] = e.JiraID
-		a[freshdesk.Source][e.GenericID] = e.FreshdeskID
-	}
-	return a
 }
