@@ -2,6 +2,7 @@ package secrets_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -22,6 +23,7 @@ func (f fakeSSM) GetParametersByPath(_ context.Context, in *ssm.GetParametersByP
 			names = append(names, n)
 		}
 	}
+	slices.Sort(names) // one order across pages, as SSM keeps it
 	start := 0
 	if in.NextToken != nil {
 		for i, n := range names {
