@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"os"
 	"regexp"
 	"strconv"
 	"testing"
@@ -19,9 +18,6 @@ import (
 // redelivered, through the gateway into the local DynamoDB; every distinct
 // event is stored once and every fully sent ticket holds its events' state.
 func TestLoadMixedSources(t *testing.T) {
-	if os.Getenv("DYNAMODB_ENDPOINT") == "" {
-		t.Skip("DYNAMODB_ENDPOINT is not set: the load test needs the local DynamoDB (make test sets it)")
-	}
 	table := fmt.Sprintf("load-test-%d", time.Now().UnixNano())
 	t.Cleanup(func() {
 		dynamotest.Client(t).DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: &table})

@@ -119,7 +119,7 @@ type MonthSummary struct {
 // Run plays cfg.Demo's months through the local stack.
 func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	start := time.Now()
-	r, err := newRunner(cfg)
+	r, err := newRunner(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +168,7 @@ type runner struct {
 	meter   *meter
 }
 
-func newRunner(cfg Config) (*runner, error) {
+func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	if cfg.Senders < 1 {
 		cfg.Senders = 8
 	}
@@ -221,7 +221,7 @@ func newRunner(cfg Config) (*runner, error) {
 	}
 	r.progress("generated %d tickets, %d events and %d survey answers over %d months in %s; %d events go generic where a system cannot carry them (%s)",
 		len(plan.Tickets), len(evs), len(r.answers), cfg.Demo.Months, time.Since(t0).Round(time.Millisecond), fallbacks(plan), filepath.Join(cfg.Out, "events.jsonl"))
-	return r, r.putDirectory(context.Background())
+	return r, r.putDirectory(ctx)
 }
 
 // writeInputs keeps the generated organisation and events beside the

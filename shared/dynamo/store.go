@@ -319,10 +319,15 @@ const (
 	maxEventsDecode = 64 << 20 // a bound on what one item may inflate to
 )
 
-var deflaters = sync.Pool{New: func() any {
-	w, _ := flate.NewWriter(io.Discard, flate.DefaultCompression)
-	return w
-}}
+var (
+	deflaters = sync.Pool{New: func() any {
+		w, _ := flate.NewWriter(io.Discard, flate.DefaultCompression)
+		return w
+	}}
+	// inflaters keep the monthly run, which reads every ticket of the
+	// month, from allocating a decompressor per ticket.
+	inflaters = sync.Pool{New: func() any { return flate.NewReader(bytes.NewReader(nil)) }}
+)
 
 func encodeEvents(evs []event.Event) ([]byte, error) {
 	wire := make([]event.GenericEvent, len(evs))
@@ -350,7 +355,11 @@ func encodeEvents(evs []event.Event) ([]byte, error) {
 
 func decodeEvents(source string, b []byte) ([]event.Event, error) {
 	if len(b) > 0 && b[0] == eventsDeflate {
-		r := flate.NewReader(bytes.NewReader(b[1:]))
+		r := inflaters.Get().(io.ReadCloser)
+		defer inflaters.Put(r)
+		if err := r.(flate.Resetter).Reset(bytes.NewReader(b[1:]), nil); err != nil {
+			return nil, fmt.Errorf("inflate events: %w", err)
+		}
 		js, err := io.ReadAll(io.LimitReader(r, maxEventsDecode+1))
 		if err != nil {
 			return nil, fmt.Errorf("inflate events: %w", err)
