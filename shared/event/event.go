@@ -49,6 +49,11 @@ const (
 	Agent    ActorKind = "agent"
 	Customer ActorKind = "customer"
 	System   ActorKind = "system"
+	// Person is someone the sending system did not say is an agent or a
+	// customer (a Jira Data Center comment author, a Zendesk comment
+	// without a role). The directory decides when the month is scored: an
+	// engineer mapped to the id is an agent, anyone else is not.
+	Person ActorKind = "person"
 )
 
 // Status is a ticket status.

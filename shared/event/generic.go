@@ -236,7 +236,7 @@ func (g GenericEvent) Normalize(prefix string) (Event, error) {
 	if g.Actor != nil {
 		kind, ok := ParseActorKind(g.Actor.Kind)
 		if !ok {
-			return bad("actor.kind", "%q is not one of agent, customer, system", Clip(g.Actor.Kind))
+			return bad("actor.kind", "%q is not one of agent, customer, system, person", Clip(g.Actor.Kind))
 		}
 		if e.Actor.ID, err = checkOptionalID(string(g.Actor.ID)); err != nil {
 			return bad("actor.id", "%v", err)
@@ -294,8 +294,8 @@ func (g GenericEvent) Normalize(prefix string) (Event, error) {
 		if e.Actor.Kind == "" {
 			return bad("actor", "is required for type replied")
 		}
-		if e.Actor.Kind == Agent && e.Actor.ID == "" {
-			return bad("actor.id", "is required for an agent's reply")
+		if (e.Actor.Kind == Agent || e.Actor.Kind == Person) && e.Actor.ID == "" {
+			return bad("actor.id", "is required for a reply by an agent or a person")
 		}
 	case Note:
 		if e.Actor.Kind == "" || e.Actor.ID == "" {
@@ -403,7 +403,7 @@ func ParsePriority(s string) (Priority, bool) {
 // ParseActorKind reads an actor kind in any letter case.
 func ParseActorKind(s string) (ActorKind, bool) {
 	switch k := ActorKind(strings.ToLower(strings.TrimSpace(s))); k {
-	case Agent, Customer, System:
+	case Agent, Customer, System, Person:
 		return k, true
 	}
 	return "", false

@@ -215,7 +215,7 @@ func (a *Accumulator) AddTicket(s *ticket.State) {
 		working = s.Working()
 	}
 
-	if r := s.FirstResponse; created && r != nil && a.inMonth(s.CreatedAt) && !r.At.After(a.asOf) {
+	if r := a.firstResponse(s); created && r != nil && a.inMonth(s.CreatedAt) && !r.At.After(a.asOf) {
 		if m := a.engineer(s.Source, r.AgentID); m != nil {
 			h := cal.Working(s.CreatedAt, r.At).Hours()
 			m.Value(AvgFirstResponseHours).add(h, 1)
@@ -349,6 +349,19 @@ func (a *Accumulator) addAnswer(source, ticketID, agentID string, rating int, so
 			m.Value(FollowupConfirmedRate).offend(ticketID, 1)
 		}
 	}
+}
+
+// firstResponse is the ticket's first public agent reply, a reply by a
+// person the source did not classify counting when the directory maps them
+// to an engineer.
+func (a *Accumulator) firstResponse(s *ticket.State) *ticket.Response {
+	if len(s.PersonReplies) == 0 {
+		return s.FirstResponse
+	}
+	return s.FirstResponseBy(func(id string) bool {
+		_, ok := a.who.Resolve(s.Source, id)
+		return ok
+	})
 }
 
 // collaboration counts, once per ticket and agent, internal notes written in

@@ -55,6 +55,7 @@ type Policy struct {
 	Surveys         Surveys                  `yaml:"surveys"`
 	Assessments     Assessments              `yaml:"assessments"`
 	Retention       Retention                `yaml:"retention"`
+	Sources         map[string]Source        `yaml:"sources"`
 
 	location  *time.Location
 	calendars map[string]*calendar.Calendar
@@ -146,6 +147,58 @@ type Assessments struct {
 // Retention holds how long raw data is kept.
 type Retention struct {
 	RawEvents Duration `yaml:"raw_events"`
+}
+
+// Source holds how one ticketing system's webhooks are read and its
+// tickets linked (the key is the source's route name: zendesk, jira,
+// freshdesk, generic).
+type Source struct {
+	// TicketURL links a ticket id in reports and mails to the ticket in its
+	// system: {id} is replaced by the (URL-escaped) ticket id.
+	TicketURL string `yaml:"ticket_url"`
+	// TimeZone is the helpdesk's own zone, for times it sends without one
+	// (Freshdesk renders its placeholders in it); default: time_zone.
+	TimeZone string `yaml:"time_zone"`
+	// Statuses maps the system's own status names (custom statuses; any
+	// letter case) to the model's: new, open, pending, on_hold, resolved,
+	// closed. A name neither here nor known to the adapter is read as open,
+	// with a warning in the log.
+	Statuses map[string]string `yaml:"statuses"`
+	// Priorities maps the system's own priority names (custom schemes) to
+	// urgent, high, normal or low. An unknown name is read as normal, with
+	// a warning in the log.
+	Priorities map[string]string `yaml:"priorities"`
+
+	location   *time.Location
+	statuses   map[string]event.Status   // lower case, spaces collapsed
+	priorities map[string]event.Priority // lower case, spaces collapsed
+}
+
+// Priority maps one of the source's own priority names by Priorities.
+func (s Source) Priority(name string) (event.Priority, bool) {
+	p, ok := s.priorities[statusKey(name)]
+	return p, ok
+}
+
+// Status maps one of the source's own status names by Statuses.
+func (s Source) Status(name string) (event.Status, bool) {
+	st, ok := s.statuses[statusKey(name)]
+	return st, ok
+}
+
+func statusKey(name string) string { return strings.ToLower(strings.Join(strings.Fields(name), " ")) }
+
+// Location is the source's time zone for zone-less times.
+func (s Source) Location() *time.Location { return s.location }
+
+// SourceFor is the settings of a source; one the policy does not list gets
+// the defaults (the policy's zone, no custom statuses, no links).
+func (p *Policy) SourceFor(name string) Source {
+	s, ok := p.Sources[name]
+	if !ok || s.location == nil {
+		s.location = p.location
+	}
+	return s
 }
 
 // Duration is a YAML duration: Go syntax ("90m", "4h") plus days ("7d").

@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -90,6 +91,55 @@ func (p *Policy) validate() error {
 	}
 	if p.Surveys.QuietPeriod < 0 {
 		return fmt.Errorf("surveys.quiet_period: must not be negative")
+	}
+	return p.validateSources()
+}
+
+// validateSources checks the per-source settings; which source names exist
+// is the source registry's to check.
+func (p *Policy) validateSources() error {
+	for _, name := range slices.Sorted(maps.Keys(p.Sources)) {
+		s := p.Sources[name]
+		at := "sources." + name
+		if name == "" || strings.ToLower(name) != name {
+			return fmt.Errorf("%s: a source is named in lower case (zendesk, jira, freshdesk, generic)", at)
+		}
+		if u := s.TicketURL; u != "" {
+			if !strings.Contains(u, "{id}") {
+				return fmt.Errorf("%s.ticket_url: %q has no {id} for the ticket id", at, u)
+			}
+			if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+				return fmt.Errorf("%s.ticket_url: %q is not an http(s) URL", at, u)
+			}
+		}
+		s.location = p.location
+		if s.TimeZone != "" {
+			loc, err := time.LoadLocation(s.TimeZone)
+			if err != nil || s.TimeZone == "Local" {
+				return fmt.Errorf("%s.time_zone: unknown time zone %q", at, s.TimeZone)
+			}
+			s.location = loc
+		}
+		s.statuses = map[string]event.Status{}
+		for _, k := range slices.Sorted(maps.Keys(s.Statuses)) {
+			if strings.TrimSpace(k) == "" {
+				return fmt.Errorf("%s.statuses: a status name is empty", at)
+			}
+			st, ok := event.ParseStatus(s.Statuses[k])
+			if !ok {
+				return fmt.Errorf("%s.statuses.%s: %q is not one of new, open, pending, on_hold, resolved, closed", at, k, s.Statuses[k])
+			}
+			s.statuses[statusKey(k)] = st
+		}
+		s.priorities = map[string]event.Priority{}
+		for _, k := range slices.Sorted(maps.Keys(s.Priorities)) {
+			pr, ok := event.ParsePriority(s.Priorities[k])
+			if !ok || strings.TrimSpace(k) == "" {
+				return fmt.Errorf("%s.priorities.%s: %q is not one of urgent, high, normal, low", at, k, s.Priorities[k])
+			}
+			s.priorities[statusKey(k)] = pr
+		}
+		p.Sources[name] = s
 	}
 	return nil
 }

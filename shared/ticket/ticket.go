@@ -82,6 +82,10 @@ type State struct {
 	Assignments   []Assignment        `json:"assignments,omitempty"`
 	Statuses      []StatusChange      `json:"statuses,omitempty"`
 	FirstResponse *Response           `json:"first_response,omitempty"`
+	// PersonReplies are the public replies, before FirstResponse, by
+	// people their source did not classify (event.Person); FirstResponseBy
+	// lets the directory decide which of them were agents.
+	PersonReplies []Response          `json:"person_replies,omitempty"`
 	Resolutions   []Resolution        `json:"resolutions,omitempty"`
 	Reopens       []time.Time         `json:"reopens,omitempty"`
 	Notes         []Note              `json:"notes,omitempty"`
@@ -211,8 +215,14 @@ func (s *State) apply(e *event.Event) {
 	case event.Assigned:
 		s.assign(e.OccurredAt, e.AssigneeID)
 	case event.Replied:
-		if e.Public && e.Actor.Kind == event.Agent && e.Actor.ID != "" && s.FirstResponse == nil {
+		if !e.Public || e.Actor.ID == "" || s.FirstResponse != nil {
+			break
+		}
+		switch {
+		case e.Actor.Kind == event.Agent:
 			s.FirstResponse = &Response{At: e.OccurredAt, AgentID: e.Actor.ID}
+		case e.Actor.Kind == event.Person && (s.Customer == nil || e.Actor.ID != s.Customer.ID):
+			s.PersonReplies = append(s.PersonReplies, Response{At: e.OccurredAt, AgentID: e.Actor.ID})
 		}
 	case event.Note:
 		if e.Actor.Kind == event.Agent && e.Actor.ID != "" {
@@ -290,6 +300,19 @@ func (s *State) finish() {
 	if s.Status == "" {
 		s.Status = event.StatusNew
 	}
+}
+
+// FirstResponseBy is the first public reply by an agent, where isAgent
+// decides for the replies by people the source did not classify (a mapped
+// engineer is an agent): the earliest of FirstResponse and the person
+// replies isAgent accepts.
+func (s *State) FirstResponseBy(isAgent func(id string) bool) *Response {
+	for i := range s.PersonReplies {
+		if r := &s.PersonReplies[i]; isAgent(r.AgentID) {
+			return r // person replies all precede FirstResponse
+		}
+	}
+	return s.FirstResponse
 }
 
 // HasCreation reports whether the created event was seen; time-based
