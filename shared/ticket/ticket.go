@@ -85,13 +85,13 @@ type State struct {
 	// PersonReplies are the public replies, before FirstResponse, by
 	// people their source did not classify (event.Person); FirstResponseBy
 	// lets the directory decide which of them were agents.
-	PersonReplies []Response          `json:"person_replies,omitempty"`
-	Resolutions   []Resolution        `json:"resolutions,omitempty"`
-	Reopens       []time.Time         `json:"reopens,omitempty"`
-	Notes         []Note              `json:"notes,omitempty"`
-	Answers       []Answer            `json:"answers,omitempty"`
-	Events        int                 `json:"events"` // distinct events folded
-	LastEventAt   time.Time           `json:"last_event_at"`
+	PersonReplies []Response   `json:"person_replies,omitempty"`
+	Resolutions   []Resolution `json:"resolutions,omitempty"`
+	Reopens       []time.Time  `json:"reopens,omitempty"`
+	Notes         []Note       `json:"notes,omitempty"`
+	Answers       []Answer     `json:"answers,omitempty"`
+	Events        int          `json:"events"` // distinct events folded
+	LastEventAt   time.Time    `json:"last_event_at"`
 }
 
 // Reduce folds a ticket's events into its state. The events must belong to
