@@ -21,6 +21,7 @@ import (
 	"scorecard/shared/assessment"
 	"scorecard/shared/dynamo"
 	"scorecard/shared/dynamo/dynamotest"
+	"scorecard/shared/event"
 	"scorecard/shared/freshdesk"
 	"scorecard/shared/generic"
 	"scorecard/shared/httpapi"
@@ -132,7 +133,7 @@ func parseOffline(source string, h map[string]string, body []byte) error {
 	for k, v := range h {
 		hdr.Set(k, v)
 	}
-	_, err := webhook.Sources()[source].Parse(hdr, body)
+	_, err := webhook.Sources(nil)[source].Parse(event.Delivery{Header: hdr, Body: body, Received: time.Now()})
 	return err
 }
 

@@ -392,7 +392,7 @@ func (lr *loadRun) verify(ctx context.Context, store *dynamo.Store, workers int,
 		}
 	}
 	inv := replay.Inverse(lr.agents)
-	parsers := webhook.Sources()
+	parsers := webhook.Sources(nil)
 
 	var (
 		mu    sync.Mutex
@@ -435,7 +435,7 @@ func (lr *loadRun) checkTicket(ctx context.Context, store *dynamo.Store, parsers
 	byKey := map[dynamo.TicketKey][]event.Event{}
 	for _, i := range lr.reqsOf[id] {
 		r := &lr.plan.Requests[i]
-		evs, err := parsers[r.Source].Parse(r.Header, r.Body)
+		evs, err := parsers[r.Source].Parse(event.Delivery{Header: r.Header, Body: r.Body})
 		if err != nil {
 			return loadCheck{mismatches: 1}, fmt.Sprintf("%s cannot read its own request: %v", r.Source, err)
 		}

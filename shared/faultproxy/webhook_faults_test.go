@@ -51,7 +51,7 @@ func TestWebhooksUnderDynamoDBFaults(t *testing.T) {
 
 	// The gateway as `scorecard serve` wires it.
 	sec := secrets.Dev()
-	wh := &webhook.Handler{Store: store, Records: store, Sources: webhook.Sources(), Secrets: sec.Webhook, Now: time.Now, Log: discard}
+	wh := &webhook.Handler{Store: store, Records: store, Sources: webhook.Sources(nil), Secrets: sec.Webhook, Now: time.Now, Log: discard}
 	mux := http.NewServeMux()
 	httpapi.Route(mux, "POST /webhooks/{source}", wh.Handle)
 	srv := httptest.NewServer(mux)
@@ -240,7 +240,7 @@ func plan(t *testing.T, org demo.Org, evs []event.Event, sec secrets.Secrets) []
 			out = append(out, r)
 			continue
 		}
-		got, err := generic.Parse(r.Header, r.Body)
+		got, err := generic.Parse(event.Delivery{Header: r.Header, Body: r.Body})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -256,10 +256,10 @@ func plan(t *testing.T, org demo.Org, evs []event.Event, sec secrets.Secrets) []
 // distinct events each stored ticket must end up with.
 func expected(t *testing.T, deliveries []replay.Request) map[dynamo.TicketKey][]event.Event {
 	t.Helper()
-	sources := webhook.Sources()
+	sources := webhook.Sources(nil)
 	seen := map[dynamo.TicketKey]map[string]event.Event{}
 	for _, r := range deliveries {
-		evs, err := sources[r.Source].Parse(r.Header, r.Body)
+		evs, err := sources[r.Source].Parse(event.Delivery{Header: r.Header, Body: r.Body, Received: time.Now()})
 		if err != nil {
 			t.Fatalf("%s: %v", r.Source, err)
 		}

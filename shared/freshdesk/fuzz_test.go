@@ -14,13 +14,18 @@ import (
 
 // FuzzParse checks that no body makes Parse panic, that every rejection is
 // a coded Invalid error with a message and no events, and that whatever it
-// accepts is one complete Freshdesk event that the generic format accepts
-// too.
+// accepts is at most four complete Freshdesk events (a body without an
+// event is read as the ticket's state) that the generic format accepts too.
 func FuzzParse(f *testing.F) {
 	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
 	if err != nil {
 		f.Fatal(err)
 	}
+	real, err := filepath.Glob(filepath.Join("testdata", "real", "*.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	files = append(files, real...)
 	for _, name := range files {
 		b, err := os.ReadFile(name)
 		if err != nil {
@@ -31,7 +36,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(body("tags_changed", `"tags": ["a", " "]`, `"ticket_type": "X"`)))
 	f.Add([]byte(`{"event": "created", "ticket_id": 7, "triggered_at": "Mon, 5 Oct 2026 01:00:00 +0000"}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		got, err := freshdesk.Parse(nil, b)
+		got, err := freshdesk.Parse(event.Delivery{Body: b, Received: received})
 		if err != nil {
 			if code := errcode.Code(err); code != errcode.Invalid {
 				t.Fatalf("code = %q (err %v), want %q", code, err, errcode.Invalid)
@@ -41,15 +46,16 @@ func FuzzParse(f *testing.F) {
 			}
 			return
 		}
-		if len(got) != 1 {
-			t.Fatalf("got %d events without an error, want 1", len(got))
+		if len(got) > 4 {
+			t.Fatalf("got %d events from one body, want at most 4", len(got))
 		}
-		e := got[0]
-		if e.Source != freshdesk.Source || e.ID == "" || e.TicketID == "" || e.OccurredAt.IsZero() {
-			t.Fatalf("incomplete event %+v", e)
-		}
-		if _, err := event.ToGeneric(e).Normalize(""); err != nil {
-			t.Fatalf("event %+v is not valid in the model: %v", e, err)
+		for _, e := range got {
+			if e.Source != freshdesk.Source || e.ID == "" || e.TicketID == "" || e.OccurredAt.IsZero() {
+				t.Fatalf("incomplete event %+v", e)
+			}
+			if _, err := event.ToGeneric(e).Normalize(""); err != nil {
+				t.Fatalf("event %+v is not valid in the model: %v", e, err)
+			}
 		}
 	})
 }

@@ -55,4 +55,4 @@ func VerifyHexSHA256(secret []byte, value, header string, body []byte) error {
 }
 
 // Parse reads a generic body: one event or a batch.
-func Parse(_ http.Header, body []byte) ([]event.Event, error) { return event.ParseGeneric(body) }
+func Parse(d event.Delivery) ([]event.Event, error) { return event.ParseGeneric(d.Body) }

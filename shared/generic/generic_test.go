@@ -2,6 +2,7 @@ package generic_test
 
 import (
 	"net/http"
+	"scorecard/shared/event"
 	"strings"
 	"testing"
 	"time"
@@ -49,7 +50,7 @@ func TestVerify(t *testing.T) {
 }
 
 func TestParseDelegatesToTheGenericFormat(t *testing.T) {
-	evs, err := generic.Parse(nil, []byte(`{"event_id":"e1","ticket_id":"T","type":"created","occurred_at":"2026-10-05T01:00:00Z"}`))
+	evs, err := generic.Parse(event.Delivery{Body: []byte(`{"event_id":"e1","ticket_id":"T","type":"created","occurred_at":"2026-10-05T01:00:00Z"}`)})
 	if err != nil || len(evs) != 1 || evs[0].Source != generic.Source {
 		t.Errorf("%+v %v", evs, err)
 	}

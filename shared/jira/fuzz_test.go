@@ -19,7 +19,12 @@ import (
 // whatever it accepts is a set of complete Jira events with distinct ids
 // that the generic format accepts too.
 func FuzzParse(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	files, err := filepath.Glob(filepath.Join("testdata", "*", "*.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	top, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	files = append(files, top...)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -33,7 +38,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte(updateBody(statusItem("Shipped"), `{"id": "77", "statusCategory": {"key": "done"}}`)), "d")
 	f.Fuzz(func(t *testing.T, body []byte, identifier string) {
-		got, err := jira.Parse(withDelivery(identifier), body)
+		got, err := jira.Parse(event.Delivery{Header: withDelivery(identifier), Body: body})
 		if err != nil {
 			if code := errcode.Code(err); code != errcode.Invalid {
 				t.Fatalf("code = %q (err %v), want %q", code, err, errcode.Invalid)

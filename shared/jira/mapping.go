@@ -41,10 +41,14 @@ var statusNames = map[string]event.Status{
 	"won't do":                 event.StatusClosed,
 }
 
-// mapStatus maps a Jira status name, using its status category when Jira
-// sent one: category done is always resolved or closed, and new or
-// indeterminate never is. Without a category an unknown name is an error.
-func mapStatus(field, name, cat string) (event.Status, error) {
+// mapStatus maps a Jira status name: the policy's statuses for this source
+// first, then its status category when Jira sent one (category done is
+// always resolved or closed, and new or indeterminate never is), then the
+// table. A name known to none of them is read as open, with a warning.
+func (p *parser) mapStatus(field, name, cat string) (event.Status, error) {
+	if st, ok := p.set.Status(name); ok {
+		return st, nil
+	}
 	s, known := statusNames[strings.ToLower(strings.Join(strings.Fields(name), " "))]
 	switch cat {
 	case "done":
@@ -59,7 +63,8 @@ func mapStatus(field, name, cat string) (event.Status, error) {
 		return event.StatusOpen, nil
 	}
 	if !known {
-		return "", event.Invalid(field, "%q is not a known Jira status and no statusCategory was sent", event.Clip(name))
+		p.d.Warnf(field, "%q is a status the policy does not map (sources.jira.statuses) and no statusCategory was sent: read as open", event.Clip(name))
+		return event.StatusOpen, nil
 	}
 	return s, nil
 }
@@ -81,15 +86,21 @@ var priorityNames = map[string]event.Priority{
 	"trivial":  event.Low,
 }
 
-// mapPriority maps a priority name in any letter case; empty stays empty.
-func mapPriority(field, name string) (event.Priority, error) {
+// mapPriority maps a priority name in any letter case: the policy's
+// priorities for this source, then the table; another scheme's name is read
+// as normal, with a warning. Empty stays empty.
+func (p *parser) mapPriority(field, name string) (event.Priority, error) {
 	n := strings.ToLower(strings.TrimSpace(name))
 	if n == "" {
 		return "", nil
 	}
-	p, ok := priorityNames[n]
-	if !ok {
-		return "", event.Invalid(field, "%q is not a known Jira priority (Highest, High, Medium, Low, Lowest, Blocker, Critical, Major, Minor, Trivial)", event.Clip(name))
+	if pr, ok := p.set.Priority(name); ok {
+		return pr, nil
 	}
-	return p, nil
+	pr, ok := priorityNames[n]
+	if !ok {
+		p.d.Warnf(field, "%q is a priority the policy does not map (sources.jira.priorities): read as normal", event.Clip(name))
+		return event.Normal, nil
+	}
+	return pr, nil
 }

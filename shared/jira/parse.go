@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"reflect"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
 	"scorecard/shared/event"
+	"scorecard/shared/policy"
 )
 
 // Source is the source name of Jira Service Management events.
@@ -85,18 +86,21 @@ type changelog struct {
 }
 
 type item struct {
-	Field      string   `json:"field"`
-	FieldID    string   `json:"fieldId"`
-	From       event.ID `json:"from"`
-	FromString string   `json:"fromString"`
-	To         event.ID `json:"to"`
-	ToString   string   `json:"toString"`
+	Field          string   `json:"field"`
+	FieldID        string   `json:"fieldId"`
+	From           event.ID `json:"from"`
+	FromString     string   `json:"fromString"`
+	To             event.ID `json:"to"`
+	ToString       string   `json:"toString"`
+	TmpToAccountID event.ID `json:"tmpToAccountId"` // older Cloud: the accountId beside a username in to
 }
 
 type comment struct {
 	ID        event.ID `json:"id"`
+	Self      string   `json:"self"`
 	Author    *user    `json:"author"`
 	JsdPublic *bool    `json:"jsdPublic"`
+	Created   string   `json:"created"`
 }
 
 // millis is an epoch-milliseconds timestamp, sent as a number (or, by
@@ -117,11 +121,29 @@ func (m *millis) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Parse normalises one Jira webhook body. The delivery id comes from the
-// X-Atlassian-Webhook-Identifier header. Webhook events and changelog fields
-// this package does not use yield no events and no error (see the package
-// doc); anything malformed is an errcode.Invalid naming the field.
-func Parse(headers http.Header, body []byte) ([]event.Event, error) {
+// Parser returns the parser of Jira bodies under a source's settings
+// (custom statuses and priorities).
+func Parser(set policy.Source) func(event.Delivery) ([]event.Event, error) {
+	return func(d event.Delivery) ([]event.Event, error) { return (&parser{d: d, set: set}).parse() }
+}
+
+// Parse reads a body under the default settings.
+func Parse(d event.Delivery) ([]event.Event, error) { return Parser(policy.Source{})(d) }
+
+type parser struct {
+	d   event.Delivery
+	set policy.Source
+}
+
+// commentIssueRE finds the issue id in a comment's self URL: Jira Server
+// and Data Center send comment_created without the issue.
+var commentIssueRE = regexp.MustCompile(`/issue/(\d+)/comment/`)
+
+// parse normalises one Jira webhook body. Webhook events and changelog
+// fields this package does not use yield no events and no error (see the
+// package doc); anything malformed is an errcode.Invalid naming the field.
+func (p *parser) parse() ([]event.Event, error) {
+	body := p.d.Body
 	// Read the event name first: bodies of events this package ignores may
 	// be shaped differently.
 	var probe struct {
@@ -139,53 +161,75 @@ func Parse(headers http.Header, body []byte) ([]event.Event, error) {
 	default:
 		return nil, nil
 	}
-	var p payload
-	if err := event.DecodeObject(body, &p); err != nil {
+	var pl payload
+	if err := event.DecodeObject(body, &pl); err != nil {
 		return nil, err
 	}
-	if p.Timestamp == nil {
+	if pl.Timestamp == nil {
 		return nil, event.Invalid("timestamp", "is required")
 	}
-	at, err := event.CheckTime("timestamp", time.UnixMilli(p.Timestamp.ms))
+	at, err := event.CheckTime("timestamp", time.UnixMilli(pl.Timestamp.ms))
 	if err != nil {
-		return nil, event.Invalid("timestamp", "%d is outside 2000–2099 in epoch milliseconds", p.Timestamp.ms)
+		return nil, event.Invalid("timestamp", "%d is outside 2000–2099 in epoch milliseconds", pl.Timestamp.ms)
 	}
-	if p.Issue == nil {
-		return nil, event.Invalid("issue", "is required")
-	}
-	key, err := event.RequiredID("issue.key", p.Issue.Key)
+	ticket, err := ticketID(pl, kind)
 	if err != nil {
 		return nil, err
 	}
-	delivery, err := event.OptionalID(IdentifierHeader+" header", headers.Get(IdentifierHeader))
-	if err != nil {
-		return nil, err
+	base := event.Event{Source: Source, TicketID: ticket, OccurredAt: at}
+	if pl.Issue != nil {
+		if base.Customer, err = reporter(pl.Issue.Fields); err != nil {
+			return nil, err
+		}
 	}
-	base := event.Event{Source: Source, TicketID: key, OccurredAt: at}
-	if base.Customer, err = reporter(p.Issue.Fields); err != nil {
-		return nil, err
-	}
-	if p.User != nil {
-		base.Actor = actorOf(p.User)
+	if pl.User != nil {
+		base.Actor = actorOf(pl.User)
 	}
 	var evs []event.Event
 	switch kind {
 	case "jira:issue_created":
-		evs, err = created(base, p, delivery)
+		evs, err = p.created(base, pl)
 	case "jira:issue_updated":
-		evs, err = updated(base, p, delivery)
+		// Data Center reports a comment as an update (issue_commented);
+		// a transition with a comment carries both.
+		if evs, err = p.updated(base, pl); err == nil && pl.Comment != nil {
+			var c []event.Event
+			c, err = commented(base, pl)
+			evs = append(evs, c...)
+		}
 	default:
-		evs, err = commented(base, p, delivery)
+		evs, err = commented(base, pl)
 	}
 	if err != nil || len(evs) == 0 {
 		return nil, err
 	}
 	for i := range evs {
-		if evs[i].ID, err = event.RequiredID("event id ("+IdentifierHeader+" header + payload id)", evs[i].ID); err != nil {
+		if evs[i].ID, err = event.RequiredID("event id (payload id)", evs[i].ID); err != nil {
 			return nil, err
 		}
 	}
 	return evs, nil
+}
+
+// ticketID is the issue id, which stays when an issue moves to another
+// project (its key changes). comment_created from Jira Server and Data
+// Center has no issue: its id is in the comment's self URL.
+func ticketID(pl payload, kind string) (string, error) {
+	if pl.Issue != nil && strings.TrimSpace(string(pl.Issue.ID)) != "" {
+		return event.RequiredID("issue.id", string(pl.Issue.ID))
+	}
+	if kind == "comment_created" && pl.Comment != nil {
+		if m := commentIssueRE.FindStringSubmatch(pl.Comment.Self); m != nil {
+			return event.RequiredID("comment.self", m[1])
+		}
+		if pl.Issue == nil {
+			return "", event.Invalid("issue", "is required (or comment.self naming the issue)")
+		}
+	}
+	if pl.Issue == nil {
+		return "", event.Invalid("issue", "is required")
+	}
+	return "", event.Invalid("issue.id", "is required")
 }
 
 // reporter is the issue's reporter as the customer, when it is known.
@@ -196,6 +240,9 @@ func reporter(f *fields) (*event.CustomerInfo, error) {
 	id, err := event.OptionalID("issue.fields.reporter.accountId", f.Reporter.id())
 	if err != nil {
 		return nil, err
+	}
+	if strings.EqualFold(strings.TrimSpace(f.Reporter.AccountType), "app") {
+		return nil, nil // raised by an automation: nobody to survey
 	}
 	c := event.CustomerInfo{ID: id, Name: strings.TrimSpace(f.Reporter.DisplayName)}
 	if email := strings.TrimSpace(f.Reporter.EmailAddress); plausibleEmail(email) {
@@ -225,30 +272,21 @@ var accountKinds = map[string]event.ActorKind{
 	"app":       event.System,   // automation, integrations
 }
 
-func created(e event.Event, p payload, delivery string) ([]event.Event, error) {
+func (p *parser) created(e event.Event, pl payload) ([]event.Event, error) {
 	e.Type = event.Created
-	switch {
-	case delivery != "":
-		e.ID = delivery + ":created"
-	default:
-		id, err := event.RequiredID("issue.id", string(p.Issue.ID))
-		if err != nil {
-			return nil, err
-		}
-		e.ID = "issue-" + id + ":created"
-	}
-	f := p.Issue.Fields
+	e.ID = "issue-" + e.TicketID + ":created"
+	f := pl.Issue.Fields
 	if f == nil {
 		return []event.Event{e}, nil
 	}
 	var err error
 	if f.Status != nil && f.Status.Name != "" {
-		if e.Status, err = mapStatus("issue.fields.status.name", f.Status.Name, category(f.Status)); err != nil {
+		if e.Status, err = p.mapStatus("issue.fields.status.name", f.Status.Name, category(f.Status)); err != nil {
 			return nil, err
 		}
 	}
 	if f.Priority != nil {
-		if e.Priority, err = mapPriority("issue.fields.priority.name", f.Priority.Name); err != nil {
+		if e.Priority, err = p.mapPriority("issue.fields.priority.name", f.Priority.Name); err != nil {
 			return nil, err
 		}
 	}
@@ -267,27 +305,28 @@ func created(e event.Event, p payload, delivery string) ([]event.Event, error) {
 }
 
 // updated turns each changelog item this package uses into one event.
-func updated(base event.Event, p payload, delivery string) ([]event.Event, error) {
-	if p.Changelog == nil || len(p.Changelog.Items) == 0 {
+func (p *parser) updated(base event.Event, pl payload) ([]event.Event, error) {
+	if pl.Changelog == nil || len(pl.Changelog.Items) == 0 {
 		return nil, nil // a comment or an edit without a changelog
 	}
-	cl, err := event.RequiredID("changelog.id", string(p.Changelog.ID))
+	cl, err := event.RequiredID("changelog.id", string(pl.Changelog.ID))
 	if err != nil {
 		return nil, err
 	}
 	prefix := "changelog-" + cl
-	if delivery != "" {
-		prefix = delivery + ":" + cl
+	var f *fields
+	if pl.Issue != nil {
+		f = pl.Issue.Fields
 	}
 	var evs []event.Event
-	for i, it := range p.Changelog.Items {
+	for i, it := range pl.Changelog.Items {
 		e := base
 		e.ID = prefix
-		if len(p.Changelog.Items) > 1 {
+		if len(pl.Changelog.Items) > 1 {
 			e.ID += ":" + strconv.Itoa(i)
 		}
 		at := fmt.Sprintf("changelog.items[%d]", i)
-		keep, err := applyItem(&e, it, at, p.Issue.Fields)
+		keep, err := p.applyItem(&e, it, at, f)
 		if err != nil {
 			return nil, err
 		}
@@ -300,7 +339,7 @@ func updated(base event.Event, p payload, delivery string) ([]event.Event, error
 
 // applyItem fills e from one changelog item; false for a field the model
 // does not record.
-func applyItem(e *event.Event, it item, at string, f *fields) (bool, error) {
+func (p *parser) applyItem(e *event.Event, it item, at string, f *fields) (bool, error) {
 	field := strings.ToLower(strings.TrimSpace(it.FieldID))
 	if field == "" {
 		field = strings.ToLower(strings.TrimSpace(it.Field))
@@ -320,18 +359,18 @@ func applyItem(e *event.Event, it item, at string, f *fields) (bool, error) {
 			((it.To != "" && string(f.Status.ID) == string(it.To)) || strings.EqualFold(strings.TrimSpace(f.Status.Name), to)) {
 			cat = category(f.Status)
 		}
-		e.Status, err = mapStatus(at+".toString", to, cat)
+		e.Status, err = p.mapStatus(at+".toString", to, cat)
 		return err == nil, err
 	case "assignee":
 		e.Type = event.Assigned
-		e.AssigneeID, err = event.OptionalID(at+".to", string(it.To))
+		e.AssigneeID, err = event.OptionalID(at+".to", assigneeID(it, f))
 		return err == nil, err
 	case "priority":
 		e.Type = event.PriorityChanged
 		if to == "" {
 			return false, nil // priority removed: the last one stays
 		}
-		e.Priority, err = mapPriority(at+".toString", to)
+		e.Priority, err = p.mapPriority(at+".toString", to)
 		return err == nil, err
 	case "labels":
 		e.Type = event.TagsChanged
@@ -345,9 +384,35 @@ func applyItem(e *event.Event, it item, at string, f *fields) (bool, error) {
 	return false, nil
 }
 
-// commented turns comment_created into a reply or an internal note.
-func commented(e event.Event, p payload, delivery string) ([]event.Event, error) {
-	c := p.Comment
+// assigneeID is the new assignee of a changelog item in the id the rest of
+// the payload uses: older Cloud changelogs name a username in "to" (with
+// the accountId in tmpToAccountId, or only in issue.fields.assignee), Data
+// Center a username where the fields carry the user key too.
+func assigneeID(it item, f *fields) string {
+	to := strings.TrimSpace(string(it.To))
+	if to == "" {
+		return ""
+	}
+	if id := strings.TrimSpace(string(it.TmpToAccountID)); id != "" {
+		return id
+	}
+	if f != nil && f.Assignee != nil {
+		if a := f.Assignee; to == a.AccountID || to == a.Key || to == a.Name {
+			return a.id()
+		}
+	}
+	return to
+}
+
+// commentTimeLayout is how Jira writes a comment's created time.
+const commentTimeLayout = "2006-01-02T15:04:05.999-0700"
+
+// commented turns a comment (comment_created, or the one an issue update
+// carries) into a reply or an internal note. Its id is the comment's own,
+// so the two webhooks Jira Data Center sends for one comment store it once;
+// its time is the comment's created time when Jira sends it.
+func commented(e event.Event, pl payload) ([]event.Event, error) {
+	c := pl.Comment
 	if c == nil {
 		return nil, event.Invalid("comment", "is required for comment_created")
 	}
@@ -356,8 +421,10 @@ func commented(e event.Event, p payload, delivery string) ([]event.Event, error)
 		return nil, err
 	}
 	e.ID = "comment-" + id
-	if delivery != "" {
-		e.ID = delivery + ":comment-" + id
+	if t, err := time.Parse(commentTimeLayout, strings.TrimSpace(c.Created)); err == nil {
+		if t, err := event.CheckTime("comment.created", t); err == nil {
+			e.OccurredAt = t
+		}
 	}
 	if c.Author == nil {
 		return nil, event.Invalid("comment.author", "is required")
@@ -367,27 +434,40 @@ func commented(e event.Event, p payload, delivery string) ([]event.Event, error)
 		return nil, err
 	}
 	accountType := strings.ToLower(strings.TrimSpace(c.Author.AccountType))
-	kind, ok := accountKinds[accountType]
+	kind, known := accountKinds[accountType]
 	switch {
-	case ok:
-	case accountType != "":
-		return nil, event.Invalid("comment.author.accountType", "%q is not atlassian, customer or app", event.Clip(c.Author.AccountType))
-	case author != "" && e.Customer != nil && author == e.Customer.ID:
-		kind = event.Customer
+	case author != "" && e.Customer != nil && (author == e.Customer.ID || sameUser(c.Author, pl)):
+		kind = event.Customer // the reporter, whatever their account
+	case known:
+	case author != "":
+		// Data Center and older Cloud say nothing of the author: the
+		// directory decides (a mapped engineer is an agent).
+		kind = event.Person
 	default:
-		return nil, event.Invalid("comment.author.accountType", "is required to tell an agent from a customer")
+		return nil, event.Invalid("comment.author.accountId", "is required")
 	}
 	if kind == event.Agent && author == "" {
 		return nil, event.Invalid("comment.author.accountId", "is required for an agent's comment")
 	}
 	public := c.JsdPublic == nil || *c.JsdPublic // absent outside JSM: visible to all
 	e.Actor = event.Actor{ID: author, Kind: kind}
-	if kind == event.Agent && !public {
-		e.Type = event.Note
-	} else {
+	switch {
+	case !public && (kind == event.Agent || kind == event.Person):
+		e.Type, e.Actor.Kind = event.Note, event.Agent // only agents write internal comments
+	default:
 		e.Type, e.Public = event.Replied, public
 	}
 	return []event.Event{e}, nil
+}
+
+// sameUser reports whether the comment's author is the issue's reporter
+// under any of the ids Jira gives a user.
+func sameUser(a *user, pl payload) bool {
+	if pl.Issue == nil || pl.Issue.Fields == nil || pl.Issue.Fields.Reporter == nil {
+		return false
+	}
+	r := pl.Issue.Fields.Reporter
+	return (a.AccountID != "" && a.AccountID == r.AccountID) || (a.Key != "" && a.Key == r.Key) || (a.Name != "" && a.Name == r.Name)
 }
 
 func category(s *status) string {

@@ -27,7 +27,7 @@ func devSecrets() Secrets {
 // adapter is what the webhook route runs for a source.
 type adapter struct {
 	verify func([]byte, http.Header, []byte, time.Time) error
-	parse  func(http.Header, []byte) ([]event.Event, error)
+	parse  func(event.Delivery) ([]event.Event, error)
 }
 
 var adapters = map[string]adapter{
@@ -60,7 +60,7 @@ func receive(t tester, r Request, at time.Time) []event.Event {
 	if err := a.verify(devSecrets()[r.Source], r.Header, r.Body, at); err != nil {
 		t.Fatalf("%s verify: %v\n%s", r.Source, err, r.Body)
 	}
-	evs, err := a.parse(r.Header, r.Body)
+	evs, err := a.parse(event.Delivery{Header: r.Header, Body: r.Body, Received: at})
 	if err != nil {
 		t.Fatalf("%s parse: %v\n%s", r.Source, err, r.Body)
 	}

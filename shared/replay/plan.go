@@ -3,7 +3,6 @@ package replay
 import (
 	"cmp"
 	"fmt"
-	"net/http"
 	"slices"
 	"time"
 
@@ -207,7 +206,7 @@ func authoredByOther(e *event.Event, before *snapshot) bool {
 }
 
 // parsers are the adapters, to read back the ids a source gives events.
-var parsers = map[string]func(http.Header, []byte) ([]event.Event, error){
+var parsers = map[string]func(event.Delivery) ([]event.Event, error){
 	zendesk.Source: zendesk.Parse, jira.Source: jira.Parse, freshdesk.Source: freshdesk.Parse,
 }
 
@@ -243,7 +242,7 @@ func groupOrdered(source string, reqs []Request, owner []int) (bool, error) {
 		if r.Source != source {
 			continue // a survey answer, on its own generic ticket
 		}
-		es, err := parsers[source](r.Header, r.Body)
+		es, err := parsers[source](event.Delivery{Header: r.Header, Body: r.Body})
 		if err != nil {
 			return false, fmt.Errorf("replay: %s cannot read its own event for ticket %s: %w", source, r.TicketID, err)
 		}

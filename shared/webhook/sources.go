@@ -4,16 +4,22 @@ import (
 	"scorecard/shared/freshdesk"
 	"scorecard/shared/generic"
 	"scorecard/shared/jira"
+	"scorecard/shared/policy"
 	"scorecard/shared/zendesk"
 )
 
-// Sources returns the adapters of DESIGN §3 by route name, and the people
-// records route (its body is read by the handler itself).
-func Sources() map[string]Source {
+// Sources returns the adapters of DESIGN §3 by route name, each reading
+// its webhooks with the policy's settings for it (custom statuses, the
+// helpdesk's time zone), and the people records route (its body is read
+// by the handler itself). A nil policy is the default one.
+func Sources(p *policy.Policy) map[string]Source {
+	if p == nil {
+		p = policy.Default()
+	}
 	return map[string]Source{
-		zendesk.Source:   {Name: zendesk.Source, Verify: zendesk.Verify, Parse: zendesk.Parse},
-		jira.Source:      {Name: jira.Source, Verify: jira.Verify, Parse: jira.Parse},
-		freshdesk.Source: {Name: freshdesk.Source, Verify: freshdesk.Verify, Parse: freshdesk.Parse},
+		zendesk.Source:   {Name: zendesk.Source, Verify: zendesk.Verify, Parse: zendesk.Parser(p.SourceFor(zendesk.Source))},
+		jira.Source:      {Name: jira.Source, Verify: jira.Verify, Parse: jira.Parser(p.SourceFor(jira.Source))},
+		freshdesk.Source: {Name: freshdesk.Source, Verify: freshdesk.Verify, Parse: freshdesk.Parser(p.SourceFor(freshdesk.Source))},
 		generic.Source:   {Name: generic.Source, Verify: generic.Verify, Parse: generic.Parse},
 		RecordsSource:    {Name: RecordsSource, Verify: generic.Verify},
 	}

@@ -47,7 +47,7 @@ func TestEverySourceSampleIsStoredOnce(t *testing.T) {
 	db := dynamotest.Client(t)
 	store := dynamo.New(db, dynamotest.Table(t, db), dynamo.Options{})
 	secrets := map[string][]byte{"zendesk": []byte("z-secret"), "jira": []byte("j-secret"), "freshdesk": []byte("f-secret"), "generic": secret}
-	h := &webhook.Handler{Store: store, Sources: webhook.Sources(), Secrets: secrets, Now: func() time.Time { return now },
+	h := &webhook.Handler{Store: store, Sources: webhook.Sources(nil), Secrets: secrets, Now: func() time.Time { return now },
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	for _, source := range []string{"zendesk", "jira", "freshdesk"} {
 		files, _ := filepath.Glob(filepath.Join("..", source, "testdata", "*.json"))

@@ -33,7 +33,7 @@ type Store interface {
 type Source struct {
 	Name   string
 	Verify func(secret []byte, h http.Header, body []byte, now time.Time) error
-	Parse  func(h http.Header, body []byte) ([]event.Event, error)
+	Parse  func(d event.Delivery) ([]event.Event, error)
 }
 
 // RecordStore keeps people records (training, knowledge, collaboration,
@@ -100,7 +100,9 @@ func (h *Handler) ingest(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	if name == RecordsSource {
 		return h.ingestRecords(ctx, body)
 	}
-	evs, err := src.Parse(headers, body)
+	evs, err := src.Parse(event.Delivery{Header: headers, Body: body, Received: h.Now().UTC(), Warn: func(field, problem string) {
+		h.Log.Warn("webhook value read by default", "source", name, "field", field, "problem", problem)
+	}})
 	if err != nil {
 		return event.Ingested{}, err
 	}

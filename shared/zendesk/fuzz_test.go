@@ -18,7 +18,12 @@ import (
 // a coded Invalid error with a message and no events, and that whatever it
 // accepts is a complete Zendesk event that the generic format accepts too.
 func FuzzParse(f *testing.F) {
-	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	files, err := filepath.Glob(filepath.Join("testdata", "*", "*.json"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	top, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	files = append(files, top...)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -32,7 +37,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte(ticketBody("comment_added", `"requester_id": 5`, `{"comment": {"is_public": false, "author": {"id": 5}}}`)))
 	f.Add([]byte(ticketBody("tags_changed", ``, `{"current": ["a"]}`)))
 	f.Fuzz(func(t *testing.T, body []byte) {
-		got, err := zendesk.Parse(nil, body)
+		got, err := zendesk.Parse(event.Delivery{Body: body, Received: time.Date(2026, 10, 5, 0, 0, 0, 0, time.UTC)})
 		if err != nil {
 			if code := errcode.Code(err); code != errcode.Invalid {
 				t.Fatalf("code = %q (err %v), want %q", code, err, errcode.Invalid)

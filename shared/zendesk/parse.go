@@ -3,10 +3,10 @@ package zendesk
 import (
 	"bytes"
 	"encoding/json"
-	"net/http"
 	"strings"
 
 	"scorecard/shared/event"
+	"scorecard/shared/policy"
 )
 
 // Source is the source name of Zendesk events.
@@ -58,17 +58,27 @@ type commentChange struct {
 // systemUserID is the author id Zendesk gives its own automatic comments.
 const systemUserID = "-1"
 
-// Parse normalises one Zendesk event-subscription body. Event types this
+// Parser returns the parser of Zendesk bodies under a source's settings
+// (Zendesk needs none today: its statuses come with their category).
+func Parser(policy.Source) func(event.Delivery) ([]event.Event, error) { return Parse }
+
+// Parse normalises one Zendesk body: an event-subscription event, or the
+// satisfaction trigger's body (SatisfactionTemplate). Event types this
 // package does not use return no events and no error (see the package doc);
 // anything malformed is an errcode.Invalid naming the field.
-func Parse(_ http.Header, body []byte) ([]event.Event, error) {
+func Parse(d event.Delivery) ([]event.Event, error) {
+	body := d.Body
 	// Read the type first: bodies of events this package ignores (user,
 	// organization, …) have other detail shapes.
 	var probe struct {
-		Type string `json:"type"`
+		Type         string          `json:"type"`
+		Satisfaction json.RawMessage `json:"satisfaction"`
 	}
 	if err := event.DecodeObject(body, &probe); err != nil {
 		return nil, err
+	}
+	if probe.Satisfaction != nil && probe.Type == "" {
+		return satisfaction(d, probe.Satisfaction)
 	}
 	typ := strings.ToLower(strings.TrimSpace(probe.Type))
 	if typ == "" {
@@ -107,6 +117,7 @@ var handlers = map[string]func(e *event.Event, p payload) (bool, error){
 	"ticket.type_changed":             typeChanged,
 	"ticket.agent_assignment_changed": assigned,
 	"ticket.comment_added":            commentAdded,
+	"messaging_ticket.message_added":  messageAdded,
 }
 
 // envelope reads what every ticket event carries: ids, time, requester.
@@ -308,18 +319,68 @@ func commentAdded(e *event.Event, p payload) (bool, error) {
 		return false, event.Invalid("event.comment.author.role", "%q is not end-user, agent or admin", event.Clip(a.Role))
 	case author != "" && author == requester:
 		kind = event.Customer
+	case author != "":
+		kind = event.Person // the directory decides: a mapped engineer is an agent
 	default:
-		return false, event.Invalid("event.comment.author", "needs is_staff or role to tell an agent from a customer")
+		return false, event.Invalid("event.comment.author", "needs an id, or is_staff or role to tell an agent from a customer")
 	}
 	if kind == event.Agent && author == "" {
 		return false, event.Invalid("event.comment.author.id", "is required for an agent's comment")
 	}
 	e.Actor = event.Actor{ID: author, Kind: kind}
 	switch {
-	case kind == event.Agent && !*public:
-		e.Type = event.Note
+	case (kind == event.Agent || kind == event.Person) && !*public:
+		// Only agents write private comments, but a customer's
+		// messaging transcript is one too: it is known by its author.
+		e.Type, e.Actor.Kind = event.Note, event.Agent
 	default:
 		e.Type, e.Public = event.Replied, *public
+	}
+	return true, nil
+}
+
+// messageChange is the event object of messaging_ticket.message_added.
+type messageChange struct {
+	Actor *struct {
+		ID   event.ID `json:"id"`
+		Type string   `json:"type"`
+	} `json:"actor"`
+	Message *struct {
+		ID event.ID `json:"id"`
+	} `json:"message"`
+}
+
+// messageAdded reads a messaging (chat, social messaging) message: an
+// agent's is a public reply — a response —, an end user's a customer
+// reply, and a trigger's, the answer bot's or the system's (actor ids
+// "zd:…") never count.
+func messageAdded(e *event.Event, p payload) (bool, error) {
+	var c messageChange
+	if err := decodeEvent(p.Event, &c); err != nil {
+		return false, err
+	}
+	if c.Actor == nil {
+		return false, event.Invalid("event.actor", "is required for messaging_ticket.message_added")
+	}
+	id, err := event.OptionalID("event.actor.id", string(c.Actor.ID))
+	if err != nil {
+		return false, err
+	}
+	e.Type, e.Public = event.Replied, true
+	switch typ := strings.ToLower(strings.TrimSpace(c.Actor.Type)); {
+	case strings.HasPrefix(id, "zd:") || typ == "system" || typ == "trigger" || typ == "bot":
+		e.Actor = event.Actor{ID: id, Kind: event.System}
+	case typ == "agent":
+		if id == "" {
+			return false, event.Invalid("event.actor.id", "is required for an agent's message")
+		}
+		e.Actor = event.Actor{ID: id, Kind: event.Agent}
+	case typ == "end_user" || typ == "end-user" || typ == "customer":
+		e.Actor = event.Actor{ID: id, Kind: event.Customer}
+	case id != "":
+		e.Actor = event.Actor{ID: id, Kind: event.Person}
+	default:
+		return false, event.Invalid("event.actor.type", "%q is not agent, end_user, trigger or system", event.Clip(c.Actor.Type))
 	}
 	return true, nil
 }

@@ -170,7 +170,7 @@ func TestParseSamples(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := zendesk.Parse(nil, readSample(t, tc.file))
+			got, err := zendesk.Parse(event.Delivery{Body: readSample(t, tc.file)})
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
@@ -246,7 +246,7 @@ func TestParseVariations(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := zendesk.Parse(nil, []byte(tc.body))
+			got, err := zendesk.Parse(event.Delivery{Body: []byte(tc.body)})
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
@@ -304,14 +304,14 @@ func TestParseBadInput(t *testing.T) {
 		{"a comment without is_public", ticketBody("comment_added", ``, `{"comment": {"author": {"id": 1, "is_staff": true}}}`), "event.comment.is_public: is required"},
 		{"a comment with a string is_public", ticketBody("comment_added", ``, `{"comment": {"is_public": "yes"}}`), "event.comment.is_public: wrong type"},
 		{"a comment without an author", ticketBody("comment_added", ``, `{"comment": {"is_public": true}}`), "event.comment.author: is required"},
-		{"an ambiguous author", ticketBody("comment_added", ``, `{"comment": {"is_public": true, "author": {"id": 3}}}`), "event.comment.author: needs is_staff or role"},
+		{"an author without id or role", ticketBody("comment_added", ``, `{"comment": {"is_public": true, "author": {"name": "x"}}}`), "event.comment.author: needs an id"},
 		{"an unknown role", ticketBody("comment_added", ``, `{"comment": {"is_public": true, "author": {"id": 3, "role": "robot"}}}`), `event.comment.author.role: "robot"`},
 		{"an agent comment without author id", ticketBody("comment_added", ``, `{"comment": {"is_public": true, "author": {"is_staff": true}}}`), "event.comment.author.id: is required"},
 		{"a bad author id", ticketBody("comment_added", ``, `{"comment": {"is_public": true, "author": {"id": "`+long+`", "is_staff": true}}}`), "event.comment.author.id: longer than"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := zendesk.Parse(nil, []byte(tc.body))
+			got, err := zendesk.Parse(event.Delivery{Body: []byte(tc.body)})
 			if got != nil {
 				t.Errorf("got %d events with the error, want none", len(got))
 			}
@@ -327,7 +327,7 @@ func TestParseBadInput(t *testing.T) {
 
 func TestClipKeepsMessagesShortAndValid(t *testing.T) {
 	long := strings.Repeat("é", 60)
-	_, err := zendesk.Parse(nil, []byte(ticketBody("created", `"status": "`+long+`"`, ``)))
+	_, err := zendesk.Parse(event.Delivery{Body: []byte(ticketBody("created", `"status": "`+long+`"`, ``))})
 	msg := errcode.Message(err)
 	if strings.Contains(msg, long) || !strings.Contains(msg, "…") || !utf8.ValidString(msg) {
 		t.Errorf("message = %q, want a clipped value that stays valid UTF-8", msg)
@@ -335,4 +335,56 @@ func TestClipKeepsMessagesShortAndValid(t *testing.T) {
 	if !strings.HasPrefix(msg, "detail.status:") {
 		t.Errorf("message = %q, want it to name detail.status", msg)
 	}
+}
+
+// Messaging replies, comments whose author's role Zendesk leaves out, and
+// ratings given in Zendesk's own survey.
+func TestMessagingRolesAndRatings(t *testing.T) {
+	received := utc("2026-10-05T06:00:00Z")
+	msg := func(actor string) string {
+		return `{"type": "zen:event-type:messaging_ticket.message_added", "id": "m-1", "time": "2026-10-05T01:00:00Z", "subject": "zen:ticket:7", "detail": {"id": "7"}, "event": {"actor": ` + actor + `, "message": {"id": "x", "body": "hi"}}}`
+	}
+	tests := []struct {
+		name string
+		body string
+		want []event.Event
+	}{
+		{"an agent's messaging reply is a public agent reply", msg(`{"id": "9001", "type": "agent", "name": "Mia"}`),
+			[]event.Event{{Source: "zendesk", ID: "m-1", TicketID: "7", Type: event.Replied, OccurredAt: utc("2026-10-05T01:00:00Z"), Public: true, Actor: event.Actor{ID: "9001", Kind: event.Agent}}}},
+		{"an end user's message is the customer's", msg(`{"id": "6a4f", "type": "end_user"}`),
+			[]event.Event{{Source: "zendesk", ID: "m-1", TicketID: "7", Type: event.Replied, OccurredAt: utc("2026-10-05T01:00:00Z"), Public: true, Actor: event.Actor{ID: "6a4f", Kind: event.Customer}}}},
+		{"the answer bot never responds", msg(`{"id": "zd:answerBot", "type": "system"}`),
+			[]event.Event{{Source: "zendesk", ID: "m-1", TicketID: "7", Type: event.Replied, OccurredAt: utc("2026-10-05T01:00:00Z"), Public: true, Actor: event.Actor{ID: "zd:answerBot", Kind: event.System}}}},
+		{"a trigger's message never responds", msg(`{"id": "123", "type": "trigger"}`),
+			[]event.Event{{Source: "zendesk", ID: "m-1", TicketID: "7", Type: event.Replied, OccurredAt: utc("2026-10-05T01:00:00Z"), Public: true, Actor: event.Actor{ID: "123", Kind: event.System}}}},
+		{"a comment whose author has no role is a person's, for the directory to judge",
+			ticketBody("comment_added", `"requester_id": "5"`, `{"comment": {"id": 1, "is_public": true, "author": {"id": 3}}}`),
+			[]event.Event{{Source: "zendesk", ID: "evt-1", TicketID: "7", Type: event.Replied, OccurredAt: utc("2026-10-05T01:00:00Z"), Public: true, Actor: event.Actor{ID: "3", Kind: event.Person}, Customer: &event.CustomerInfo{ID: "5"}}}},
+		{"a rating of good in Zendesk's survey is a 5",
+			`{"satisfaction": {"ticket_id": "7", "rating": "Good", "comment": "quick", "rated_at": "2026-10-05T02:00:00Z", "requester_id": "5"}}`,
+			[]event.Event{{Source: "zendesk", ID: "csat:7:2026-10-05T02:00:00Z", TicketID: "7", Type: event.SurveyAnswered, OccurredAt: utc("2026-10-05T02:00:00Z"), Rating: 5, Comment: "quick", Actor: event.Actor{ID: "5", Kind: event.Customer}, Customer: &event.CustomerInfo{ID: "5"}}}},
+		{"bad is a 1, at the time received when the trigger sends no time",
+			`{"satisfaction": {"ticket_id": 7, "rating": "bad"}}`,
+			[]event.Event{{Source: "zendesk", ID: "csat:7:2026-10-05T06:00:00Z", TicketID: "7", Type: event.SurveyAnswered, OccurredAt: received, Rating: 1}}},
+		{"a five-point score is kept", `{"satisfaction": {"ticket_id": "7", "rating": "4", "rated_at": "2026-10-05T02:00:00Z"}}`,
+			[]event.Event{{Source: "zendesk", ID: "csat:7:2026-10-05T02:00:00Z", TicketID: "7", Type: event.SurveyAnswered, OccurredAt: utc("2026-10-05T02:00:00Z"), Rating: 4}}},
+		{"an offered survey without an answer is nothing", `{"satisfaction": {"ticket_id": "7", "rating": "Offered"}}`, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := zendesk.Parse(event.Delivery{Body: []byte(tc.body), Received: received})
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if diff := cmp.Diff(tc.want, got); diff != "" {
+				t.Errorf("events (-want +got):\n%s", diff)
+			}
+		})
+	}
+	t.Run("a rating that is not one is refused", func(t *testing.T) {
+		_, err := zendesk.Parse(event.Delivery{Body: []byte(`{"satisfaction": {"ticket_id": "7", "rating": "great"}}`), Received: received})
+		if msg := errcode.Message(err); !strings.HasPrefix(msg, `satisfaction.rating: "great"`) {
+			t.Errorf("err = %v", err)
+		}
+	})
 }
