@@ -2,6 +2,7 @@ package ticket_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -333,5 +334,43 @@ func TestASurveyAnswerNamingItsEngineerKeepsThatCredit(t *testing.T) {
 	})
 	if len(s.Answers) != 1 || s.Answers[0].AgentID != "a1" {
 		t.Errorf("answers %+v: the survey sent after the first resolution credits a1", s.Answers)
+	}
+}
+
+// A reply by someone the source did not classify is a response only when
+// the directory says they are an engineer; the requester's own never is.
+func TestFirstResponseByADirectoryPerson(t *testing.T) {
+	cust := func(e *event.Event) { e.Customer = &event.CustomerInfo{ID: "c-1"} }
+	evs := []event.Event{
+		ev("c", 0, event.Created, cust),
+		ev("r1", 0.5, event.Replied, by(event.Person, "c-1"), public(true)), // the requester
+		ev("r2", 1, event.Replied, by(event.Person, "partner"), public(true)),
+		ev("r3", 2, event.Replied, by(event.Person, "jdoe"), public(true)),
+		ev("n", 2.5, event.Replied, by(event.Person, "jdoe"), public(false)),
+		ev("r4", 3, event.Replied, by(event.Agent, "ag-1"), public(true)),
+		ev("r5", 4, event.Replied, by(event.Person, "late"), public(true)),
+	}
+	s := ticket.Reduce(evs)
+	if diff := cmp.Diff([]ticket.Response{{At: at(1), AgentID: "partner"}, {At: at(2), AgentID: "jdoe"}}, s.PersonReplies); diff != "" {
+		t.Fatalf("person replies (-want +got):\n%s", diff)
+	}
+	tests := []struct {
+		name   string
+		mapped []string
+		want   string
+		wantAt float64
+	}{
+		{"nobody mapped: the classified agent's reply", nil, "ag-1", 3},
+		{"a mapped engineer's earlier reply is the first response", []string{"jdoe"}, "jdoe", 2},
+		{"the earliest mapped person", []string{"jdoe", "partner"}, "partner", 1},
+		{"a person after the agent's reply never counts", []string{"late"}, "ag-1", 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r := s.FirstResponseBy(func(id string) bool { return slices.Contains(tc.mapped, id) })
+			if r == nil || r.AgentID != tc.want || !r.At.Equal(at(tc.wantAt)) {
+				t.Errorf("first response %+v, want %s at %v", r, tc.want, at(tc.wantAt))
+			}
+		})
 	}
 }
