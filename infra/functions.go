@@ -108,22 +108,25 @@ var formsFunction = function{
 // from the table's stream and from a sweep schedule for surveys whose delay
 // has passed; the DynamoDB actions are those of shared/dynamo/surveys.go
 // (RecordSurvey's transaction of an Update and a Put, DueSurveys, the
-// claims).
+// claims, the addresses cached on customer items) and the directory read
+// (engineers' own tickets are not surveyed). It reads customers' addresses
+// from the ticketing systems' APIs over the internet (no VPC).
 var notifierFunction = function{
 	Name:        "notifier",
 	Description: "Records the survey due on each final resolution (table stream) and mails due surveys (sweep schedule)",
-	// A batch of up to 100 stream records, each at most one transaction
-	// and one mail.
+	// A batch of up to 100 stream records, each at most one transaction,
+	// one address lookup (10 s at most) and one mail; a sweep stops 15 s
+	// before its deadline and leaves the rest due.
 	MemoryMB: 512,
-	Timeout:  1 * time.Minute,
+	Timeout:  5 * time.Minute,
 	// Unreserved: a stream consumer runs one copy per shard, and a reserved
 	// limit would only add throttles and iterator age.
 	Concurrency: func(Config) int { return 0 },
 	TableActions: []string{
 		"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
 	},
-	IndexActions: []string{"dynamodb:Query"}, // due surveys by time
-	Secrets:      true,                       // the link-signing key
+	IndexActions: []string{"dynamodb:Query"}, // due surveys by time, the directory
+	Secrets:      true,                       // the link-signing key, the ticketing systems' API credentials
 	SendsMail:    true,
 	Stream:       true,
 }

@@ -109,7 +109,10 @@ func playDemo(ctx context.Context, e *env, o demoOptions) (*demorun.Summary, err
 		level = slog.LevelWarn
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
-	sec := devSecrets(e.getenv)
+	sec, err := devSecrets(e.getenv)
+	if err != nil {
+		return nil, err
+	}
 	mux := newMux(&backend{env: ae, policy: o.policy, store: store, db: db}, sec, log, clock.Now, base)
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)

@@ -64,7 +64,7 @@ func assessmentsCmd(ctx context.Context, e *env, args []string) error {
 // deployment's from SSM under SECRETS_PREFIX.
 func cliSecrets(ctx context.Context, e *env, cfg aws.Config, local bool) (secrets.Secrets, error) {
 	if local {
-		return devSecrets(e.getenv), nil
+		return devSecrets(e.getenv)
 	}
 	prefix := e.getenv("SECRETS_PREFIX")
 	if prefix == "" {

@@ -23,6 +23,7 @@ import (
 	"scorecard/shared/secrets"
 	"scorecard/shared/ses"
 	"scorecard/shared/survey"
+	"scorecard/shared/vendorapi"
 	"scorecard/shared/webhook"
 )
 
@@ -57,14 +58,23 @@ func serve(ctx context.Context, e *env, args []string) error {
 	}
 	base := orDefault(e.getenv("BASE_URL"), "http://"+ln.Addr().String())
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
-	sec := devSecrets(e.getenv)
+	sec, err := devSecrets(e.getenv)
+	if err != nil {
+		return err
+	}
 	cfg, err := be.env.Config(ctx, e.getenv)
+	if err != nil {
+		return err
+	}
+	lookups, err := notifier.Lookups(sec.API, time.Now)
 	if err != nil {
 		return err
 	}
 	n := &notifier.Notifier{
 		Store: be.store, Mailer: ses.New(ses.Client(cfg, be.env.SESEndpoint), orDefault(e.getenv("MAIL_FROM"), "scorecard@example.com"), ""),
 		Key: sec.SigningKey, BaseURL: base, Rules: notifier.RulesFrom(pol), Now: time.Now, Log: log,
+		Contacts: lookups, Cache: be.store,
+		Engineers: &notifier.DirectoryEngineers{Load: be.store.Engineers, TTL: time.Minute, Now: time.Now},
 	}
 	mux := newMux(be, sec, log, time.Now, base)
 	go runNotifier(ctx, be, dynamodbstreams.NewFromConfig(cfg, func(o *dynamodbstreams.Options) {
@@ -90,7 +100,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 // newMux wires the routes of DESIGN §4 to their handlers.
 func newMux(be *backend, sec secrets.Secrets, log *slog.Logger, now func() time.Time, base string) *http.ServeMux {
 	mux := http.NewServeMux()
-	wh := &webhook.Handler{Store: be.store, Records: be.store, Sources: webhook.Sources(), Secrets: sec.Webhook, Now: now, Log: log}
+	wh := &webhook.Handler{Store: be.store, Records: be.store, Sources: webhook.Sources(be.policy), Secrets: sec.Webhook, Now: now, Log: log}
 	httpapi.Route(mux, "POST /webhooks/{source}", wh.Handle)
 	forms := &survey.Handler{Store: be.store, Key: sec.SigningKey, Now: now, Log: log, BaseURL: base}
 	httpapi.Route(mux, "GET /s/{token}", forms.Handle)
@@ -125,8 +135,9 @@ func runNotifier(ctx context.Context, be *backend, streams *dynamodbstreams.Clie
 
 // devSecrets are the dev secrets of DESIGN §5, each overridable by
 // WEBHOOK_SECRET_<SOURCE> / LINK_SIGNING_KEY for a local gateway that
-// receives real traffic.
-func devSecrets(getenv func(string) string) secrets.Secrets {
+// receives real traffic; API_<SOURCE> holds a ticketing system's API
+// credentials as JSON ({"base_url", "user", "token"}), as in SSM.
+func devSecrets(getenv func(string) string) (secrets.Secrets, error) {
 	s := secrets.Dev()
 	for _, src := range secrets.Sources {
 		if v := getenv("WEBHOOK_SECRET_" + upper(src)); v != "" {
@@ -136,7 +147,17 @@ func devSecrets(getenv func(string) string) secrets.Secrets {
 	if v := getenv("LINK_SIGNING_KEY"); v != "" {
 		s.SigningKey = []byte(v)
 	}
-	return s
+	s.API = map[string]vendorapi.Credentials{}
+	for _, src := range secrets.APISources {
+		if v := getenv("API_" + upper(src)); v != "" {
+			c, err := secrets.ParseAPI(v)
+			if err != nil {
+				return s, fmt.Errorf("API_%s: %w", upper(src), err)
+			}
+			s.API[src] = c
+		}
+	}
+	return s, nil
 }
 
 func upper(s string) string {

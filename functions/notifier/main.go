@@ -34,9 +34,18 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (*
 	if err != nil {
 		return nil, err
 	}
+	// The ticketing systems whose API credentials are configured give
+	// the addresses their webhooks leave out.
+	lookups, err := notifier.Lookups(c.Secrets.API, time.Now)
+	if err != nil {
+		return nil, err
+	}
+	store := c.Store()
 	n := &notifier.Notifier{
-		Store: c.Store(), Mailer: ses.New(ses.Client(c.AWS, c.Env.SESEndpoint), getenv("MAIL_FROM"), getenv("SES_CONFIGURATION_SET")), Key: c.Secrets.SigningKey, BaseURL: getenv("BASE_URL"),
+		Store: store, Mailer: ses.New(ses.Client(c.AWS, c.Env.SESEndpoint), getenv("MAIL_FROM"), getenv("SES_CONFIGURATION_SET")), Key: c.Secrets.SigningKey, BaseURL: getenv("BASE_URL"),
 		Rules: notifier.RulesFrom(c.Policy), Now: time.Now, Log: log,
+		Contacts: lookups, Cache: store,
+		Engineers: &notifier.DirectoryEngineers{Load: store.Engineers, TTL: 10 * time.Minute, Now: time.Now},
 	}
 	return &notifier.StreamHandler{Notifier: n, Decode: dynamo.DecodeTicket}, nil
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
@@ -17,12 +18,15 @@ import (
 	"scorecard/shared/notifier"
 	"scorecard/shared/survey"
 	"scorecard/shared/ticket"
+	"scorecard/shared/vendorapi"
 )
 
 // Surveys (keys in keys.go):
 //
 //	survey     SRV#<survey id>     SURVEY    DUE#<shard> / <due time>#<id> until sent
-//	customer   CUS#<customer key>  PROFILE   last_surveyed, opted_out
+//	customer   CUS#<customer key>  PROFILE   last_surveyed, opted_out,
+//	                                         contact_email, contact_name, contact_locale, contact_at
+//	                                         (the address a ticketing system's API gave)
 //
 // A survey is recorded together with the customer's last-surveyed time, in
 // one transaction that fails when the customer opted out or was surveyed
@@ -40,8 +44,9 @@ func duePK(shard int) string       { return "DUE#" + strconv.Itoa(shard) }
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
 
 var (
-	_ notifier.Store = (*Store)(nil)
-	_ survey.Store   = (*Store)(nil)
+	_ notifier.Store        = (*Store)(nil)
+	_ notifier.ContactCache = (*Store)(nil)
+	_ survey.Store          = (*Store)(nil)
 )
 
 // DecodeTicket reads a ticket item's events attribute back into its state;
@@ -199,6 +204,65 @@ func (s *Store) MarkSurveySent(ctx context.Context, id, messageID string, now ti
 	})
 	if err != nil {
 		return unavailable("mark survey sent", err)
+	}
+	return nil
+}
+
+// DropSurvey implements notifier.Store: a claimed survey that cannot be
+// sent leaves the due index, with the reason.
+func (s *Store) DropSurvey(ctx context.Context, id, reason string, now time.Time) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: s.surveyKey(id),
+		UpdateExpression:         aws.String("SET #st = :dropped, dropped_at = :now, reason = :why REMOVE gsi1pk, gsi1sk"),
+		ConditionExpression:      aws.String("#st = :sending"),
+		ExpressionAttributeNames: map[string]string{"#st": "state"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":dropped": str("unreachable"), ":now": str(stamp(now)), ":why": str(reason), ":sending": str("sending"),
+		},
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &ccf) {
+		return unavailable("drop survey", err)
+	}
+	return nil
+}
+
+// CachedContact implements notifier.ContactCache.
+func (s *Store) CachedContact(ctx context.Context, customerKey string) (vendorapi.Contact, time.Time, bool, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: &s.table, Key: map[string]types.AttributeValue{AttrPK: str(customerPK(customerKey)), AttrSK: str(customerSK)},
+		ProjectionExpression: aws.String("contact_email, contact_name, contact_locale, contact_at"),
+	})
+	if err != nil {
+		return vendorapi.Contact{}, time.Time{}, false, unavailable("read customer", err)
+	}
+	var item struct {
+		Email  string `dynamodbav:"contact_email"`
+		Name   string `dynamodbav:"contact_name"`
+		Locale string `dynamodbav:"contact_locale"`
+		At     string `dynamodbav:"contact_at"`
+	}
+	if err := attributevalue.UnmarshalMap(out.Item, &item); err != nil {
+		return vendorapi.Contact{}, time.Time{}, false, fmt.Errorf("unmarshal customer: %w", err)
+	}
+	at, err := time.Parse("2006-01-02T15:04:05.000000000Z", item.At)
+	if item.Email == "" || err != nil {
+		return vendorapi.Contact{}, time.Time{}, false, nil
+	}
+	return vendorapi.Contact{Email: item.Email, Name: item.Name, Locale: item.Locale}, at, true, nil
+}
+
+// CacheContact implements notifier.ContactCache.
+func (s *Store) CacheContact(ctx context.Context, customerKey string, c vendorapi.Contact, now time.Time) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: map[string]types.AttributeValue{AttrPK: str(customerPK(customerKey)), AttrSK: str(customerSK)},
+		UpdateExpression: aws.String("SET contact_email = :e, contact_name = :n, contact_locale = :l, contact_at = :at"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":e": str(c.Email), ":n": str(c.Name), ":l": str(c.Locale), ":at": str(stamp(now)),
+		},
+	})
+	if err != nil {
+		return unavailable("cache customer address", err)
 	}
 	return nil
 }

@@ -1,13 +1,19 @@
 // Package notifier owns turning resolutions into survey mails: it decides
 // from a ticket's state whether a survey is due (one per final resolution;
-// none for a no-survey ticket, an opted-out customer or one surveyed within
-// the quiet period), records it with the engineer credited at resolution,
-// and sends due surveys through the mailer, each once. The same handler runs
+// none for a no-survey ticket, an opted-out customer, one surveyed within
+// the quiet period, or a requester who is an engineer of the directory),
+// records it with the engineer credited at resolution, and sends due
+// surveys through the mailer, each once. When the webhooks named the
+// customer only by id (Zendesk, Jira Cloud, some Freshdesk rules), the
+// address comes from the ticketing system's API when the survey is sent,
+// cached on the customer's item; a vendor that cannot answer now leaves the
+// survey due for the next sweep — it is never lost. The same handler runs
 // on the table's DynamoDB stream in AWS and on DynamoDB Local's stream under
 // `scorecard serve`; a sweep sends surveys whose delay has passed.
 package notifier
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -21,6 +27,7 @@ import (
 	"scorecard/shared/mail"
 	"scorecard/shared/survey"
 	"scorecard/shared/ticket"
+	"scorecard/shared/vendorapi"
 )
 
 // Rules are the policy's survey settings.
@@ -41,7 +48,7 @@ const MaxAge = 7 * 24 * time.Hour
 // those atomically when it records the survey.
 func Decide(r Rules, s *ticket.State, now time.Time) (survey.Survey, bool) {
 	final, ok := s.FinalResolution()
-	if !ok || s.Customer == nil || s.Customer.Email == "" || now.Sub(final.At) > MaxAge {
+	if !ok || s.Customer == nil || (s.Customer.Email == "" && s.Customer.ID == "") || now.Sub(final.At) > MaxAge {
 		return survey.Survey{}, false
 	}
 	for _, tag := range r.NoSurveyTags {
@@ -64,6 +71,7 @@ func Decide(r Rules, s *ticket.State, now time.Time) (survey.Survey, bool) {
 		ResolvedAt:      final.At,
 		EngineerAgentID: final.AgentID,
 		CustomerKey:     CustomerKey(s.Source, s.Customer.ID, s.Customer.Email),
+		CustomerID:      s.Customer.ID,
 		CustomerEmail:   s.Customer.Email,
 		CustomerName:    s.Customer.Name,
 		Locale:          r.Locale,
@@ -103,13 +111,40 @@ type Store interface {
 	DueSurveys(ctx context.Context, now time.Time) ([]survey.Survey, error)
 	// ClaimSurvey takes a due survey for sending (ErrNotRecorded if
 	// another sender has it or it went out); ReleaseSurvey gives it back
-	// after a failed send; MarkSurveySent records the mail. A claim that
-	// is neither released nor marked is never taken again: a survey goes
-	// out at most once.
+	// after a failed send; MarkSurveySent records the mail; DropSurvey
+	// records that it cannot be sent (the customer has no address). A
+	// claim that is neither released nor marked is never taken again: a
+	// survey goes out at most once.
 	ClaimSurvey(ctx context.Context, id string, now time.Time) error
 	ReleaseSurvey(ctx context.Context, id string) error
 	MarkSurveySent(ctx context.Context, id, messageID string, now time.Time) error
+	DropSurvey(ctx context.Context, id, reason string, now time.Time) error
 }
+
+// ContactLookup finds a customer's address in their ticketing system by
+// the id its webhooks gave: vendorapi.ErrNotFound when it has none,
+// *vendorapi.RetryLater when it cannot answer now.
+type ContactLookup interface {
+	Contact(ctx context.Context, customerID string) (vendorapi.Contact, error)
+}
+
+// ContactCache keeps looked-up addresses on the customer's item.
+type ContactCache interface {
+	// CachedContact is the address cached for a customer and when it was
+	// looked up; ok is false when there is none.
+	CachedContact(ctx context.Context, customerKey string) (c vendorapi.Contact, at time.Time, ok bool, err error)
+	CacheContact(ctx context.Context, customerKey string, c vendorapi.Contact, now time.Time) error
+}
+
+// Engineers tells whether a source's id is an engineer's account: their
+// own tickets are not surveyed.
+type Engineers interface {
+	IsEngineer(ctx context.Context, source, id string) (bool, error)
+}
+
+// ContactMaxAge is how long a cached address is used before it is looked
+// up again.
+const ContactMaxAge = 30 * 24 * time.Hour
 
 // Mailer sends one mail.
 type Mailer interface {
@@ -125,6 +160,13 @@ type Notifier struct {
 	Rules   Rules
 	Now     func() time.Time
 	Log     *slog.Logger
+	// Contacts look up the addresses a source's webhooks leave out, by
+	// source; a source without one surveys only customers whose address
+	// came with the ticket. Cache keeps what they found.
+	Contacts map[string]ContactLookup
+	Cache    ContactCache
+	// Engineers, when set, keeps engineers' own tickets from being surveyed.
+	Engineers Engineers
 }
 
 // Consider records the survey a ticket calls for and sends it at once when
@@ -134,6 +176,19 @@ func (n *Notifier) Consider(ctx context.Context, s *ticket.State) error {
 	sv, ok := Decide(n.Rules, s, now)
 	if !ok {
 		return nil
+	}
+	if sv.CustomerEmail == "" && (n.Contacts[sv.Source] == nil || n.Cache == nil) {
+		n.Log.Debug("no survey: the requester has no address and the source no API configured", "source", sv.Source, "ticket", sv.TicketID)
+		return nil
+	}
+	if n.Engineers != nil && sv.CustomerID != "" {
+		switch staff, err := n.Engineers.IsEngineer(ctx, sv.Source, sv.CustomerID); {
+		case err != nil:
+			return err
+		case staff:
+			n.Log.Debug("no survey: the requester is an engineer", "source", sv.Source, "ticket", sv.TicketID)
+			return nil
+		}
 	}
 	switch err := n.Store.RecordSurvey(ctx, sv, now.Add(-n.Rules.QuietPeriod)); {
 	case errors.Is(err, ErrNotRecorded):
@@ -154,21 +209,68 @@ func (n *Notifier) SendDue(ctx context.Context) (sent, failed int, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
-	for _, sv := range due {
-		if n.send(ctx, sv) {
+	for i, sv := range due {
+		if d, ok := ctx.Deadline(); ok && time.Until(d) < sweepMargin {
+			failed += len(due) - i // left due for the next sweep
+			break
+		}
+		switch n.send(ctx, sv) {
+		case sentOK:
 			sent++
-		} else {
+		case sendFailed:
 			failed++
 		}
 	}
 	return sent, failed, nil
 }
 
-// send mails one survey once; false if it failed (it is left due).
-func (n *Notifier) send(ctx context.Context, sv survey.Survey) bool {
+// sweepMargin is the time a sweep keeps in hand before its deadline: the
+// surveys it has not reached stay due for the next one.
+const sweepMargin = 15 * time.Second
+
+// outcome is what became of one survey in send.
+type outcome int
+
+const (
+	sentOK     outcome = iota
+	sendFailed         // left due for the next sweep
+	notSent            // someone else has it, or it cannot be sent at all
+)
+
+// send mails one survey once; a failure leaves it due. An address the
+// webhooks left out is looked up before the survey is claimed, so that a
+// slow vendor can never leave a claim behind that no sweep takes again.
+func (n *Notifier) send(ctx context.Context, sv survey.Survey) outcome {
 	now := n.Now()
+	if sv.CustomerEmail == "" {
+		c, err := n.contact(ctx, sv, now)
+		switch {
+		case errors.Is(err, vendorapi.ErrNotFound):
+			if err := n.Store.ClaimSurvey(ctx, sv.ID, now); err != nil {
+				return notSent
+			}
+			n.Log.Info("survey not sent: the ticketing system has no address for the requester", "survey", sv.ID, "source", sv.Source)
+			if err := n.Store.DropSurvey(ctx, sv.ID, "no address at "+sv.Source, now); err != nil {
+				n.Log.Error("survey without address could not be dropped; it stays claimed", "survey", sv.ID, "err", err)
+			}
+			return notSent
+		case err != nil:
+			n.Log.Warn("the requester's address could not be looked up; the survey stays due", "survey", sv.ID, "source", sv.Source, "err", err)
+			return sendFailed
+		}
+		sv.CustomerEmail, sv.CustomerName = c.Email, cmp.Or(c.Name, sv.CustomerName)
+		if l := localeOf(c.Locale); l != "" {
+			sv.Locale = l
+		}
+	}
 	if err := n.Store.ClaimSurvey(ctx, sv.ID, now); err != nil {
-		return errors.Is(err, ErrNotRecorded) // someone else sent it: not a failure
+		if errors.Is(err, ErrNotRecorded) {
+			return notSent // someone else sent it: not a failure
+		}
+		return sendFailed
+	}
+	if late := now.Sub(sv.DueAt); late > 0 {
+		sv.ExpiresAt = sv.ExpiresAt.Add(late) // the links last their full validity from the mail
 	}
 	mail, err := survey.Mail(n.Key, n.BaseURL, sv)
 	var id string
@@ -182,13 +284,49 @@ func (n *Notifier) send(ctx context.Context, sv survey.Survey) bool {
 			n.Log.Error("survey sent but not marked; its claim keeps it from being sent again", "survey", sv.ID, "err", err)
 		}
 		n.Log.Info("survey sent", "survey", sv.ID, "ticket", sv.TicketID)
-		return true
+		return sentOK
 	}
 	n.Log.Error("survey mail failed; it stays due", "survey", sv.ID, "err", err)
 	if rerr := n.Store.ReleaseSurvey(ctx, sv.ID); rerr != nil {
 		n.Log.Error("survey mail failed and its claim could not be released: it will not be sent", "survey", sv.ID, "err", rerr)
 	}
-	return false
+	return sendFailed
+}
+
+// contact is the requester's address: cached on their item when looked up
+// within ContactMaxAge, else asked of their ticketing system and cached.
+func (n *Notifier) contact(ctx context.Context, sv survey.Survey, now time.Time) (vendorapi.Contact, error) {
+	lookup := n.Contacts[sv.Source]
+	if lookup == nil || n.Cache == nil || sv.CustomerID == "" {
+		return vendorapi.Contact{}, vendorapi.ErrNotFound
+	}
+	c, at, ok, err := n.Cache.CachedContact(ctx, sv.CustomerKey)
+	if err != nil {
+		return c, err
+	}
+	if ok && now.Sub(at) < ContactMaxAge {
+		return c, nil
+	}
+	if c, err = lookup.Contact(ctx, sv.CustomerID); err != nil {
+		return c, err
+	}
+	if err := n.Cache.CacheContact(ctx, sv.CustomerKey, c, now); err != nil {
+		n.Log.Warn("the requester's address was found but not cached", "survey", sv.ID, "err", err)
+	}
+	return c, nil
+}
+
+// localeOf maps a vendor's locale tag to a mail language: zh-CN or en;
+// "" when it is neither (the policy's locale stays).
+func localeOf(tag string) string {
+	t := strings.ToLower(strings.TrimSpace(tag))
+	switch {
+	case strings.HasPrefix(t, "zh"):
+		return "zh-CN"
+	case strings.HasPrefix(t, "en"):
+		return "en"
+	}
+	return ""
 }
 
 // String describes rules for logs.

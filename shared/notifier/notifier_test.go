@@ -60,7 +60,8 @@ func TestDecide(t *testing.T) {
 		{"an open ticket is not", newLife("T1", "ann@example.com"), t0.Add(3 * time.Hour), false},
 		{"a reopened ticket is not, until it is resolved again", newLife("T1", "ann@example.com").status(2, event.StatusResolved).status(3, event.StatusOpen), t0.Add(4 * time.Hour), false},
 		{"a no-survey ticket is not", newLife("T1", "ann@example.com").add(1, event.Event{Type: event.TagsChanged, Tags: []string{"no-survey"}, HasTags: true}).status(2, event.StatusResolved), t0.Add(3 * time.Hour), false},
-		{"a customer without an address is not", newLife("T1", "").status(2, event.StatusResolved), t0.Add(3 * time.Hour), false},
+		{"a customer known only by id is, for the vendor's API to give the address", newLife("T1", "").status(2, event.StatusResolved), t0.Add(3 * time.Hour), true},
+		{"a ticket without a requester is not", (&life{id: "T1"}).add(0, event.Event{Type: event.Created}).status(2, event.StatusResolved), t0.Add(3 * time.Hour), false},
 		{"a resolution older than a week is not", newLife("T1", "ann@example.com").status(2, event.StatusResolved), t0.Add(9 * 24 * time.Hour), false},
 		{"an answered resolution is not", newLife("T1", "ann@example.com").status(2, event.StatusResolved).add(2.5, event.Event{Type: event.SurveyAnswered, Rating: 5}), t0.Add(3 * time.Hour), false},
 	}

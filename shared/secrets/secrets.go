@@ -1,5 +1,6 @@
 // Package secrets owns the product's secrets: the webhook secret of each
-// source and the key that signs links in mail. In AWS they are SSM
+// source, the key that signs links in mail, and the ticketing systems' API
+// credentials (for customers' addresses the webhooks leave out). In AWS they are SSM
 // SecureString parameters under one path, read once when a function starts;
 // a function refuses to start when one it needs is missing. Only the local
 // gateway (`scorecard serve`) may fall back to the well-known dev secrets.
@@ -7,21 +8,30 @@ package secrets
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"scorecard/shared/vendorapi"
 )
 
 // Sources whose webhooks are signed with a secret.
 var Sources = []string{"zendesk", "jira", "freshdesk", "generic", "records"}
 
+// APISources are the ticketing systems whose API can give a customer's
+// address: <prefix>/api/<source> holds their credentials as JSON,
+// {"base_url": "https://acme.zendesk.com", "user": "…", "token": "…"}.
+var APISources = []string{"zendesk", "jira", "freshdesk"}
+
 // Secrets holds every secret.
 type Secrets struct {
-	Webhook    map[string][]byte // source → webhook secret
-	SigningKey []byte            // signs survey and assessment links
+	Webhook    map[string][]byte                // source → webhook secret
+	SigningKey []byte                           // signs survey and assessment links
+	API        map[string]vendorapi.Credentials // source → API credentials, where configured
 }
 
 // Dev returns the local development secrets of DESIGN §5:
@@ -67,6 +77,18 @@ func Load(ctx context.Context, ps ParameterStore, prefix string, need ...string)
 	if v := values["link-signing-key"]; v != "" {
 		s.SigningKey = []byte(v)
 	}
+	s.API = map[string]vendorapi.Credentials{}
+	for _, src := range APISources {
+		v := values["api/"+src]
+		if v == "" {
+			continue
+		}
+		c, err := ParseAPI(v)
+		if err != nil {
+			return Secrets{}, fmt.Errorf("%s/api/%s: %w", prefix, src, err)
+		}
+		s.API[src] = c
+	}
 	var missing []string
 	for _, n := range need {
 		if values[n] == "" {
@@ -78,4 +100,17 @@ func Load(ctx context.Context, ps ParameterStore, prefix string, need ...string)
 		return Secrets{}, fmt.Errorf("secrets missing: %s", strings.Join(missing, ", "))
 	}
 	return s, nil
+}
+
+// ParseAPI reads API credentials: {"base_url", "user", "token"}. The error
+// names what is wrong, never a value.
+func ParseAPI(v string) (vendorapi.Credentials, error) {
+	var c vendorapi.Credentials
+	if err := json.Unmarshal([]byte(v), &c); err != nil {
+		return c, fmt.Errorf(`not JSON like {"base_url": "https://…", "user": "…", "token": "…"}`)
+	}
+	if err := c.Valid(); err != nil {
+		return c, err
+	}
+	return c, nil
 }

@@ -32,7 +32,8 @@ type Survey struct {
 	ResolvedAt       time.Time // the final resolution the survey is about
 	EngineerAgentID  string    // credited at resolution, never looked up later
 	CustomerKey      string    // a stable key for the customer (source + customer id or lower-cased email)
-	CustomerEmail    string
+	CustomerID       string    // the customer's id in the source, for an address the webhooks left out
+	CustomerEmail    string    // "" until looked up, when the webhooks carried none
 	CustomerName     string
 	Locale           string // the customer's language: "zh-CN" or "en" (anything else is English)
 	DueAt            time.Time
