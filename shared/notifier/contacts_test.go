@@ -2,8 +2,8 @@ package notifier_test
 
 import (
 	"context"
-	"slices"
 	"net/http/httptest"
+	"slices"
 	"testing"
 	"time"
 
