@@ -57,6 +57,11 @@ func TestDemoPlaysThreeMonthsThroughTheStack(t *testing.T) {
 			if m.Requests[src] == 0 {
 				t.Errorf("%s: no %s webhooks", m.Month, src)
 			}
+			// Every source's customers are surveyed, Zendesk's and
+			// Jira's at the address their APIs give.
+			if c := m.BySource[src]; c == nil || c.Resolved == 0 || c.Surveyed == 0 {
+				t.Errorf("%s: %s resolved and surveyed %+v", m.Month, src, c)
+			}
 		}
 		if m.SurveysMailed == 0 || m.Answers == 0 || m.LeadForms != 3 || m.SelfForms == 0 || m.Records == 0 {
 			t.Errorf("%s: surveys %d, answers %d, lead forms %d, self forms %d, records %d", m.Month, m.SurveysMailed, m.Answers, m.LeadForms, m.SelfForms, m.Records)
@@ -122,8 +127,16 @@ func TestDemoPlaysThreeMonthsThroughTheStack(t *testing.T) {
 	if n := strings.Count(stderr.String(), "\n"); n < 100 || strings.Contains(stderr.String(), "@") {
 		t.Errorf("%d log lines; an address in the log: %q", n, firstLineWith(stderr.String(), "@"))
 	}
+	for _, vendor := range []string{"zendesk", "jira"} {
+		if sum.Lookups[vendor+" 200"] == 0 {
+			t.Errorf("no %s addresses looked up: %v", vendor, sum.Lookups)
+		}
+	}
 	var table2 bytes.Buffer
 	sum.Print(&table2)
+	if !strings.Contains(table2.String(), "SURVEYED") || !strings.Contains(table2.String(), "zendesk") {
+		t.Errorf("the closing table misses surveys by source:\n%s", table2.String())
+	}
 	if !strings.Contains(table2.String(), "position adjustment") || !strings.Contains(table2.String(), "report.png") {
 		t.Errorf("the closing table misses the consequences or the screenshot:\n%s", table2.String())
 	}

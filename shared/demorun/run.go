@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"sync"
@@ -19,10 +20,13 @@ import (
 	"scorecard/shared/event"
 	"scorecard/shared/mail"
 	"scorecard/shared/month"
+	"scorecard/shared/notifier"
 	"scorecard/shared/policy"
 	"scorecard/shared/replay"
 	"scorecard/shared/scoring"
 	"scorecard/shared/secrets"
+	"scorecard/shared/vendorapi"
+	"scorecard/shared/vendorfake"
 )
 
 // Clock is the simulated time the gateway and every job read.
@@ -85,10 +89,11 @@ type Summary struct {
 	SESPage   string // the SES server's page listing them
 	MailList  string // the same list as a file
 	Out       string
-	Reports   []string // one manager report per team and month, HTML
-	Shots     []string // screenshots taken
-	ShotError string   // why none were taken, if so
-	Tickets   int      // tickets generated
+	Reports   []string       // one manager report per team and month, HTML
+	Shots     []string       // screenshots taken
+	Lookups   map[string]int // the ticketing systems' API requests by vendor and answer
+	ShotError string         // why none were taken, if so
+	Tickets   int            // tickets generated
 	Usage     cost.Usage
 	Bill      []cost.Line // Usage at list prices
 }
@@ -105,8 +110,9 @@ type MonthSummary struct {
 	// Surveys.
 	Resolved       int // tickets resolved in the month
 	SurveysMailed  int
-	Answers        int // answered through the links
-	AnswersSkipped int // generated answers of customers the product did not survey
+	BySource       map[string]*SourceSurveys // resolved and surveyed tickets by source
+	Answers        int                       // answered through the links
+	AnswersSkipped int                       // generated answers of customers the product did not survey
 	// Assessments and records.
 	LeadForms, SelfForms, Reminders int
 	Records                         int
@@ -116,6 +122,9 @@ type MonthSummary struct {
 	MailsSent int
 }
 
+// SourceSurveys counts one source's resolved and surveyed tickets.
+type SourceSurveys struct{ Resolved, Surveyed int }
+
 // Run plays cfg.Demo's months through the local stack.
 func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	start := time.Now()
@@ -123,6 +132,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer r.vendors.Close()
 	sum := &Summary{Org: r.org, Cards: map[month.Month][]scoring.Card{}, Out: cfg.Out, SESPage: cfg.SES}
 	r.progress("directory: %d engineers in %d teams (%s)", len(r.org.Engineers), len(r.org.Teams), filepath.Join(cfg.Out, "engineers.csv"))
 	for i := range r.cfg.Demo.Months {
@@ -149,6 +159,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 		sum.MailList = ""
 		r.progress("the SES server's mail list: %v", err)
 	}
+	sum.Lookups = r.fake.Requests()
 	sum.Shots, sum.ShotError = r.screenshots(ctx, sum)
 	sum.Elapsed = time.Since(start)
 	return sum, nil
@@ -166,6 +177,11 @@ type runner struct {
 	surveys *surveyLog
 	http    *http.Client
 	meter   *meter
+	// The ticketing systems' APIs, on loopback: the addresses of customers
+	// the Zendesk and Jira webhooks name only by id.
+	fake     *vendorfake.Server
+	vendors  *httptest.Server
+	contacts map[string]notifier.ContactLookup
 }
 
 func newRunner(ctx context.Context, cfg Config) (*runner, error) {
@@ -219,9 +235,37 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 			r.events[e.TicketID] = append(r.events[e.TicketID], e)
 		}
 	}
+	if err := r.startVendors(evs); err != nil {
+		return nil, err
+	}
 	r.progress("generated %d tickets, %d events and %d survey answers over %d months in %s; %d events go generic where a system cannot carry them (%s)",
 		len(plan.Tickets), len(evs), len(r.answers), cfg.Demo.Months, time.Since(t0).Round(time.Millisecond), fallbacks(plan), filepath.Join(cfg.Out, "events.jsonl"))
 	return r, r.putDirectory(ctx)
+}
+
+// startVendors serves the ticketing systems' user APIs with the generated
+// customers, as the accounts the webhooks come from know them.
+func (r *runner) startVendors(evs []event.Event) error {
+	people := map[string]map[string]vendorfake.Person{}
+	for _, e := range evs {
+		src := r.plan.Tickets[e.TicketID]
+		if e.Customer == nil || e.Customer.ID == "" || src == "generic" {
+			continue
+		}
+		if people[src] == nil {
+			people[src] = map[string]vendorfake.Person{}
+		}
+		people[src][e.Customer.ID] = vendorfake.Person{Email: e.Customer.Email, Name: e.Customer.Name}
+	}
+	r.fake = &vendorfake.Server{People: people, User: "demo@example.com/token", Token: "demo-api-token", Now: time.Now}
+	r.vendors = httptest.NewServer(r.fake)
+	creds := map[string]vendorapi.Credentials{}
+	for _, src := range []string{"zendesk", "jira", "freshdesk"} {
+		creds[src] = r.fake.Credentials(r.vendors.URL, src)
+	}
+	var err error
+	r.contacts, err = notifier.Lookups(creds, time.Now)
+	return err
 }
 
 // writeInputs keeps the generated organisation and events beside the

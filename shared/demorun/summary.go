@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -160,6 +161,24 @@ func (s *Summary) Print(w io.Writer) {
 	tw.Flush()
 
 	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "MONTH\tSOURCE\tRESOLVED\tSURVEYED\tSHARE\t")
+	for _, m := range s.Months {
+		for _, src := range slices.Sorted(maps.Keys(m.BySource)) {
+			c := m.BySource[src]
+			share := "—"
+			if c.Resolved > 0 {
+				share = fmt.Sprintf("%.0f %%", 100*float64(c.Surveyed)/float64(c.Resolved))
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%s\t\n", m.Month, src, c.Resolved, c.Surveyed, share)
+		}
+	}
+	tw.Flush()
+	if len(s.Lookups) > 0 {
+		fmt.Fprintf(w, "Addresses the Zendesk and Jira webhooks left out, from their APIs (local stand-in): %s\n", lookupList(s.Lookups))
+	}
+
+	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "MONTH\tTEAM\tENGINEERS\tMEAN\tGRADES\tCONSEQUENCES")
 	for _, m := range s.Months {
@@ -212,6 +231,15 @@ func (s *Summary) Print(w io.Writer) {
 		fmt.Fprintf(w, "  %-22s %s\n", "the mails, listed", s.MailList)
 	}
 	fmt.Fprintf(w, "  %-22s %s, %s\n", "generated inputs", filepath.Join(s.Out, "engineers.csv"), filepath.Join(s.Out, "events.jsonl"))
+}
+
+// lookupList prints the API requests by vendor and answer.
+func lookupList(m map[string]int) string {
+	var parts []string
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		parts = append(parts, fmt.Sprintf("%s: %d", k, m[k]))
+	}
+	return strings.Join(parts, ", ")
 }
 
 func gradeList(g map[string]int) string {

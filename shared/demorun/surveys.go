@@ -115,6 +115,7 @@ func (r *runner) survey(ctx context.Context, keys []dynamo.TicketKey, from, to t
 			continue
 		}
 		ms.Resolved++
+		ms.source(st.Source).Resolved++
 		if st.Customer == nil {
 			continue
 		}
@@ -148,6 +149,8 @@ func (r *runner) survey(ctx context.Context, keys []dynamo.TicketKey, from, to t
 			n := &notifier.Notifier{
 				Store: r.cfg.Store, Mailer: mails, Key: r.cfg.Secrets.SigningKey, BaseURL: r.cfg.Gateway,
 				Rules: rules, Now: func() time.Time { return now }, Log: r.cfg.Log,
+				Contacts: r.contacts, Cache: r.cfg.Store,
+				Engineers: &notifier.DirectoryEngineers{Load: r.cfg.Store.Engineers, TTL: time.Hour, Now: time.Now},
 			}
 			for g := range next {
 				for _, st := range g {
@@ -174,6 +177,7 @@ func (r *runner) survey(ctx context.Context, keys []dynamo.TicketKey, from, to t
 						}
 						r.surveys.add(dynamo.TicketKey{Source: st.Source, ID: st.ID}, mailedSurvey{ResolvedAt: res.At, Links: links[:5]})
 						ms.SurveysMailed++
+						ms.source(st.Source).Surveyed++
 					}
 					mu.Unlock()
 				}
@@ -186,6 +190,17 @@ func (r *runner) survey(ctx context.Context, keys []dynamo.TicketKey, from, to t
 	close(next)
 	wg.Wait()
 	return firstErr
+}
+
+// source is the month's counts of one source.
+func (ms *MonthSummary) source(name string) *SourceSurveys {
+	if ms.BySource == nil {
+		ms.BySource = map[string]*SourceSurveys{}
+	}
+	if ms.BySource[name] == nil {
+		ms.BySource[name] = &SourceSurveys{}
+	}
+	return ms.BySource[name]
 }
 
 // answer plays the generated survey answers of [from, to): each customer

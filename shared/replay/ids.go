@@ -95,7 +95,8 @@ func numberFor(parts ...string) int64 {
 	return 10_000 + int64(binary.BigEndian.Uint64(d[:8])%90_000_000_000)
 }
 
-// jiraProject is the project key of derived Jira issue keys.
+// jiraProject is the project key of derived Jira issue keys; the ticket id
+// of a Jira ticket is its issue id, which keeps when the key changes.
 const jiraProject = "SUP-"
 
 // Derived ticket numbers: the demo generator's ticket ids T-YYYYMM-NNNNN
@@ -158,7 +159,7 @@ func canonicalInt(s string) (int64, bool) {
 }
 
 // VendorTicketID is the id a ticket has in source: Zendesk and Freshdesk
-// ticket numbers and Jira issue keys (SUP-<number>) derived from the demo
+// ticket numbers and Jira issue ids (keys SUP-<number>) derived from the demo
 // generator's ids T-YYYYMM-NNNNN; any other id is used as it is (the
 // adapters accept string ids). The store keys tickets by (source, this id).
 // An id that would read back as a derived one (e.g. "320000001" for
@@ -171,11 +172,7 @@ func VendorTicketID(source, ticketID string) (string, error) {
 		return ticketID, nil
 	}
 	if n, ok := demoNumber(ticketID); ok {
-		s := strconv.FormatInt(n, 10)
-		if source == jira.Source {
-			s = jiraProject + s
-		}
-		return s, nil
+		return strconv.FormatInt(n, 10), nil
 	}
 	if TicketID(source, ticketID) != ticketID {
 		return "", fmt.Errorf("replay: ticket id %q reads as a derived %s id", ticketID, source)
@@ -188,12 +185,7 @@ func VendorTicketID(source, ticketID string) (string, error) {
 func TicketID(source, vendorTicketID string) string {
 	num := vendorTicketID
 	switch source {
-	case zendesk.Source, freshdesk.Source:
-	case jira.Source:
-		var ok bool
-		if num, ok = strings.CutPrefix(vendorTicketID, jiraProject); !ok {
-			return vendorTicketID
-		}
+	case zendesk.Source, freshdesk.Source, jira.Source:
 	default:
 		return vendorTicketID
 	}

@@ -152,15 +152,14 @@ func jiraIssueOf(c *encoding) jiraIssue {
 		f.Assignee = &jiraUser{AccountID: c.agentID(s.assignee), AccountType: "atlassian"}
 	}
 	if cu := c.customer(); cu != nil {
-		f.Reporter = &jiraUser{AccountID: cu.ID, EmailAddress: cu.Email, DisplayName: cu.Name, AccountType: "customer"}
+		// Jira Cloud names the reporter by accountId: no address.
+		f.Reporter = &jiraUser{AccountID: cu.ID, DisplayName: cu.Name, AccountType: "customer"}
 	}
-	id := strconv.FormatInt(numberFor(jira.Source, "issue", c.ticket), 10)
-	if num, ok := strings.CutPrefix(c.ticket, jiraProject); ok {
-		if n, ok := canonicalInt(num); ok {
-			id = strconv.FormatInt(10_000+n, 10)
-		}
+	key := c.ticket
+	if _, ok := canonicalInt(c.ticket); ok {
+		key = jiraProject + c.ticket
 	}
-	return jiraIssue{ID: id, Key: c.ticket, Fields: f}
+	return jiraIssue{ID: c.ticket, Key: key, Fields: f}
 }
 
 // jiraItems is the changelog of a field change. Without the ticket's

@@ -3,6 +3,7 @@ package replay
 import (
 	"scorecard/shared/event"
 	"scorecard/shared/freshdesk"
+	"scorecard/shared/jira"
 	"scorecard/shared/ticket"
 	"scorecard/shared/zendesk"
 )
@@ -42,8 +43,8 @@ func Back(e event.Event, inverse map[string]map[string]string) event.Event {
 // SourceBlind is the part of a ticket's state that must not depend on the
 // source it came through: all but the source's name, its count of events
 // (a change of both tags and type is two Zendesk or Jira events) and what
-// the source cannot carry of the requester (Zendesk only the id, Freshdesk
-// no name). Replay's promise is that it is the same for every source.
+// the source cannot carry of the requester (Zendesk only the id, Jira Cloud
+// no address, Freshdesk no name). Replay's promise is that it is the same for every source.
 func SourceBlind(s ticket.State, source string) ticket.State {
 	s.Source, s.Events = "", 0
 	if s.Customer != nil {
@@ -51,6 +52,10 @@ func SourceBlind(s ticket.State, source string) ticket.State {
 		switch source {
 		case zendesk.Source:
 			c = event.CustomerInfo{ID: c.ID}
+		case jira.Source:
+			if c.Email = ""; c.ID == "" {
+				c = event.CustomerInfo{} // a reporter with neither id nor address is nobody
+			}
 		case freshdesk.Source:
 			c.Name = ""
 		}

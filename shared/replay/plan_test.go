@@ -57,9 +57,9 @@ func TestVendorTicketIDs(t *testing.T) {
 	}{
 		{zendesk.Source, "T-202608-00001", "320000001"},
 		{freshdesk.Source, "T-202608-00001", "320000001"},
-		{jira.Source, "T-202608-00001", "SUP-320000001"},
+		{jira.Source, "T-202608-00001", "320000001"},
 		{zendesk.Source, "T-200001-00000", "1000000"},
-		{jira.Source, "T-209912-123456", "SUP-1200123456"},
+		{jira.Source, "T-209912-123456", "1200123456"},
 		{generic.Source, "T-202608-00001", "T-202608-00001"},
 		{zendesk.Source, "T-202608-1", "T-202608-1"},           // not the generator's padding
 		{zendesk.Source, "T-202608-000001", "T-202608-000001"}, // padded too far
@@ -82,7 +82,7 @@ func TestVendorTicketIDs(t *testing.T) {
 		})
 	}
 	for _, tc := range []struct{ source, id string }{
-		{zendesk.Source, "320000001"}, {freshdesk.Source, "1000000"}, {jira.Source, "SUP-320000001"}, {"servicenow", "T-1"},
+		{zendesk.Source, "320000001"}, {freshdesk.Source, "1000000"}, {jira.Source, "320000001"}, {"servicenow", "T-1"},
 	} {
 		if got, err := VendorTicketID(tc.source, tc.id); err == nil {
 			t.Errorf("%s/%s: got %q, want an error", tc.source, tc.id, got)
