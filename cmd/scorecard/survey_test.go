@@ -29,8 +29,8 @@ import (
 )
 
 // startServe runs `scorecard serve --local` on a free port with its own
-// table, and stops it when the test ends.
-func startServe(t *testing.T) (base, table string, logs *syncBuffer) {
+// table, and stops it when the test ends; extra adds to its environment.
+func startServe(t *testing.T, extra ...string) (base, table string, logs *syncBuffer) {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -40,6 +40,9 @@ func startServe(t *testing.T) (base, table string, logs *syncBuffer) {
 	ln.Close()
 	table = fmt.Sprintf("serve-survey-%d", time.Now().UnixNano())
 	vars := map[string]string{"TABLE_NAME": table, "DYNAMODB_ENDPOINT": dynamotest.Endpoint(), "SES_ENDPOINT": sesEndpoint()}
+	for i := 0; i+1 < len(extra); i += 2 {
+		vars[extra[i]] = extra[i+1]
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int)
 	var out bytes.Buffer
