@@ -11,6 +11,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"time"
 
 	"scorecard/shared/errcode"
 )
@@ -26,6 +27,15 @@ type env struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	getenv         func(string) string
+	now            func() time.Time // nil: the wall clock
+}
+
+// clock is the command's now.
+func (e *env) clock() time.Time {
+	if e.now != nil {
+		return e.now()
+	}
+	return time.Now()
 }
 
 func commands() []command {

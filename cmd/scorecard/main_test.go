@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -206,5 +207,53 @@ func TestHelp(t *testing.T) {
 	}
 	if code, _, errOut := cli(t, "score-file", "-h"); code != 0 || !strings.Contains(errOut, "usage") {
 		t.Errorf("score-file -h: exit %d %q", code, errOut)
+	}
+}
+
+// A month that has ended is scored as of its end: an urgent ticket whose
+// four hours ran out before the month ended is a breach even though the
+// file's last event is its creation. While the month runs, the file's
+// latest event is the time of scoring.
+func TestScoreFileAsOfTheMonthsEnd(t *testing.T) {
+	events := `{"event_id": "c", "ticket_id": "T-1", "type": "created", "occurred_at": "2026-10-31T10:00:00Z", "priority": "urgent", "assignee_id": "E1", "actor": {"id": "c-1", "kind": "customer"}}` + "\n"
+	path := filepath.Join(t.TempDir(), "events.jsonl")
+	if err := os.WriteFile(path, []byte(events), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		now  time.Time
+		want int // breaches of E1
+	}{
+		{"after the month: its end", time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC), 1},
+		{"inside the month: the file's latest event", time.Date(2026, 10, 31, 11, 0, 0, 0, time.UTC), 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, getenv: func(string) string { return "" }, now: func() time.Time { return tc.now }}
+			if code := run(context.Background(), e, []string{"score-file", path, "--month", "2026-10", "--json"}); code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut.String())
+			}
+			var cards []struct {
+				EngineerID string `json:"engineer_id"`
+				Metrics    map[string]struct {
+					Numerator   float64 `json:"numerator"`
+					Denominator float64 `json:"denominator"`
+				} `json:"metrics"`
+			}
+			if err := json.Unmarshal(out.Bytes(), &cards); err != nil {
+				t.Fatalf("%v: %s", err, out.String())
+			}
+			breaches := 0 // no card: nothing credited to E1 yet
+			for _, c := range cards {
+				if sla := c.Metrics["resolution_sla_rate"]; c.EngineerID == "E1" {
+					breaches = int(sla.Denominator - sla.Numerator)
+				}
+			}
+			if breaches != tc.want {
+				t.Errorf("E1 breaches %d, want %d: %s", breaches, tc.want, out.String())
+			}
+		})
 	}
 }

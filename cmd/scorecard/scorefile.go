@@ -29,7 +29,7 @@ func scoreFile(_ context.Context, e *env, args []string) error {
 	monthFlag := fs.String("month", "", "month to score, YYYY-MM (required)")
 	policyFlag := fs.String("policy", "", "policy YAML (default: the shipped policy)")
 	engineersFlag := fs.String("engineers", "", "engineers CSV (default: engineer ids are the events' agent ids)")
-	asOfFlag := fs.String("as-of", "", "score as of this RFC 3339 time (default: the latest event in the file)")
+	asOfFlag := fs.String("as-of", "", "score as of this RFC 3339 time (default: the month's end once it has ended, else the latest event in the file)")
 	jsonFlag := fs.Bool("json", false, "print the scores JSON")
 	var historyFlag listFlag
 	fs.Var(&historyFlag, "history", "scores JSON of earlier months (repeatable), for consequences that span months")
@@ -78,7 +78,13 @@ func scoreFile(_ context.Context, e *env, args []string) error {
 	if err != nil {
 		return errcode.Errorf(errcode.Code(err), "%s: %s", pos[0], errcode.Message(err))
 	}
+	// A month that has ended (by the clock, or by the file's own later
+	// events) is scored as of its end: a deadline that passed before then
+	// is a breach even if no event followed it.
 	asOf := latest
+	if end := m.End(pol.Location()); !end.After(e.clock()) || !end.After(latest) {
+		asOf = end
+	}
 	if *asOfFlag != "" {
 		if asOf, err = time.Parse(time.RFC3339, *asOfFlag); err != nil {
 			return errcode.Errorf(errcode.Invalid, "--as-of: %q is not an RFC 3339 time", *asOfFlag)
