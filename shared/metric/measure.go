@@ -47,14 +47,16 @@ type Value struct {
 	Denominator float64  `json:"denominator"`
 	N           int      `json:"n"`
 	Offending   []string `json:"offending_ticket_ids,omitempty"`
-	worst       []offence
-	set         bool // a value without a denominator (records, lead scores)
-	raw         float64
+	// OffendingSources names the source of each of Offending's tickets.
+	OffendingSources []string `json:"offending_ticket_sources,omitempty"`
+	worst            []offence
+	set              bool // a value without a denominator (records, lead scores)
+	raw              float64
 }
 
 type offence struct {
-	id      string
-	badness float64
+	source, id string
+	badness    float64
 }
 
 // HasData reports whether there is anything to score.
@@ -81,13 +83,13 @@ func (v *Value) add(num, den float64) {
 }
 
 // offend keeps the MaxEvidence worst tickets: highest badness, then id.
-func (v *Value) offend(id string, badness float64) {
-	o := offence{id, badness}
+func (v *Value) offend(source, id string, badness float64) {
+	o := offence{source, id, badness}
 	i, _ := slices.BinarySearchFunc(v.worst, o, compareOffence)
 	if i >= MaxEvidence {
 		return
 	}
-	if i < len(v.worst) && v.worst[i].id == id {
+	if i < len(v.worst) && v.worst[i].id == id && v.worst[i].source == source {
 		return
 	}
 	v.worst = slices.Insert(v.worst, i, o)
@@ -97,7 +99,7 @@ func (v *Value) offend(id string, badness float64) {
 }
 
 func compareOffence(a, b offence) int {
-	return cmp.Or(cmp.Compare(b.badness, a.badness), cmp.Compare(a.id, b.id))
+	return cmp.Or(cmp.Compare(b.badness, a.badness), cmp.Compare(a.id, b.id), cmp.Compare(a.source, b.source))
 }
 
 // Engineer's month: every metric's value and how many tickets were credited.
@@ -222,8 +224,8 @@ func (a *Accumulator) AddTicket(s *ticket.State) {
 			within := h <= a.set.FirstResponseWithin.Hours()
 			m.Value(FirstResponse1hRate).add(b2f(within), 1)
 			if !within {
-				m.Value(AvgFirstResponseHours).offend(s.ID, h)
-				m.Value(FirstResponse1hRate).offend(s.ID, h)
+				m.Value(AvgFirstResponseHours).offend(s.Source, s.ID, h)
+				m.Value(FirstResponse1hRate).offend(s.Source, s.ID, h)
 			}
 		}
 	}
@@ -234,20 +236,20 @@ func (a *Accumulator) AddTicket(s *ticket.State) {
 			complaint := a.IsComplaint(s)
 			m.Value(ComplaintRate).add(b2f(complaint), 1)
 			if complaint {
-				m.Value(ComplaintRate).offend(s.ID, 1)
+				m.Value(ComplaintRate).offend(s.Source, s.ID, 1)
 				if created {
 					hours := final.At.Sub(s.CreatedAt).Hours()
 					within := hours <= a.set.ComplaintWindow.Hours()
 					m.Value(Complaint24hRate).add(b2f(within), 1)
 					if !within {
-						m.Value(Complaint24hRate).offend(s.ID, hours)
+						m.Value(Complaint24hRate).offend(s.Source, s.ID, hours)
 					}
 				}
 			}
 			if created {
 				h := calendar.Total(cal, working, final.At).Hours()
 				m.Value(AvgHandleHours).add(h, 1)
-				m.Value(AvgHandleHours).offend(s.ID, h)
+				m.Value(AvgHandleHours).offend(s.Source, s.ID, h)
 			}
 			m.Value(CompletionRate).add(1, 1)
 		}
@@ -262,7 +264,7 @@ func (a *Accumulator) AddTicket(s *ticket.State) {
 			reopened := s.ReopenedWithin(first.At, a.set.ReopenWindow)
 			m.Value(ResolutionSuccessRate).add(b2f(!reopened), 1)
 			if reopened {
-				m.Value(ResolutionSuccessRate).offend(s.ID, 1)
+				m.Value(ResolutionSuccessRate).offend(s.Source, s.ID, 1)
 			}
 		}
 	}
@@ -302,7 +304,7 @@ func (a *Accumulator) sla(s *ticket.State, cal *calendar.Calendar, working []cal
 			late = final.At.Sub(s.CreatedAt).Hours()
 		}
 		m.Value(ResolutionSLARate).add(0, 1)
-		m.Value(ResolutionSLARate).offend(s.ID, late)
+		m.Value(ResolutionSLARate).offend(s.Source, s.ID, late)
 		// Due in the month and still not done when the month ended:
 		// incomplete work for the assignee at the deadline.
 		cut := a.end
@@ -311,7 +313,7 @@ func (a *Accumulator) sla(s *ticket.State, cal *calendar.Calendar, working []cal
 		}
 		if !(resolved && final.At.Before(cut)) && !s.StatusAt(cut).Done() {
 			m.Value(CompletionRate).add(0, 1)
-			m.Value(CompletionRate).offend(s.ID, late)
+			m.Value(CompletionRate).offend(s.Source, s.ID, late)
 		}
 	case !breached && resolved && a.inMonth(final.At):
 		if m := a.engineer(s.Source, final.AgentID); m != nil {
@@ -340,13 +342,13 @@ func (a *Accumulator) addAnswer(source, ticketID, agentID string, rating int, so
 	m.Value(CSATScore).add(pts, 1)
 	m.Value(CSATSatisfiedRate).add(b2f(rating >= 4), 1)
 	if rating < 4 {
-		m.Value(CSATScore).offend(ticketID, float64(5-rating))
-		m.Value(CSATSatisfiedRate).offend(ticketID, float64(5-rating))
+		m.Value(CSATScore).offend(source, ticketID, float64(5-rating))
+		m.Value(CSATSatisfiedRate).offend(source, ticketID, float64(5-rating))
 	}
 	if solved != nil {
 		m.Value(FollowupConfirmedRate).add(b2f(*solved), 1)
 		if !*solved {
-			m.Value(FollowupConfirmedRate).offend(ticketID, 1)
+			m.Value(FollowupConfirmedRate).offend(source, ticketID, 1)
 		}
 	}
 }
@@ -467,12 +469,13 @@ func (a *Accumulator) Months() []*Month {
 	out := make([]*Month, 0, len(a.months))
 	for _, m := range a.months {
 		for _, v := range m.Values {
-			v.Offending = v.Offending[:0]
+			v.Offending, v.OffendingSources = v.Offending[:0], v.OffendingSources[:0]
 			for _, o := range v.worst {
 				v.Offending = append(v.Offending, o.id)
+				v.OffendingSources = append(v.OffendingSources, o.source)
 			}
 			if len(v.Offending) == 0 {
-				v.Offending = nil
+				v.Offending, v.OffendingSources = nil, nil
 			}
 		}
 		out = append(out, m)

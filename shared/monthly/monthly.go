@@ -299,7 +299,7 @@ func (r *Runner) mail(ctx context.Context, m month.Month, cards []scoring.Card, 
 			}
 			for who, to := range map[string][]string{"engineer": nonEmpty(e.Email), "manager": nonEmpty(e.ManagerEmail)} {
 				send("notice#"+string(q.Kind)+"#"+c.EngineerID+"#"+who, to, func() (report.Mail, error) {
-					return report.Notice(c, q, e, loc)
+					return report.Notice(c, q, e, loc, r.Policy)
 				})
 			}
 		}

@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"net/url"
 	"os"
 	"regexp"
 	"strconv"
@@ -199,6 +200,16 @@ func (p *Policy) SourceFor(name string) Source {
 		s.location = p.location
 	}
 	return s
+}
+
+// TicketURL links a source's ticket to its page in that system by
+// sources.<source>.ticket_url; "" when none is configured.
+func (p *Policy) TicketURL(source, id string) string {
+	u := p.Sources[source].TicketURL
+	if u == "" || id == "" {
+		return ""
+	}
+	return strings.ReplaceAll(u, "{id}", url.PathEscape(id))
 }
 
 // Duration is a YAML duration: Go syntax ("90m", "4h") plus days ("7d").

@@ -81,7 +81,7 @@ func TestMailsRenderInChromium(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		notice, err := report.Notice(e3, e3.Consequences[0], s.team.Engineers["E003"], locale)
+		notice, err := report.Notice(e3, e3.Consequences[0], s.team.Engineers["E003"], locale, nil)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -133,6 +133,7 @@ type messages struct {
 	UnitPerWeekF       string
 	WorkbookSummary    []string
 	WorkbookMetrics    []string
+	WorkbookTickets    []string
 	WorkbookYes        string
 	WorkbookNo         string
 	WorkbookConsSep    string
@@ -305,6 +306,7 @@ var en = &messages{
 		"Consequences", "Policy version", "Effective grade", "Override", "Insufficient data", "Tickets"},
 	WorkbookMetrics: []string{"Engineer ID", "Name", "Dimension", "Metric", "Metric ID", "Value", "Scored value",
 		"Points", "Numerator", "Denominator", "n", "Target", "Floor", "Status", "Offending ticket IDs"},
+	WorkbookTickets: []string{"Engineer ID", "Name", "Metric", "Metric ID", "System", "Ticket"},
 	WorkbookYes:        "yes",
 	WorkbookNo:         "no",
 	WorkbookConsSep:    "; ",
@@ -499,6 +501,7 @@ var zhCN = &messages{
 		"考核结果", "政策版本", "最终等级", "人工调整", "数据不足", "工单数"},
 	WorkbookMetrics: []string{"工程师编号", "姓名", "维度", "指标", "指标编号", "实际值", "计分值",
 		"得分", "分子", "分母", "样本数", "目标", "下限", "状态", "相关工单"},
+	WorkbookTickets: []string{"工程师编号", "姓名", "指标", "指标编号", "系统", "工单"},
 	WorkbookYes:        "是",
 	WorkbookNo:         "否",
 	WorkbookConsSep:    "；",

@@ -8,6 +8,7 @@ import (
 	"scorecard/shared/directory"
 	"scorecard/shared/metric"
 	"scorecard/shared/month"
+	"scorecard/shared/policy"
 	"scorecard/shared/scoring"
 )
 
@@ -32,7 +33,7 @@ type noticeView struct {
 // happens next. Any other kind of consequence is an errcode.Invalid error.
 // locale "" means the engineer's; there is no policy default here, so then
 // English.
-func Notice(c scoring.Card, q consequence.Consequence, e directory.Engineer, locale string) (Mail, error) {
+func Notice(c scoring.Card, q consequence.Consequence, e directory.Engineer, locale string, p *policy.Policy) (Mail, error) {
 	if q.Kind != consequence.Warning && q.Kind != consequence.PositionAdjustment {
 		return Mail{}, invalid("notice for %s: a notice is for a warning or a position adjustment, not %q", c.EngineerID, q.Kind)
 	}
@@ -81,11 +82,16 @@ func Notice(c scoring.Card, q consequence.Consequence, e directory.Engineer, loc
 	}
 	for _, id := range worstFirst(c) {
 		r := c.Metrics[metric.ID(id)]
-		v.Missed = append(v.Missed, improveItem{
-			Name:    m.metricName(id),
-			Values:  sprintf(m.YourValueF, m.value(id, r.Value), m.target(id, r.Target)),
-			Tickets: tickets(m, r.Offending),
-		})
+		item := improveItem{
+			Name:   m.metricName(id),
+			Values: sprintf(m.YourValueF, m.value(id, r.Value), m.target(id, r.Target)),
+		}
+		var link func(source, id string) string
+		if p != nil {
+			link = p.TicketURL
+		}
+		item.Tickets, item.TicketsHTML = tickets(m, r, link)
+		v.Missed = append(v.Missed, item)
 	}
 	for _, id := range planMetrics(c, q) {
 		v.Plan = append(v.Plan, improveItem{Name: m.metricName(id), Definition: m.metricDefinition(id)})

@@ -313,7 +313,7 @@ func TestMailsAreMailSafe(t *testing.T) {
 			mails["scorecard "+id] = card
 			for _, q := range c.Consequences {
 				if q.Kind == consequence.Warning || q.Kind == consequence.PositionAdjustment {
-					n, err := report.Notice(c, q, s.team.Engineers[id], locale)
+					n, err := report.Notice(c, q, s.team.Engineers[id], locale, nil)
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -494,7 +494,7 @@ func TestNotice(t *testing.T) {
 		for _, tc := range tests {
 			t.Run(locale+"/"+tc.name, func(t *testing.T) {
 				c := s.cards[tc.id]
-				m, err := report.Notice(c, c.Consequences[0], s.team.Engineers[tc.id], locale)
+				m, err := report.Notice(c, c.Consequences[0], s.team.Engineers[tc.id], locale, nil)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -517,7 +517,7 @@ func TestNoticeFallbacks(t *testing.T) {
 	c := s.cards["E004"]
 	c.Consequences = nil // no training plan consequence: the notice's own metrics
 	q := consequence.Consequence{Kind: consequence.Warning, Months: []string{"2026-09", "2026-10"}, Metrics: []string{"knowledge_score"}}
-	m, err := report.Notice(c, q, directory.Engineer{ID: "E004"}, "")
+	m, err := report.Notice(c, q, directory.Engineer{ID: "E004"}, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -528,7 +528,7 @@ func TestNoticeFallbacks(t *testing.T) {
 	}
 	c.MissedMetrics = nil
 	c.InsufficientData = true
-	m, err = report.Notice(c, consequence.Consequence{Kind: consequence.PositionAdjustment, Streak: 3}, directory.Engineer{ID: "E004", Locale: "zh-CN"}, "")
+	m, err = report.Notice(c, consequence.Consequence{Kind: consequence.PositionAdjustment, Streak: 3}, directory.Engineer{ID: "E004", Locale: "zh-CN"}, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -558,8 +558,8 @@ func TestErrors(t *testing.T) {
 		{"workbook without policy", second(report.Workbook(noPolicy))},
 		{"scorecard without policy", second(report.Scorecard(c, directory.Engineer{}, "en", nil))},
 		{"scorecard without month", second(report.Scorecard(scoring.Card{EngineerID: "x"}, directory.Engineer{}, "en", s.team.Policy))},
-		{"notice for a bonus", second(report.Notice(c, consequence.Consequence{Kind: consequence.Bonus}, directory.Engineer{}, "en"))},
-		{"notice without month", second(report.Notice(scoring.Card{}, consequence.Consequence{Kind: consequence.Warning}, directory.Engineer{}, "en"))},
+		{"notice for a bonus", second(report.Notice(c, consequence.Consequence{Kind: consequence.Bonus}, directory.Engineer{}, "en", nil))},
+		{"notice without month", second(report.Notice(scoring.Card{}, consequence.Consequence{Kind: consequence.Warning}, directory.Engineer{}, "en", nil))},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -2,6 +2,8 @@ package report
 
 import (
 	"cmp"
+	"html"
+	htmltemplate "html/template"
 	"slices"
 	"strings"
 	"unicode"
@@ -49,6 +51,9 @@ type metricRow struct {
 
 type improveItem struct {
 	Name, Definition, Values, Tickets string
+	// TicketsHTML is Tickets with each id linked to its ticket where the
+	// policy gives its system's ticket_url.
+	TicketsHTML htmltemplate.HTML
 }
 
 // Scorecard renders an engineer's own monthly scorecard: every metric
@@ -122,12 +127,13 @@ func Scorecard(c scoring.Card, e directory.Engineer, locale string, p *policy.Po
 	}
 	for _, id := range missed {
 		r := c.Metrics[metric.ID(id)]
-		v.Improve = append(v.Improve, improveItem{
+		item := improveItem{
 			Name:       m.metricName(id),
 			Definition: m.metricDefinition(id),
 			Values:     sprintf(m.YourValueF, m.value(id, r.Value), m.target(id, r.Target)),
-			Tickets:    tickets(m, r.Offending),
-		})
+		}
+		item.Tickets, item.TicketsHTML = tickets(m, r, p.TicketURL)
+		v.Improve = append(v.Improve, item)
 	}
 	for _, q := range c.Consequences {
 		v.Consequences = append(v.Consequences, m.consequence(q))
@@ -220,16 +226,30 @@ func metricRowOf(m *messages, id string, r scoring.MetricResult) metricRow {
 }
 
 // tickets lists a few offending ticket ids and how many more there are.
-func tickets(m *messages, ids []string) string {
+func tickets(m *messages, r scoring.MetricResult, link func(source, id string) string) (string, htmltemplate.HTML) {
+	ids := r.Offending
 	if len(ids) == 0 {
-		return ""
+		return "", ""
 	}
 	shown := ids[:min(len(ids), maxTickets)]
-	s := sprintf(m.TicketsF, strings.Join(shown, ", "))
-	if more := len(ids) - len(shown); more > 0 {
-		s += sprintf(m.MoreTicketsF, more)
+	more := ""
+	if n := len(ids) - len(shown); n > 0 {
+		more = sprintf(m.MoreTicketsF, n)
 	}
-	return s
+	linked := make([]string, len(shown))
+	for i, id := range shown {
+		linked[i] = html.EscapeString(id)
+		if i < len(r.OffendingSources) && link != nil {
+			if u := link(r.OffendingSources[i], id); u != "" {
+				linked[i] = `<a href="` + html.EscapeString(u) + `">` + linked[i] + `</a>`
+			}
+		}
+	}
+	text := sprintf(m.TicketsF, strings.Join(shown, ", ")) + more
+	// The catalog's frame ("Tickets: %s") escaped, the ids and links put
+	// in, each escaped on its own.
+	frame := html.EscapeString(sprintf(m.TicketsF, "\x00"))
+	return text, htmltemplate.HTML(strings.Replace(frame, "\x00", strings.Join(linked, ", "), 1) + html.EscapeString(more))
 }
 
 // worstFirst orders the missed metrics by points, lowest first, then as the

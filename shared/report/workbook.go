@@ -17,6 +17,7 @@ import (
 const (
 	SummarySheet = "Summary"
 	MetricsSheet = "Metrics"
+	TicketsSheet = "Tickets"
 )
 
 // Workbook builds the team report's .xlsx: sheet Summary, one row per
@@ -25,7 +26,9 @@ const (
 // insufficient data, tickets), and sheet Metrics, one row per engineer ×
 // metric (id, name, dimension, metric, metric id, value, scored value,
 // points, numerator, denominator, n, target, floor, status, offending
-// tickets). Numbers are numbers (rates as fractions shown as percentages);
+// tickets), and sheet Tickets, one row per offending ticket of a missed
+// metric (id, name, metric, metric id, system, ticket), the ticket linked
+// to its page where the policy gives its system's ticket_url). Numbers are numbers (rates as fractions shown as percentages);
 // an absent value is an empty cell. Rows are in the team table's order.
 func Workbook(t Team) ([]byte, error) {
 	if err := checkTeam(t); err != nil {
@@ -41,8 +44,10 @@ func Workbook(t Team) ([]byte, error) {
 	if err := f.SetSheetName("Sheet1", SummarySheet); err != nil {
 		return nil, xlsxErr(err)
 	}
-	if _, err := f.NewSheet(MetricsSheet); err != nil {
-		return nil, xlsxErr(err)
+	for _, sheet := range []string{MetricsSheet, TicketsSheet} {
+		if _, err := f.NewSheet(sheet); err != nil {
+			return nil, xlsxErr(err)
+		}
 	}
 	w.init()
 
@@ -115,6 +120,28 @@ func Workbook(t Team) ([]byte, error) {
 		}
 	}
 	w.finish(MetricsSheet, len(m.WorkbookMetrics), row-1, []float64{14, 22, 20, 30, 28, 10, 11, 8, 11, 12, 6, 9, 9, 12, 60})
+
+	w.header(TicketsSheet, m.WorkbookTickets)
+	row = 2
+	for _, c := range cards {
+		for _, id := range worstFirst(c) {
+			r := c.Metrics[metric.ID(id)]
+			for i, tk := range r.Offending {
+				source := ""
+				if i < len(r.OffendingSources) {
+					source = r.OffendingSources[i]
+				}
+				w.row(TicketsSheet, row, []cell{
+					{v: c.EngineerID}, {v: name(t.Engineers, c.EngineerID)}, {v: m.metricName(id)}, {v: id}, {v: source}, {v: tk},
+				})
+				if u := t.Policy.TicketURL(source, tk); u != "" {
+					w.link(TicketsSheet, 6, row, u)
+				}
+				row++
+			}
+		}
+	}
+	w.finish(TicketsSheet, len(m.WorkbookTickets), row-1, []float64{14, 22, 30, 28, 12, 24})
 	if w.err != nil {
 		return nil, xlsxErr(w.err)
 	}
@@ -208,6 +235,18 @@ func (w *sheetWriter) row(sheet string, row int, cells []cell) {
 	for i, c := range cells {
 		w.set(sheet, i+1, row, c)
 	}
+}
+
+// link makes a cell a hyperlink to url.
+func (w *sheetWriter) link(sheet string, col, row int, url string) {
+	if w.err != nil {
+		return
+	}
+	ref, err := excelize.CoordinatesToCellName(col, row)
+	if err == nil {
+		err = w.f.SetCellHyperLink(sheet, ref, url, "External")
+	}
+	w.err = err
 }
 
 func (w *sheetWriter) set(sheet string, col, row int, c cell) {

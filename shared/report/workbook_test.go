@@ -10,6 +10,7 @@ import (
 
 	"scorecard/shared/directory"
 	"scorecard/shared/metric"
+	"scorecard/shared/policy"
 	"scorecard/shared/report"
 	"scorecard/shared/scoring"
 )
@@ -73,7 +74,7 @@ func TestWorkbook(t *testing.T) {
 				t.Fatal(err)
 			}
 			f := openWorkbook(t, b)
-			if got := f.GetSheetList(); strings.Join(got, ",") != "Summary,Metrics" {
+			if got := f.GetSheetList(); strings.Join(got, ",") != "Summary,Metrics,Tickets" {
 				t.Fatalf("sheets %v", got)
 			}
 
@@ -225,5 +226,48 @@ func TestWorkbookEmptyTeam(t *testing.T) {
 	rows, err := f.GetRows("Summary")
 	if err != nil || len(rows) != 1 {
 		t.Errorf("an empty team has only the header row: %v %v", rows, err)
+	}
+}
+
+// Ticket ids link to their tickets where the policy gives the system's
+// ticket_url: in the scorecard mail and on the workbook's Tickets sheet.
+func TestTicketLinks(t *testing.T) {
+	p, err := policy.Parse([]byte("base: default\nversion: links\nsources:\n  zendesk: {ticket_url: \"https://acme.zendesk.com/agent/tickets/{id}\"}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := plainCard(p, "E001", ptr(60.0), false)
+	c.MissedMetrics = []string{string(metric.ResolutionSLARate)}
+	c.Metrics = map[metric.ID]scoring.MetricResult{metric.ResolutionSLARate: {
+		Value: ptr(0.5), Points: ptr(0.0), Status: scoring.Missed, Target: ptr(0.95), Floor: ptr(0.65),
+		Offending: []string{"4711", "<b>7</b>"}, OffendingSources: []string{"zendesk", "freshdesk"},
+	}}
+	mail, err := report.Scorecard(c, directory.Engineer{ID: "E001", Name: "Ann"}, "en", p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(mail.HTML, `<a href="https://acme.zendesk.com/agent/tickets/4711">4711</a>`) {
+		t.Errorf("the Zendesk ticket is not linked:\n%s", mail.HTML)
+	}
+	if strings.Contains(mail.HTML, "<b>7</b>") || !strings.Contains(mail.HTML, "&lt;b&gt;7&lt;/b&gt;") {
+		t.Errorf("an id without a link must be shown escaped")
+	}
+	if !strings.Contains(mail.Text, "4711, <b>7</b>") {
+		t.Errorf("text mail: %s", mail.Text)
+	}
+	b, err := report.Workbook(report.Team{Name: "North", Locale: "en", Month: october, Cards: []scoring.Card{c}, Policy: p,
+		Engineers: map[string]directory.Engineer{"E001": {ID: "E001", Name: "Ann"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := openWorkbook(t, b)
+	if raw(t, f, "Tickets", "F2") != "4711" || raw(t, f, "Tickets", "E2") != "zendesk" || raw(t, f, "Tickets", "F3") != "<b>7</b>" {
+		t.Errorf("Tickets sheet: %q %q %q", raw(t, f, "Tickets", "E2"), raw(t, f, "Tickets", "F2"), raw(t, f, "Tickets", "F3"))
+	}
+	if ok, target, err := f.GetCellHyperLink("Tickets", "F2"); err != nil || !ok || target != "https://acme.zendesk.com/agent/tickets/4711" {
+		t.Errorf("F2 link %v %q %v", ok, target, err)
+	}
+	if ok, _, _ := f.GetCellHyperLink("Tickets", "F3"); ok {
+		t.Errorf("a ticket of a system without ticket_url is linked")
 	}
 }

@@ -41,6 +41,8 @@ type MetricResult struct {
 	TeamMean    *float64 `json:"team_mean,omitempty"`
 	Status      string   `json:"status"`
 	Offending   []string `json:"offending_ticket_ids,omitempty"`
+	// OffendingSources is each offending ticket's source (its system).
+	OffendingSources []string `json:"offending_ticket_sources,omitempty"`
 }
 
 // DimensionResult is a dimension's score (nil when none of its metrics had
@@ -218,7 +220,7 @@ func scoreMetric(p *policy.Policy, pm policy.Metric, v *metric.Value, team *pool
 	r.Status = Met
 	if pts < 100 {
 		r.Status = Missed
-		r.Offending = v.Offending
+		r.Offending, r.OffendingSources = v.Offending, v.OffendingSources
 	}
 	return r, pts
 }
