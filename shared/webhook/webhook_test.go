@@ -207,3 +207,28 @@ func TestHandlerOnDynamoDB(t *testing.T) {
 		t.Errorf("storage down wrote something: %v", err)
 	}
 }
+
+// A source may have several secrets, one per line (a Zendesk account signs
+// each of its webhooks with a secret of its own): a request signed with
+// any of them is accepted, one signed with none is not.
+func TestSeveralSecretsPerSource(t *testing.T) {
+	h := handler(&memStore{events: map[string]event.Event{}})
+	h.Secrets["generic"] = []byte("first-secret\n" + string(secret) + "\n")
+	body := `{"event_id":"e1","ticket_id":"T","type":"created","occurred_at":"2026-10-05T01:00:00Z"}`
+	for _, tc := range []struct {
+		name   string
+		key    string
+		status int
+	}{
+		{"signed with the first", "first-secret", 200},
+		{"signed with the second", string(secret), 200},
+		{"signed with neither", "other", 401},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := invoke(t, h, request(t, "generic", body, generic.Sign([]byte(tc.key), []byte(body))))
+			if resp.StatusCode != tc.status {
+				t.Errorf("%d %s, want %d", resp.StatusCode, resp.Body, tc.status)
+			}
+		})
+	}
+}
