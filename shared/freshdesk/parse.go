@@ -14,9 +14,24 @@ import (
 // Source is the source name of Freshdesk events.
 const Source = "freshdesk"
 
-// BodyTemplate is the automation rule's webhook body (see the package doc):
-// set "event" per rule, and add "actor" or "public" where the doc says so.
+// BodyTemplate is the body of every automation rule's webhook (see the
+// package doc): the same in each rule; the customer-reply rule adds
+// "actor": "customer".
 const BodyTemplate = `{"freshdesk_webhook": {
+  "triggered_event": "{{triggered_event}}",
+  "ticket_id": {{ticket.id}},
+  "ticket_status": "{{ticket.status}}",
+  "ticket_priority": "{{ticket.priority}}",
+  "ticket_type": "{{ticket.ticket_type}}",
+  "ticket_tags": "{{ticket.tags}}",
+  "agent_id": "{{ticket.agent.id}}",
+  "requester_id": "{{ticket.requester.id}}",
+  "requester_email": "{{ticket.requester.email}}"
+}}`
+
+// EventTemplate is the earlier template, one "event" per rule and the
+// rule's time; bodies written from it are read as before.
+const EventTemplate = `{"freshdesk_webhook": {
   "event": "status_changed",
   "ticket_id": {{ticket.id}},
   "triggered_at": "{{ticket.modified_on}}",

@@ -129,8 +129,24 @@ func TestBodyTemplate(t *testing.T) {
 			}
 		}
 	})
-	t.Run("a rendered template parses", func(t *testing.T) {
+	t.Run("the rule set's template, rendered, is read", func(t *testing.T) {
 		body := render(freshdesk.BodyTemplate, map[string]string{
+			"triggered_event": "{status:{from:2,to:4}}", "ticket.id": "4711",
+			"ticket.status": "Resolved", "ticket.priority": "Medium", "ticket.ticket_type": "Question",
+			"ticket.tags": "", "ticket.agent.id": "80002468024",
+			"ticket.requester.id": "80013571234", "ticket.requester.email": "ann@example.com",
+		})
+		got, err := parse([]byte(body))
+		if err != nil {
+			t.Fatalf("Parse(%s): %v", body, err)
+		}
+		want := ev(event.StatusChanged, "status-2-4", "2026-10-05T06:00:00Z", func(e *event.Event) { e.Status = event.StatusResolved })
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("events (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("the earlier one-event-per-rule template is still read", func(t *testing.T) {
+		body := render(freshdesk.EventTemplate, map[string]string{
 			"ticket.id": "4711", "ticket.modified_on": "2026-10-05 11:45:20 +0800",
 			"ticket.status": "Resolved", "ticket.priority": "Medium", "ticket.ticket_type": "Question",
 			"ticket.tags": "", "ticket.agent.id": "80002468024",
@@ -148,7 +164,13 @@ func TestBodyTemplate(t *testing.T) {
 	t.Run("placeholders rendered empty keep the body JSON", func(t *testing.T) {
 		body := render(freshdesk.BodyTemplate, map[string]string{"ticket.id": "1"})
 		body = regexp.MustCompile(`\{\{[a-z_.]+\}\}`).ReplaceAllString(body, "")
-		_, err := parse([]byte(body))
+		got, err := parse([]byte(body))
+		if err != nil || len(got) != 1 || got[0].Type != event.TagsChanged || !got[0].HasTags || got[0].Tags != nil {
+			t.Errorf("got %v, %v; want only the (empty) tag set read", got, err)
+		}
+		body = render(freshdesk.EventTemplate, map[string]string{"ticket.id": "1"})
+		body = regexp.MustCompile(`\{\{[a-z_.]+\}\}`).ReplaceAllString(body, "")
+		_, err = parse([]byte(body))
 		if msg := errcode.Message(err); msg != "freshdesk_webhook.status: is required for status_changed" {
 			t.Errorf("err = %v, want only the missing status reported (the time received stands in for the time)", err)
 		}
