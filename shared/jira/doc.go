@@ -1,6 +1,8 @@
-// Package jira is the adapter for Jira Service Management (Cloud) webhooks
-// (DESIGN §3): it owns checking their signature and turning one webhook body
-// into normalised events (package event). It is pure: no I/O, no clock.
+// Package jira is the adapter for Jira Service Management, Jira Cloud and
+// Jira Server / Data Center webhooks (DESIGN §3): it owns checking their
+// signature, turning one webhook body into normalised events (package
+// event), and reading a user's address from the Jira REST API (Users).
+// Reading bodies is pure: no I/O, no clock.
 //
 // # Verification
 //
@@ -13,59 +15,82 @@
 //
 // # Events
 //
-// The issue key (e.g. SUP-12) is the ticket id — an issue moved to another
-// project gets a new key and so counts as a new ticket. occurred_at is the
-// body's "timestamp" (epoch milliseconds). The reporter
-// (issue.fields.reporter: accountId, emailAddress, displayName) is the
-// customer whenever it is sent, and "user" (who acted) is the actor when its
-// accountType says what kind it is:
-//
-//	accountType   actor kind
-//	atlassian     agent (licensed users: agents, admins)
-//	customer      customer (JSM portal customers)
-//	app           system (automation, integrations)
-//
-// What is read:
+// The issue id is the ticket id: an issue moved to another project gets a
+// new key but keeps its id, and a comment that names only the issue id
+// (Server and Data Center send comment_created without an issue object,
+// the id only in the comment's self URL, .../rest/api/2/issue/<id>/comment/<id>)
+// lands on the same ticket. Link reports to it with
+// https://<site>/secure/ViewIssue.jspa?id={id} (sources.jira.ticket_url).
+// occurred_at is the body's "timestamp" (epoch milliseconds), or a comment's
+// own created time.
 //
 //	webhookEvent          normalised events
 //	jira:issue_created    created (status, priority, labels, issue type, assignee from issue.fields)
-//	jira:issue_updated    one event per changelog item of a field below; other fields are ignored
+//	jira:issue_updated    one event per changelog item of a field below (other fields are
+//	                      ignored), and the comment it carries (issue_commented, a transition
+//	                      with a comment)
 //	    status            status_changed (toString, with the status category, see below)
-//	    assignee          assigned (to: the accountId; null unassigns)
+//	    assignee          assigned (see "Ids" below; null unassigns)
 //	    priority          priority_changed (toString; a removed priority is ignored)
 //	    labels            tags_changed (toString is the full, space-separated new set)
 //	    issuetype         tags_changed carrying only the ticket type (lower-cased name)
 //	comment_created       replied or note, see below
 //
-// Event ids follow DESIGN's dedupe key, X-Atlassian-Webhook-Identifier (the
-// same across Jira's retries of one delivery) plus the payload's own id:
+// # Ids
 //
-//	created          <identifier>:created
-//	changelog item   <identifier>:<changelog.id>, plus :<item index> when the changelog has several items
-//	comment          <identifier>:comment-<comment.id>
+// Event ids are the payload's own, unique within a site, so that the two
+// webhooks Data Center sends for one comment (comment_created and an
+// issue_commented update) store it once, and a change delivered to two
+// webhooks of the same site counts once:
 //
-// Jira Cloud always sends the header; without it (Data Center, a proxy that
-// drops it) the ids fall back to the payload ids alone, which are unique per
-// site: issue-<issue.id>:created, changelog-<id>[:<index>], comment-<id>.
+//	created          issue-<issue id>:created
+//	changelog item   changelog-<changelog id>, plus :<item index> when the changelog has several items
+//	comment          comment-<comment id>
 //
-// A comment's author is an agent for accountType atlassian, a customer for
-// customer and a system actor for app; without an accountType (Data Center)
-// only the reporter is recognised (a customer) and any other author is
-// rejected as ambiguous rather than guessed. comment.jsdPublic says whether
-// the customer sees the comment; it is absent outside JSM, where every
-// comment is public:
+// X-Atlassian-Webhook-Identifier is not needed (it differs between those
+// two webhooks). A user is named by the Cloud accountId, else the Data
+// Center user key, else the username. An assignee change names the new
+// assignee as the rest of the payload does: older Cloud changelogs put a
+// username in "to" (with tmpToAccountId beside it, or the accountId only in
+// issue.fields.assignee), Data Center a username where the fields give the
+// key too; the item's value is matched to issue.fields.assignee and its id
+// used.
 //
-//	agent, jsdPublic true or absent    replied, public, actor agent
-//	agent, jsdPublic false             note (internal comment), actor agent
-//	customer or app                    replied, public as sent (never a response)
+// # People
+//
+// The reporter (issue.fields.reporter: accountId or key, emailAddress,
+// displayName) is the customer whenever it is sent, unless it is an app
+// (automation). Jira Cloud sends no address: the notifier asks the Jira
+// API for it (Users: GET /rest/api/3/user?accountId= on Cloud, /rest/api/2/user?key=
+// on Data Center; credentials under api/jira). An agent who reports an
+// issue is the reporter too; the notifier does not survey a reporter the
+// directory maps to an engineer.
+//
+// A comment's author:
+//
+//	the reporter (by any of their ids)      customer
+//	accountType atlassian                   agent (a licensed user)
+//	accountType customer                    customer (a JSM portal customer)
+//	accountType app                         system (automation, integrations)
+//	no accountType (Data Center, older      person: the directory decides when the month is
+//	Cloud), or one Jira may add             scored — an engineer mapped to the id is an agent
+//
+// comment.jsdPublic says whether the customer sees the comment; it is
+// absent outside JSM, where every comment is public:
+//
+//	agent or person, jsdPublic false        note (internal comment; only agents write those)
+//	agent or person, public                 replied, public (a response when by an agent)
+//	customer or app                         replied, public as sent (never a response)
 //
 // # Status mapping
 //
-// Names are matched in any letter case. When the issue's current status is
-// the changelog's new status, its statusCategory decides first: category
-// "done" is always resolved (closed for the closed names below), and "new"
-// or "indeterminate" is never done (the name's non-done status, else open).
-// Without a category, a name outside this table is rejected:
+// Names are matched in any letter case. The policy's sources.jira.statuses
+// map a site's own names first. Then, when the issue's current status is
+// the changelog's new status, its statusCategory decides: category "done"
+// is always resolved (closed for the closed names below), and "new" or
+// "indeterminate" is never done (the name's non-done status, else open).
+// Without a category, a name outside this table is read as open, with a
+// warning naming it:
 //
 //	open       Open, To Do, Waiting for support, In Progress, Work in progress,
 //	           Reopened, Under investigation, Investigating, In review,
@@ -79,6 +104,10 @@
 //
 // # Priority mapping (any letter case)
 //
+// The policy's sources.jira.priorities first (a site's own scheme, a
+// localised name); then the table; another name is read as normal, with a
+// warning.
+//
 //	urgent   Highest, Blocker, Critical, Urgent
 //	high     High, Major
 //	normal   Medium, Normal
@@ -90,14 +119,11 @@
 //     comment_deleted, worklog_*, issuelink_*, sprint_*, project_*, user_* …;
 //   - changelog items of other fields (summary, description, resolution,
 //     components, custom fields, Request participants, SLA fields …);
-//   - jira:issue_updated without a changelog, and the comment an
-//     issue_updated body carries when a comment is added: comment_created
-//     reports it once.
+//   - jira:issue_updated without a changelog or a comment.
 //
 // # Bad input
 //
-// Anything else wrong is errcode.Invalid naming the field, e.g.
-// `changelog.items[0].toString: "Limbo" is not a known Jira status and no
-// statusCategory was sent`; either all events of a body are returned or
+// What cannot be read is errcode.Invalid naming the field, e.g.
+// `issue.id: is required`; either all events of a body are returned or
 // none. Parse never panics.
 package jira

@@ -1,7 +1,8 @@
-// Package zendesk is the adapter for Zendesk Support event-subscription
-// webhooks (DESIGN §3): it owns checking their signature and turning one
-// ticket-event body into normalised events (package event). It is pure: no
-// I/O, the clock is passed in.
+// Package zendesk is the adapter for Zendesk Support (DESIGN §3): it owns
+// checking the signature of its webhooks, turning one event-subscription
+// body (or the satisfaction trigger's) into normalised events (package
+// event), and reading a requester's address from the Zendesk API (Users).
+// Reading bodies is pure: no I/O, the clock is passed in.
 //
 // # Verification
 //
@@ -30,21 +31,55 @@
 //	type_changed                tags_changed carrying only the ticket type (event.current, else detail.type)
 //	agent_assignment_changed    assigned (event.current, else detail.assignee_id; null unassigns)
 //	comment_added               replied or note, see below
+//	messaging_ticket.message_added   (chat and messaging tickets) replied, public: see below
 //
 // Every event takes its id from the payload "id" (the dedupe key), its time
 // from "time", its ticket id from detail.id or the subject (both must agree
 // when both are sent), and the requester (detail.requester_id) as the
 // customer when it is known.
 //
+// The requester is named only by id (detail.requester_id): Zendesk's
+// events carry no address. The notifier asks the Zendesk API for it (Users:
+// GET /api/v2/users/{id}; credentials under api/zendesk) and caches it.
+//
 // A comment's author is an agent when author.is_staff is true or
 // author.role is agent/admin, a customer when is_staff is false or role is
 // end-user; without either, the requester is a customer and anyone else is
-// rejected as ambiguous. Author id -1 (Zendesk's system user) is a system
-// actor. Then:
+// a person the directory judges when the month is scored (an engineer
+// mapped to the id is an agent). Author id -1 (Zendesk's system user) is a
+// system actor. Then:
 //
 //	agent, public (is_public true)     replied, public, actor agent
-//	agent, private                     note, actor agent
-//	customer or system                 replied, public as sent (never a response)
+//	agent or person, private           note, actor agent (only agents write private comments)
+//	customer or system                 replied, public as sent (never a response; a
+//	                                   messaging ticket's transcript is the customer's own
+//	                                   private comment)
+//
+// A messaging message's author is event.actor.type: agent → a public agent
+// reply (a response), end_user → a customer reply; trigger, system and the
+// answer bot (ids "zd:…") never respond.
+//
+// # Satisfaction ratings
+//
+// Zendesk's event subscriptions carry no satisfaction ratings. A trigger
+// does: condition "Satisfaction is Good / Bad" (or "changed"), action
+// "Notify active webhook" — a second webhook, of the trigger kind, to the
+// same URL, JSON, with this body (also SatisfactionTemplate):
+//
+//	{"satisfaction": {
+//	  "ticket_id": "{{ticket.id}}",
+//	  "rating": "{{satisfaction.current_rating}}",
+//	  "comment": "{{satisfaction.current_comment}}",
+//	  "rated_at": "{{ticket.updated_at_with_timestamp}}",
+//	  "requester_id": "{{ticket.requester.id}}"
+//	}}
+//
+// Zendesk signs it with that webhook's own secret: put both secrets in
+// webhook/zendesk, one per line. A rating is a survey answer of the ticket,
+// credited like the product's own to the engineer assigned at the last
+// resolution before it: good is 5, bad 1, a 1–5 score as it is; an offered
+// survey without an answer is nothing. A ticket answered this way is not
+// surveyed again by mail.
 //
 // # Value mapping (any letter case)
 //
@@ -74,7 +109,7 @@
 //
 // # Bad input
 //
-// Everything else that is wrong is errcode.Invalid with a message naming the
+// Everything else that cannot be read is errcode.Invalid with a message naming the
 // field, e.g. `detail.status: "WAITING" is not a Zendesk status (new, open,
 // pending, hold, solved, closed)`; either all events of a body are returned
 // or none. Parse never panics.

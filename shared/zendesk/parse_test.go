@@ -388,3 +388,21 @@ func TestMessagingRolesAndRatings(t *testing.T) {
 		}
 	})
 }
+
+func TestSatisfactionTemplate(t *testing.T) {
+	doc, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(zendesk.SatisfactionTemplate, "\n") {
+		if !strings.Contains(string(doc), "//\t"+line+"\n") {
+			t.Errorf("doc.go lacks the template line %q", line)
+		}
+	}
+	body := strings.NewReplacer("{{ticket.id}}", "4711", "{{satisfaction.current_rating}}", "Good, I'm satisfied",
+		"{{satisfaction.current_comment}}", "", "{{ticket.updated_at_with_timestamp}}", "2026-10-05T02:00:00Z", "{{ticket.requester.id}}", "5").Replace(zendesk.SatisfactionTemplate)
+	got, err := zendesk.Parse(event.Delivery{Body: []byte(body), Received: time.Now()})
+	if err != nil || len(got) != 1 || got[0].Rating != 5 || got[0].TicketID != "4711" || got[0].Type != event.SurveyAnswered {
+		t.Errorf("got %+v, %v", got, err)
+	}
+}
