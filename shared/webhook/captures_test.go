@@ -166,10 +166,10 @@ func TestRealCapturesReduceToTheirTickets(t *testing.T) {
 				"11": {Status: event.StatusResolved, Priority: event.Low, Type: "incident", Created: true, Resolutions: []string{""},
 					Customer: "requester-bob@example.com", Email: "requester-bob@example.com"},
 				"12":      {Status: event.StatusOpen, Priority: event.Urgent, Type: "problem", Created: true, Customer: "requester-bob@example.com", Email: "requester-bob@example.com"},
-				"2":       {Status: event.StatusOpen, Priority: event.Normal, Assignee: "agent1@asd.com", Type: "incident", Tags: []string{"tag1", "tag2"}, Created: true, Customer: "halit@opsgenie.com", Email: "halit@opsgenie.com"},
-				"1228307": {Status: event.StatusOpen, Priority: event.Low, Customer: "ajvolin@gmail.com", Email: "ajvolin@gmail.com"},
+				"2":       {Status: event.StatusOpen, Priority: event.Normal, Assignee: "agent1@asd.com", Type: "incident", Tags: []string{"tag1", "tag2"}, Created: true, Customer: "requester.one@example.com", Email: "requester.one@example.com"},
+				"1228307": {Status: event.StatusOpen, Priority: event.Low, Customer: "customer.one@example.com", Email: "customer.one@example.com"},
 				// Resolved by the agent the body names: the assignment folds first.
-				"366":  {Status: event.StatusResolved, Priority: event.Normal, Assignee: "d.biplabi@gmail.com", Type: "spam call", Resolutions: []string{"d.biplabi@gmail.com"}},
+				"366":  {Status: event.StatusResolved, Priority: event.Normal, Assignee: "doctor.one@example.com", Type: "spam call", Resolutions: []string{"doctor.one@example.com"}},
 				"3695": {Status: event.StatusOpen, Priority: event.Normal},
 			}},
 	}
