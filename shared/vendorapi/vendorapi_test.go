@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -102,4 +103,44 @@ func TestCredentialsMustNameAURLAndAToken(t *testing.T) {
 			t.Errorf("%+v accepted", c.BaseURL)
 		}
 	}
+}
+
+// FuzzAnswers checks that no vendor answer — any status, Retry-After and
+// body — makes the client panic, and that every answer sorts into exactly
+// one outcome: read, ErrNotFound, RetryLater or another error.
+func FuzzAnswers(f *testing.F) {
+	f.Add(200, "", []byte(`{"user": {"email": "a@example.com"}}`))
+	f.Add(404, "", []byte(`{"error": "RecordNotFound", "description": "Not found"}`))
+	f.Add(429, "7", []byte("Number of allowed API requests per minute exceeded"))
+	f.Add(429, "Wed, 21 Oct 2026 07:28:00 GMT", []byte(""))
+	f.Add(200, "", []byte(`{"user": null}`))
+	f.Fuzz(func(t *testing.T, status int, retry string, body []byte) {
+		if status < 200 || status > 599 {
+			status = 200 + (status%400+400)%400
+		}
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if retry != "" && !strings.ContainsAny(retry, "\r\n\x00") {
+				w.Header().Set("Retry-After", retry)
+			}
+			w.WriteHeader(status)
+			w.Write(body)
+		}))
+		defer srv.Close()
+		c, _ := vendorapi.New(vendorapi.Credentials{BaseURL: srv.URL, Token: "t"})
+		var v struct {
+			User struct {
+				Email string `json:"email"`
+			} `json:"user"`
+		}
+		err := c.GetJSON(context.Background(), "/x", nil, &v)
+		var rl *vendorapi.RetryLater
+		switch {
+		case err == nil && status != 200:
+			t.Fatalf("status %d read as an answer", status)
+		case errors.Is(err, vendorapi.ErrNotFound) && status != 404:
+			t.Fatalf("status %d is not a 404", status)
+		case errors.As(err, &rl) && (rl.After < 0 || rl.After > 24*time.Hour):
+			t.Fatalf("retry after %s", rl.After)
+		}
+	})
 }
