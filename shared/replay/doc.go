@@ -37,9 +37,9 @@
 // # Ids
 //
 //	                    zendesk                 jira                                   freshdesk               generic
-//	ticket              320000001               SUP-320000001 (issue id 10000+n)       320000001               T-202608-00001
-//	event id            UUID from ticket+event  X-Atlassian-Webhook-Identifier (UUID)  ticket:event:second     event_id
-//	                                            + changelog or comment id              (the adapter's key)
+//	ticket              320000001               320000001 (the issue id; key SUP-…)    320000001               T-202608-00001
+//	event id            UUID from ticket+event  issue, changelog or comment id         ticket:event:second     event_id
+//	                                            (X-Atlassian-Webhook-Identifier sent)  (the adapter's key)
 //	comment id          number from ticket+event
 //
 // Ticket numbers come from the generator's ids T-YYYYMM-NNNNN as month ×
@@ -91,7 +91,7 @@
 //	           zendesk                            jira                                 freshdesk
 //	type       PROBLEM INCIDENT QUESTION TASK     issue type, capitalised              ticket_type, capitalised
 //	time       RFC 3339, nanoseconds              epoch milliseconds                   2026-08-03 01:00:00 +0000
-//	requester  detail.requester_id                reporter: accountId, e-mail, name    requester: id, e-mail (no name:
+//	requester  detail.requester_id                reporter: accountId, name            requester: id, e-mail (no name:
 //	                                                                                   the template leaves names out)
 //
 // # When a ticket goes generic
@@ -143,9 +143,10 @@
 //     replace each other there. A demo that must be exact answers the
 //     surveys through the survey links instead (skip the requests whose
 //     Fallback is ReasonSurvey on a ticket that is not generic).
-//   - Requester: Zendesk sends only the requester's id, Freshdesk's
-//     template no name. Zendesk tickets therefore have no customer e-mail
-//     and get no survey mail from the product.
+//   - Requester: Zendesk sends only the requester's id, Jira Cloud the
+//     accountId and name, Freshdesk's template no name. Their surveys go
+//     to the address the vendor's API gives (the demo serves one on
+//     loopback).
 //   - ticket.State.Events counts the source's events: a change of both tags
 //     and type is two Zendesk or Jira events.
 package replay
