@@ -51,9 +51,14 @@ func (r *StreamReader) Run(ctx context.Context, handle func(context.Context, eve
 			}
 			out, err := r.Streams.GetRecords(ctx, &dynamodbstreams.GetRecordsInput{ShardIterator: it})
 			if err != nil {
+				// An expired iterator, or one DynamoDB Local has trimmed
+				// past under load, starts again from the shard's oldest
+				// record, as the event source mapping does; handlers are
+				// idempotent, so records seen again change nothing.
 				var expired *st.ExpiredIteratorException
-				if errors.As(err, &expired) {
-					delete(iters, shard) // rediscovered from the last position below
+				var trimmed *st.TrimmedDataAccessException
+				if errors.As(err, &expired) || errors.As(err, &trimmed) {
+					delete(iters, shard)
 					continue
 				}
 				if ctx.Err() != nil {
