@@ -15,7 +15,7 @@ import (
 // Each answer sorts into what the caller must do: give up (404), try later
 // (429 with the vendor's Retry-After, 5xx, refused credentials, no answer),
 // or read the JSON.
-func TestAnswersSortIntoWhatToDoNext(t *testing.T) {
+func TestAnswersSortIntoTheCallersNextStep(t *testing.T) {
 	tests := []struct {
 		name      string
 		status    int
