@@ -36,5 +36,5 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (*
 		return nil, fmt.Errorf("no webhook secret under %s/webhook/", getenv("SECRETS_PREFIX"))
 	}
 	store := c.Store()
-	return &webhook.Handler{Store: store, Records: store, Sources: webhook.Sources(nil), Secrets: c.Secrets.Webhook, Now: time.Now, Log: log}, nil
+	return &webhook.Handler{Store: store, Records: store, Sources: webhook.Sources(c.Policy), Secrets: c.Secrets.Webhook, Now: time.Now, Log: log}, nil
 }
