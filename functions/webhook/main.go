@@ -35,6 +35,9 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (*
 	if len(c.Secrets.Webhook) == 0 {
 		return nil, fmt.Errorf("no webhook secret under %s/webhook/", getenv("SECRETS_PREFIX"))
 	}
+	if err := webhook.CheckPolicy(c.Policy); err != nil {
+		return nil, err
+	}
 	store := c.Store()
 	return &webhook.Handler{Store: store, Records: store, Sources: webhook.Sources(c.Policy), Secrets: c.Secrets.Webhook, Now: time.Now, Log: log}, nil
 }

@@ -1,6 +1,10 @@
 package webhook
 
 import (
+	"fmt"
+	"maps"
+	"slices"
+
 	"scorecard/shared/freshdesk"
 	"scorecard/shared/generic"
 	"scorecard/shared/jira"
@@ -23,4 +27,16 @@ func Sources(p *policy.Policy) map[string]Source {
 		generic.Source:   {Name: generic.Source, Verify: generic.Verify, Parse: generic.Parse},
 		RecordsSource:    {Name: RecordsSource, Verify: generic.Verify},
 	}
+}
+
+// CheckPolicy refuses a policy whose sources section names a source that
+// does not exist (a typo would silently leave its settings unused).
+func CheckPolicy(p *policy.Policy) error {
+	known := Sources(p)
+	for _, name := range slices.Sorted(maps.Keys(p.Sources)) {
+		if _, ok := known[name]; !ok || name == RecordsSource {
+			return fmt.Errorf("policy sources.%s: not a source (zendesk, jira, freshdesk, generic)", name)
+		}
+	}
+	return nil
 }

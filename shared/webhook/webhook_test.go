@@ -22,6 +22,7 @@ import (
 	"scorecard/shared/errcode"
 	"scorecard/shared/event"
 	"scorecard/shared/generic"
+	"scorecard/shared/policy"
 	"scorecard/shared/webhook"
 )
 
@@ -230,5 +231,18 @@ func TestSeveralSecretsPerSource(t *testing.T) {
 				t.Errorf("%d %s, want %d", resp.StatusCode, resp.Body, tc.status)
 			}
 		})
+	}
+}
+
+func TestCheckPolicyNamesAnUnknownSource(t *testing.T) {
+	p, err := policy.Parse([]byte("base: default\nversion: t\nsources:\n  zendsk: {ticket_url: \"https://x/{id}\"}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := webhook.CheckPolicy(p); err == nil || !strings.Contains(err.Error(), "sources.zendsk") {
+		t.Errorf("err = %v", err)
+	}
+	if err := webhook.CheckPolicy(policy.Default()); err != nil {
+		t.Errorf("the default policy: %v", err)
 	}
 }
