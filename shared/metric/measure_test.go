@@ -473,3 +473,32 @@ func TestDefinitionsCoverEveryMetricOnce(t *testing.T) {
 		t.Error("Lookup of an unknown id succeeded")
 	}
 }
+
+// A reply by a person the source did not classify is the first response
+// when the directory maps them to an engineer, and credits nobody when it
+// does not: the next agent reply is then the first.
+func TestPersonRepliesCountWhenTheDirectoryMapsThem(t *testing.T) {
+	tests := []struct {
+		name   string
+		person string
+		who    string  // credited with the first response
+		hours  float64 // its response time
+	}{
+		{"a mapped engineer", "ag-7", "ag-7", 0.5},
+		{"someone the directory does not know", "x-partner", "ag-1", 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			k := newTicket("T1", 0, event.Normal).assign(0, "ag-1").reply(0.5, event.Person, tc.person).reply(2, event.Agent, "ag-1")
+			got, _ := measure(settings(), october, endOfYear, k)
+			if w := got[tc.who][metric.AvgFirstResponseHours]; w.n != 1 || w.num != tc.hours {
+				t.Errorf("%s first response %+v, want %v h", tc.who, w, tc.hours)
+			}
+			for id, m := range got {
+				if id != tc.who && m[metric.AvgFirstResponseHours].n != 0 {
+					t.Errorf("%s was credited too", id)
+				}
+			}
+		})
+	}
+}
