@@ -251,7 +251,7 @@ func (g GenericEvent) Normalize(prefix string) (Event, error) {
 		if c.ID == "" && c.Email == "" {
 			return bad("customer", "needs an id or an email")
 		}
-		if c.Email != "" && !plausibleEmail(c.Email) {
+		if c.Email != "" && !PlausibleEmail(c.Email) {
 			return bad("customer.email", "is not an e-mail address")
 		}
 		e.Customer = &c
@@ -432,7 +432,9 @@ func checkOptionalID(s string) (string, error) {
 	return s, nil
 }
 
-func plausibleEmail(s string) bool {
+// PlausibleEmail reports whether s can be an e-mail address; every
+// source reads requesters' addresses with it.
+func PlausibleEmail(s string) bool {
 	at := strings.LastIndexByte(s, '@')
 	return at > 0 && at < len(s)-1 && !strings.ContainsAny(s, " \t\r\n<>") && len(s) <= 320
 }

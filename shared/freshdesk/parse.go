@@ -542,7 +542,7 @@ func (p *parser) requester(f fields) (*event.CustomerInfo, error) {
 		return nil, err
 	}
 	c := event.CustomerInfo{ID: cid, Name: strings.TrimSpace(name)}
-	if email = strings.TrimSpace(email); plausibleEmail(email) {
+	if email = strings.TrimSpace(email); event.PlausibleEmail(email) {
 		c.Email = email
 	}
 	if c.ID == "" && c.Email == "" {
@@ -572,10 +572,6 @@ func firstOf(vs ...string) string {
 	return ""
 }
 
-func plausibleEmail(s string) bool {
-	at := strings.LastIndexByte(s, '@')
-	return at > 0 && at < len(s)-1 && !strings.ContainsAny(s, " \t\r\n<>") && len(s) <= 320
-}
 
 // dropTrailingCommas removes commas that stand right before a closing
 // brace or bracket, outside strings.

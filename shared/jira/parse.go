@@ -245,7 +245,7 @@ func reporter(f *fields) (*event.CustomerInfo, error) {
 		return nil, nil // raised by an automation: nobody to survey
 	}
 	c := event.CustomerInfo{ID: id, Name: strings.TrimSpace(f.Reporter.DisplayName)}
-	if email := strings.TrimSpace(f.Reporter.EmailAddress); plausibleEmail(email) {
+	if email := strings.TrimSpace(f.Reporter.EmailAddress); event.PlausibleEmail(email) {
 		c.Email = email
 	}
 	if c.ID == "" && c.Email == "" {
@@ -477,7 +477,3 @@ func category(s *status) string {
 	return strings.ToLower(strings.TrimSpace(s.StatusCategory.Key))
 }
 
-func plausibleEmail(s string) bool {
-	at := strings.LastIndexByte(s, '@')
-	return at > 0 && at < len(s)-1 && !strings.ContainsAny(s, " \t\r\n<>") && len(s) <= 320
-}

@@ -23,6 +23,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"scorecard/shared/event"
 )
 
 // Credentials reach one vendor's API.
@@ -172,17 +174,11 @@ type Contact struct {
 	Locale string // the vendor's locale tag as sent (en-US, zh-cn, en_US …); "" if none
 }
 
-// Plausible reports whether s can be an e-mail address.
-func Plausible(s string) bool {
-	at := strings.LastIndexByte(s, '@')
-	return at > 0 && at < len(s)-1 && !strings.ContainsAny(s, " \t\r\n<>") && len(s) <= 320
-}
-
 // ContactFrom is the contact of an answer: ErrNotFound when it has no
 // usable address (a messaging-only customer, a hidden e-mail).
 func ContactFrom(email, name, locale string) (Contact, error) {
 	email = strings.TrimSpace(email)
-	if !Plausible(email) {
+	if !event.PlausibleEmail(email) {
 		return Contact{}, ErrNotFound
 	}
 	return Contact{Email: email, Name: strings.TrimSpace(name), Locale: strings.TrimSpace(locale)}, nil
