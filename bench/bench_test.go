@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"scorecard/shared/demo"
-	"scorecard/shared/policy"
+	"scorecard/shared/core/policy"
+	"scorecard/shared/devkit/demo"
 )
 
 // BenchmarkCompare times, side by side in one run, the Go engine and DuckDB

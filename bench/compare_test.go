@@ -10,12 +10,12 @@ import (
 	"sync"
 	"testing"
 
-	"scorecard/shared/demo"
-	"scorecard/shared/directory"
-	"scorecard/shared/event"
-	"scorecard/shared/month"
-	"scorecard/shared/policy"
-	"scorecard/shared/scoring"
+	"scorecard/shared/core/directory"
+	"scorecard/shared/core/event"
+	"scorecard/shared/core/month"
+	"scorecard/shared/core/policy"
+	"scorecard/shared/core/scoring"
+	"scorecard/shared/devkit/demo"
 )
 
 // twoMonths is a realistic organisation's two months, generated once.

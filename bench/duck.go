@@ -19,11 +19,11 @@ import (
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
 
-	"scorecard/shared/directory"
-	"scorecard/shared/event"
-	"scorecard/shared/metric"
-	"scorecard/shared/month"
-	"scorecard/shared/policy"
+	"scorecard/shared/core/directory"
+	"scorecard/shared/core/event"
+	"scorecard/shared/core/metric"
+	"scorecard/shared/core/month"
+	"scorecard/shared/core/policy"
 )
 
 // metricsSQL computes every engineer's metric inputs; see its header.

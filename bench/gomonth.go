@@ -8,18 +8,18 @@ import (
 	"slices"
 	"time"
 
-	"scorecard/shared/demo"
-	"scorecard/shared/directory"
-	"scorecard/shared/engine"
-	"scorecard/shared/event"
-	"scorecard/shared/metric"
-	"scorecard/shared/month"
-	"scorecard/shared/policy"
-	"scorecard/shared/scoring"
-	"scorecard/shared/ticket"
+	"scorecard/shared/core/directory"
+	"scorecard/shared/core/engine"
+	"scorecard/shared/core/event"
+	"scorecard/shared/core/metric"
+	"scorecard/shared/core/month"
+	"scorecard/shared/core/policy"
+	"scorecard/shared/core/scoring"
+	"scorecard/shared/core/ticket"
+	"scorecard/shared/devkit/demo"
 )
 
-// Demo generates a realistic organisation and its months with shared/demo
+// Demo generates a realistic organisation and its months with shared/devkit/demo
 // and returns its directory and the events normalised the way `scorecard
 // score-file` reads them (through the generic format).
 func Demo(cfg demo.Config) (*directory.Directory, []event.Event, error) {

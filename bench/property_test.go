@@ -8,10 +8,10 @@ import (
 
 	"pgregory.net/rapid"
 
-	"scorecard/shared/directory"
-	"scorecard/shared/event"
-	"scorecard/shared/month"
-	"scorecard/shared/policy"
+	"scorecard/shared/core/directory"
+	"scorecard/shared/core/event"
+	"scorecard/shared/core/month"
+	"scorecard/shared/core/policy"
 )
 
 // The demo's tickets are realistic, so they seldom sit exactly on a

@@ -208,13 +208,13 @@ func TestCDKJSONHoldsTheDefaults(t *testing.T) {
 // The schedules fire in timeZone and the monthly run's months are in the
 // policy's zone: out of the box they are the same.
 func TestDefaultTimeZoneIsThePolicys(t *testing.T) {
-	data, err := os.ReadFile("../shared/policy/default.yaml")
+	data, err := os.ReadFile("../shared/core/policy/default.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	m := regexp.MustCompile(`(?m)^time_zone:\s*"?([^"\s#]+)`).FindSubmatch(data)
 	if m == nil {
-		t.Fatal("no top-level time_zone in shared/policy/default.yaml")
+		t.Fatal("no top-level time_zone in shared/core/policy/default.yaml")
 	}
 	if string(m[1]) != defaultTimeZone {
 		t.Errorf("default timeZone %s, policy time_zone %s", defaultTimeZone, m[1])

@@ -22,12 +22,12 @@ type function struct {
 	Concurrency func(Config) int
 
 	// TableActions are the DynamoDB actions the function's code calls on the
-	// table (shared/dynamo), IndexActions those on gsi1. Both are granted on
+	// table (shared/aws/dynamo), IndexActions those on gsi1. Both are granted on
 	// exactly the table's and the index's ARN.
 	TableActions []string
 	IndexActions []string
 	// Secrets: the function reads the SSM parameters under SecretsPrefix at
-	// start (shared/secrets) and refuses to start without them.
+	// start (shared/aws/secrets) and refuses to start without them.
 	Secrets bool
 	// SendsMail: the function sends through SES as the configured identity
 	// and configuration set.
@@ -89,7 +89,7 @@ var functions = []function{
 var plannedFunctions []function
 
 // formsFunction serves the survey and assessment links; the DynamoDB actions
-// are those of shared/dynamo/surveys.go (Survey, Answer, OptOut) and
+// are those of shared/aws/dynamo/surveys.go (Survey, Answer, OptOut) and
 // people.go (Assessment, Submit).
 var formsFunction = function{
 	Name:        "forms",
@@ -106,7 +106,7 @@ var formsFunction = function{
 
 // notifierFunction records and mails the survey a final resolution calls for,
 // from the table's stream and from a sweep schedule for surveys whose delay
-// has passed; the DynamoDB actions are those of shared/dynamo/surveys.go
+// has passed; the DynamoDB actions are those of shared/aws/dynamo/surveys.go
 // (RecordSurvey's transaction of an Update and a Put, DueSurveys, the
 // claims, the addresses cached on customer items) and the directory read
 // (engineers' own tickets are not surveyed). It reads customers' addresses
@@ -184,6 +184,6 @@ var schedules = []schedule{
 		Description: "The assessment round, daily: on the policy's day it mails the self- and lead-assessment links, later the reminders",
 		Function:    "monthly",
 		Expression:  func(c Config) string { return c.RoundSchedule },
-		Input:       `{"round":"tick"}`, // shared/round decides what today holds
+		Input:       `{"round":"tick"}`, // shared/app/round decides what today holds
 	},
 }

@@ -124,7 +124,7 @@ func grantTable(role awsiam.IRole, spec function, table awsdynamodb.Table) {
 }
 
 // grantSecrets lets the role read the SecureString parameters under prefix
-// the way shared/secrets does (GetParametersByPath, recursive, decrypted).
+// the way shared/aws/secrets does (GetParametersByPath, recursive, decrypted).
 // CloudFormation cannot create SecureString parameters, so the stack does
 // not: the operator puts them (README, "Secrets").
 func grantSecrets(role awsiam.Role, prefix string) {

@@ -11,7 +11,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 )
 
-// Attribute names of the single table. The store package (shared/dynamo,
+// Attribute names of the single table. The store package (shared/aws/dynamo,
 // keys.go) builds the values and documents the item types; these names must
 // match it.
 const (
@@ -151,7 +151,7 @@ func newTable(scope constructs.Construct) awsdynamodb.Table {
 	})
 	// gsi1 holds only keys: the month index, the open-ticket index and the
 	// directory are read for their keys, then the items by BatchGetItem
-	// (shared/dynamo creates the same index locally).
+	// (shared/aws/dynamo creates the same index locally).
 	table.AddGlobalSecondaryIndex(&awsdynamodb.GlobalSecondaryIndexProps{
 		IndexName:      jsii.String(indexGSI1),
 		PartitionKey:   &awsdynamodb.Attribute{Name: jsii.String(attrGSI1PK), Type: awsdynamodb.AttributeType_STRING},

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Debian's Chromium for the headless rendering test of the mails
-# (shared/report: TestMailsRenderInChromium), and the CJK fonts without
+# (shared/app/report: TestMailsRenderInChromium), and the CJK fonts without
 # which Chinese mails render as empty boxes. Idempotent: exits 0 at once
 # when /usr/bin/chromium and the fonts are already there.
 #

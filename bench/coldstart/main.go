@@ -14,7 +14,7 @@
 //
 //   - a fake SSM (AWS_ENDPOINT_URL_SSM) answering GetParametersByPath with
 //     the secrets the stack keeps under SECRETS_PREFIX: webhook/<source> for
-//     every source and link-signing-key (shared/secrets). DynamoDB and SES
+//     every source and link-signing-key (shared/aws/secrets). DynamoDB and SES
 //     (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL_SESV2) point at the same
 //     server, which refuses them, so nothing leaves the machine;
 //   - a fake Lambda Runtime API (AWS_LAMBDA_RUNTIME_API). The function's
@@ -75,7 +75,7 @@ import (
 // secretsPrefix is the SSM path of the secrets in the measured runs.
 const secretsPrefix = "/scorecard/coldstart"
 
-// webhookSources are the sources with a webhook secret (shared/secrets
+// webhookSources are the sources with a webhook secret (shared/aws/secrets
 // Sources); the fake SSM holds all of them, as the stack's prefix does.
 var webhookSources = []string{"zendesk", "jira", "freshdesk", "generic", "records"}
 

@@ -15,15 +15,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go/logging"
 
-	"scorecard/shared/awsenv"
-	"scorecard/shared/directory"
-	"scorecard/shared/dynamo"
-	"scorecard/shared/errcode"
-	"scorecard/shared/event"
-	"scorecard/shared/month"
-	"scorecard/shared/monthly"
-	"scorecard/shared/policy"
-	"scorecard/shared/report"
+	"scorecard/shared/app/monthly"
+	"scorecard/shared/app/report"
+	"scorecard/shared/aws/awsenv"
+	"scorecard/shared/aws/dynamo"
+	"scorecard/shared/core/directory"
+	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/event"
+	"scorecard/shared/core/month"
+	"scorecard/shared/core/policy"
 )
 
 // readCounter sums the read capacity the store's queries and batch reads

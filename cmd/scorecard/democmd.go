@@ -13,14 +13,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go/logging"
 
-	"scorecard/shared/awsenv"
-	"scorecard/shared/demo"
-	"scorecard/shared/demorun"
-	"scorecard/shared/dynamo"
-	"scorecard/shared/errcode"
-	"scorecard/shared/month"
-	"scorecard/shared/policy"
-	"scorecard/shared/ses"
+	"scorecard/shared/aws/awsenv"
+	"scorecard/shared/aws/dynamo"
+	"scorecard/shared/aws/ses"
+	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/month"
+	"scorecard/shared/core/policy"
+	"scorecard/shared/devkit/demo"
+	"scorecard/shared/devkit/demorun"
 )
 
 // demoCmd plays generated months through the local stack (package

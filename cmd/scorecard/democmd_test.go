@@ -13,11 +13,11 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"scorecard/shared/browsertest"
-	"scorecard/shared/consequence"
-	"scorecard/shared/demo"
-	"scorecard/shared/dynamo/dynamotest"
-	"scorecard/shared/policy"
+	"scorecard/shared/core/consequence"
+	"scorecard/shared/core/policy"
+	"scorecard/shared/devkit/browsertest"
+	"scorecard/shared/devkit/demo"
+	"scorecard/shared/devkit/dynamotest"
 )
 
 // The demo, small: three months through signed webhooks of every source,

@@ -7,9 +7,9 @@ import (
 	"os"
 	"path/filepath"
 
-	"scorecard/shared/demo"
-	"scorecard/shared/errcode"
-	"scorecard/shared/month"
+	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/month"
+	"scorecard/shared/devkit/demo"
 )
 
 func generate(_ context.Context, e *env, args []string) error {

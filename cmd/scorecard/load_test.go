@@ -11,7 +11,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
-	"scorecard/shared/dynamo/dynamotest"
+	"scorecard/shared/devkit/dynamotest"
 )
 
 // A short `scorecard load`: mixed-source webhooks, out of order and

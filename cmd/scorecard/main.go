@@ -13,7 +13,7 @@ import (
 	"os/signal"
 	"time"
 
-	"scorecard/shared/errcode"
+	"scorecard/shared/core/errcode"
 )
 
 // command is one subcommand.

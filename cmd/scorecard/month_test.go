@@ -16,12 +16,12 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"scorecard/shared/directory"
-	"scorecard/shared/dynamo"
-	"scorecard/shared/dynamo/dynamotest"
-	"scorecard/shared/event"
-	"scorecard/shared/month"
-	"scorecard/shared/scoring"
+	"scorecard/shared/aws/dynamo"
+	"scorecard/shared/core/directory"
+	"scorecard/shared/core/event"
+	"scorecard/shared/core/month"
+	"scorecard/shared/core/scoring"
+	"scorecard/shared/devkit/dynamotest"
 )
 
 func sesEndpoint() string {

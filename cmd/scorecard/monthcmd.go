@@ -11,13 +11,13 @@ import (
 	"slices"
 	"time"
 
-	"scorecard/shared/consequence"
-	"scorecard/shared/errcode"
-	"scorecard/shared/month"
-	"scorecard/shared/monthly"
-	"scorecard/shared/policy"
-	"scorecard/shared/scoring"
-	"scorecard/shared/ses"
+	"scorecard/shared/app/monthly"
+	"scorecard/shared/aws/ses"
+	"scorecard/shared/core/consequence"
+	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/month"
+	"scorecard/shared/core/policy"
+	"scorecard/shared/core/scoring"
 )
 
 // runMonth runs the monthly job in-process against the configured store and

@@ -12,14 +12,14 @@ import (
 	"testing"
 	"time"
 
-	"scorecard/shared/assessment"
-	"scorecard/shared/directory"
-	"scorecard/shared/dynamo"
-	"scorecard/shared/dynamo/dynamotest"
-	"scorecard/shared/generic"
-	"scorecard/shared/month"
-	"scorecard/shared/records"
-	"scorecard/shared/scoring"
+	"scorecard/shared/app/assessment"
+	"scorecard/shared/aws/dynamo"
+	"scorecard/shared/core/directory"
+	"scorecard/shared/core/month"
+	"scorecard/shared/core/records"
+	"scorecard/shared/core/scoring"
+	"scorecard/shared/devkit/dynamotest"
+	"scorecard/shared/source/generic"
 )
 
 // A scored month whose learning and collaboration dimensions come from
@@ -155,7 +155,7 @@ func TestPeopleInputsEndToEnd(t *testing.T) {
 // An LMS posts records to the signed records webhook instead of a CSV.
 func TestRecordsWebhook(t *testing.T) {
 	srv, store, _ := gateway(t)
-	body, err := os.ReadFile("../../shared/records/testdata/webhook.json")
+	body, err := os.ReadFile("../../shared/core/records/testdata/webhook.json")
 	if err != nil {
 		t.Fatal(err)
 	}

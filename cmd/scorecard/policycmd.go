@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"os"
 
-	"scorecard/shared/errcode"
-	"scorecard/shared/policy"
+	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/policy"
 )
 
 func showPolicy(_ context.Context, e *env, args []string) error {

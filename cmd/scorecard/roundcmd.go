@@ -10,11 +10,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
-	"scorecard/shared/errcode"
-	"scorecard/shared/month"
-	"scorecard/shared/round"
-	"scorecard/shared/secrets"
-	"scorecard/shared/ses"
+	"scorecard/shared/app/round"
+	"scorecard/shared/aws/secrets"
+	"scorecard/shared/aws/ses"
+	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/month"
 )
 
 // assessmentsCmd starts a month's assessment round or sends its reminders,

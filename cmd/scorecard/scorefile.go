@@ -13,15 +13,15 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"scorecard/shared/consequence"
-	"scorecard/shared/directory"
-	"scorecard/shared/engine"
-	"scorecard/shared/errcode"
-	"scorecard/shared/event"
-	"scorecard/shared/month"
-	"scorecard/shared/policy"
-	"scorecard/shared/scoring"
-	"scorecard/shared/ticket"
+	"scorecard/shared/core/consequence"
+	"scorecard/shared/core/directory"
+	"scorecard/shared/core/engine"
+	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/event"
+	"scorecard/shared/core/month"
+	"scorecard/shared/core/policy"
+	"scorecard/shared/core/scoring"
+	"scorecard/shared/core/ticket"
 )
 
 func scoreFile(_ context.Context, e *env, args []string) error {

@@ -21,14 +21,14 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"pgregory.net/rapid"
 
-	"scorecard/shared/directory"
-	"scorecard/shared/dynamo"
-	"scorecard/shared/dynamo/dynamotest"
-	"scorecard/shared/event"
-	"scorecard/shared/generic"
-	"scorecard/shared/policy"
-	"scorecard/shared/secrets"
-	"scorecard/shared/ticket"
+	"scorecard/shared/aws/dynamo"
+	"scorecard/shared/aws/secrets"
+	"scorecard/shared/core/directory"
+	"scorecard/shared/core/event"
+	"scorecard/shared/core/policy"
+	"scorecard/shared/core/ticket"
+	"scorecard/shared/devkit/dynamotest"
+	"scorecard/shared/source/generic"
 )
 
 // gateway starts the local gateway of `scorecard serve` on a fresh table.

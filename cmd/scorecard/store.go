@@ -5,10 +5,10 @@ import (
 	"flag"
 	"time"
 
-	"scorecard/shared/awsenv"
-	"scorecard/shared/dynamo"
-	"scorecard/shared/errcode"
-	"scorecard/shared/policy"
+	"scorecard/shared/aws/awsenv"
+	"scorecard/shared/aws/dynamo"
+	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/policy"
 )
 
 // backend is what commands that touch the store share.

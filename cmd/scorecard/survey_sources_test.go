@@ -15,26 +15,26 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"scorecard/shared/browsertest"
-	"scorecard/shared/directory"
-	"scorecard/shared/dynamo"
-	"scorecard/shared/dynamo/dynamotest"
-	"scorecard/shared/engine"
-	"scorecard/shared/generic"
-	"scorecard/shared/jira"
-	"scorecard/shared/metric"
-	"scorecard/shared/month"
-	"scorecard/shared/policy"
-	"scorecard/shared/ticket"
-	"scorecard/shared/vendorfake"
-	"scorecard/shared/zendesk"
+	"scorecard/shared/aws/dynamo"
+	"scorecard/shared/core/directory"
+	"scorecard/shared/core/engine"
+	"scorecard/shared/core/metric"
+	"scorecard/shared/core/month"
+	"scorecard/shared/core/policy"
+	"scorecard/shared/core/ticket"
+	"scorecard/shared/devkit/browsertest"
+	"scorecard/shared/devkit/dynamotest"
+	"scorecard/shared/devkit/vendorfake"
+	"scorecard/shared/source/generic"
+	"scorecard/shared/source/jira"
+	"scorecard/shared/source/zendesk"
 )
 
 // capture reads a real webhook body (<source>/testdata/real) to send it
 // again with this test's ids and times, keeping every other member.
 func capture(t *testing.T, source, file string) map[string]any {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "shared", source, "testdata", "real", file))
+	b, err := os.ReadFile(filepath.Join("..", "..", "shared", "source", source, "testdata", "real", file))
 	if err != nil {
 		t.Fatal(err)
 	}

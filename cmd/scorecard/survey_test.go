@@ -16,16 +16,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/chromedp/chromedp"
 
-	"scorecard/shared/browsertest"
-	"scorecard/shared/dynamo"
-	"scorecard/shared/dynamo/dynamotest"
-	"scorecard/shared/engine"
-	"scorecard/shared/event"
-	"scorecard/shared/metric"
-	"scorecard/shared/month"
-	"scorecard/shared/notifier"
-	"scorecard/shared/policy"
-	"scorecard/shared/ticket"
+	"scorecard/shared/app/notifier"
+	"scorecard/shared/aws/dynamo"
+	"scorecard/shared/core/engine"
+	"scorecard/shared/core/event"
+	"scorecard/shared/core/metric"
+	"scorecard/shared/core/month"
+	"scorecard/shared/core/policy"
+	"scorecard/shared/core/ticket"
+	"scorecard/shared/devkit/browsertest"
+	"scorecard/shared/devkit/dynamotest"
 )
 
 // startServe runs `scorecard serve --local` on a free port with its own

@@ -8,9 +8,9 @@ import (
 	"os"
 	"slices"
 
-	"scorecard/shared/directory"
-	"scorecard/shared/errcode"
-	"scorecard/shared/records"
+	"scorecard/shared/core/directory"
+	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/records"
 )
 
 // ticketCmd prints a ticket's stored state.

@@ -1,6 +1,6 @@
 // Command forms is the Lambda behind GET/POST /s/{token} (the survey page a
-// customer reaches from the survey mail, shared/survey) and GET/POST
-// /a/{token} (the month-end assessment forms, shared/assessment).
+// customer reaches from the survey mail, shared/app/survey) and GET/POST
+// /a/{token} (the month-end assessment forms, shared/app/assessment).
 package main
 
 import (
@@ -14,10 +14,10 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"scorecard/shared/assessment"
-	"scorecard/shared/httpapi"
-	"scorecard/shared/startup"
-	"scorecard/shared/survey"
+	"scorecard/shared/app/assessment"
+	"scorecard/shared/app/httpapi"
+	"scorecard/shared/app/survey"
+	"scorecard/shared/aws/startup"
 )
 
 func main() {

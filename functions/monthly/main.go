@@ -2,7 +2,7 @@
 // invoked by EventBridge Scheduler on the 1st (the previous month in the
 // policy's time zone) or by hand with {"month": "YYYY-MM", "mail": true|false,
 // "force": true|false}; and the assessment round, invoked daily with
-// {"round": "tick"} (shared/round decides whether today starts the round or
+// {"round": "tick"} (shared/app/round decides whether today starts the round or
 // sends its reminders).
 package main
 
@@ -16,10 +16,10 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"scorecard/shared/monthly"
-	"scorecard/shared/round"
-	"scorecard/shared/ses"
-	"scorecard/shared/startup"
+	"scorecard/shared/app/monthly"
+	"scorecard/shared/app/round"
+	"scorecard/shared/aws/ses"
+	"scorecard/shared/aws/startup"
 )
 
 func main() {

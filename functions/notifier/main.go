@@ -1,6 +1,6 @@
 // Command notifier is the Lambda on the table's stream (and on a schedule
 // for surveys whose delay has passed): it records the survey each final
-// resolution calls for and mails it once (shared/notifier).
+// resolution calls for and mails it once (shared/app/notifier).
 package main
 
 import (
@@ -12,10 +12,10 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"scorecard/shared/dynamo"
-	"scorecard/shared/notifier"
-	"scorecard/shared/ses"
-	"scorecard/shared/startup"
+	"scorecard/shared/app/notifier"
+	"scorecard/shared/aws/dynamo"
+	"scorecard/shared/aws/ses"
+	"scorecard/shared/aws/startup"
 )
 
 func main() {

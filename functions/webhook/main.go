@@ -1,5 +1,5 @@
 // Command webhook is the Lambda behind POST /webhooks/{source}: it verifies,
-// normalises and stores ticket webhooks and people records (shared/webhook).
+// normalises and stores ticket webhooks and people records (shared/app/webhook).
 package main
 
 import (
@@ -12,8 +12,8 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"scorecard/shared/startup"
-	"scorecard/shared/webhook"
+	"scorecard/shared/app/webhook"
+	"scorecard/shared/aws/startup"
 )
 
 func main() {

@@ -1,0 +1,230 @@
+package assessment_test
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/url"
+	"os"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"scorecard/shared/app/assessment"
+	"scorecard/shared/app/token"
+	"scorecard/shared/core/month"
+)
+
+var (
+	key  = []byte("dev-signing-key")
+	base = "https://scorecard.example.com"
+	// shanghai is the policy's time zone in these tests.
+	shanghai = mustLoad("Asia/Shanghai")
+	// now is the time of the captured requests in testdata: two days
+	// before the deadline.
+	now = time.Date(2026, 10, 28, 6, 12, 5, 0, time.UTC)
+	// deadline is Friday 30 October 2026, 18:00 in Shanghai.
+	deadline = time.Date(2026, 10, 30, 18, 0, 0, 0, shanghai)
+	october  = month.Month{Year: 2026, Month: time.October}
+)
+
+func mustLoad(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+const leadEmail = "Zhou.Min@Example.com"
+
+var team = []assessment.Engineer{
+	{ID: "E014", Name: "Li Wei"},
+	{ID: "E015", Name: "Chen Jie"},
+	{ID: "E016", Name: "Wang Fang"},
+}
+
+var leadID = assessment.ID(october, assessment.Lead, strings.ToLower(leadEmail))
+
+// lead is a team lead's assessment of three engineers, mailed on the
+// 27th.
+func lead(locale string) assessment.Assessment {
+	a := assessment.Assessment{
+		ID: leadID, Month: october, Kind: assessment.Lead,
+		AssessorKey: strings.ToLower(leadEmail), AssessorEmail: leadEmail, AssessorName: "Zhou Min",
+		Locale:    locale,
+		Engineers: append([]assessment.Engineer(nil), team...),
+		Deadline:  deadline,
+		InvitedAt: time.Date(2026, 10, 27, 1, 0, 0, 0, time.UTC),
+	}
+	if locale == assessment.LocaleZhCN {
+		a.AssessorName = "周敏"
+		a.Engineers = []assessment.Engineer{{ID: "E014", Name: "李伟"}, {ID: "E015", Name: "陈杰"}, {ID: "E016", Name: "王芳"}}
+	}
+	return a
+}
+
+var selfID = assessment.ID(october, assessment.Self, "E014")
+
+// self is Li Wei's self-assessment.
+func self(locale string) assessment.Assessment {
+	a := lead(locale)
+	a.ID, a.Kind, a.AssessorKey, a.AssessorEmail = selfID, assessment.Self, "E014", "li.wei@example.com"
+	a.AssessorName = a.Engineers[0].Name
+	a.Engineers = a.Engineers[:1]
+	return a
+}
+
+// fixtureAnswers is what the captured POST in testdata submits.
+var fixtureAnswers = map[string]assessment.Scores{
+	"E014": {Attitude: 88, ProblemSolving: 91.5, Collaboration: 85, Comment: "Took over the Shenzhen escalations."},
+	"E015": {Attitude: 79, ProblemSolving: 74, Collaboration: 82},
+	"E016": {Attitude: 95, ProblemSolving: 90, Collaboration: 97},
+}
+
+// submitted is the lead's assessment as submitted at.
+func submitted(locale string, at time.Time) assessment.Assessment {
+	a := lead(locale)
+	a.Answers = map[string]assessment.Scores{
+		"E014": {Attitude: 70, ProblemSolving: 72.5, Collaboration: 75, Comment: "Needs to document fixes."},
+		"E015": {Attitude: 80, ProblemSolving: 80, Collaboration: 80},
+		"E016": {Attitude: 90, ProblemSolving: 90, Collaboration: 90},
+	}
+	a.SubmittedAt = at
+	return a
+}
+
+func sign(t testing.TB, kind, subject string, expires time.Time) string {
+	t.Helper()
+	tok, err := token.Sign(key, token.Claims{Kind: kind, Subject: subject, Expires: expires})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func link(t testing.TB, id string) string { return sign(t, token.KindAssessment, id, deadline) }
+
+// csrfFor is the csrf field as the brief defines it, computed here
+// independently of the package.
+func csrfFor(tok string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("csrf|" + tok))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// row is one engineer's inputs as typed: attitude, problem solving,
+// collaboration, comment.
+type row [4]string
+
+// form encodes a submitted form; an empty csrf is left out, and so is an
+// engineer whose row is nil.
+func form(csrf string, rows map[string]*row) string {
+	v := url.Values{}
+	if csrf != "" {
+		v.Set("csrf", csrf)
+	}
+	for id, r := range rows {
+		if r == nil {
+			continue
+		}
+		for i, f := range []string{"attitude", "problem_solving", "collaboration", "comment"} {
+			v.Set(f+":"+id, r[i])
+		}
+	}
+	return v.Encode()
+}
+
+// goodRows are fixtureAnswers as typed.
+func goodRows() map[string]*row {
+	return map[string]*row{
+		"E014": {"88", "91.5", "85", "Took over the Shenzhen escalations."},
+		"E015": {"79", "74", "82", ""},
+		"E016": {"95", "90", "97", ""},
+	}
+}
+
+// clock is a settable Now.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
+
+func handler(store assessment.Store, c *clock) *assessment.Handler {
+	if c == nil {
+		c = &clock{t: now}
+	}
+	return &assessment.Handler{
+		Store:    store,
+		Key:      key,
+		Now:      c.Now,
+		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
+		BaseURL:  base,
+		Location: shanghai,
+	}
+}
+
+// fixture, as a request body, keeps the captured POST's body (with its
+// csrf field made valid for the token).
+const fixture = "\x00fixture"
+
+// request is the captured API Gateway v2 event for method on /a/{tok},
+// changed by edit.
+func request(t testing.TB, method, tok, body string, edit func(*events.APIGatewayV2HTTPRequest)) []byte {
+	t.Helper()
+	file := "testdata/apigw-get.json"
+	if method == "POST" {
+		file = "testdata/apigw-post.json"
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var req events.APIGatewayV2HTTPRequest
+	if err := json.Unmarshal(raw, &req); err != nil {
+		t.Fatal(err)
+	}
+	req.RequestContext.HTTP.Method = method
+	req.RequestContext.HTTP.Path = "/a/" + tok
+	req.RawPath = "/a/" + tok
+	req.PathParameters["token"] = tok
+	if body == fixture {
+		req.Body = strings.Replace(req.Body, "csrf=CSRF", "csrf="+csrfFor(tok), 1)
+	} else {
+		req.Body = body
+	}
+	if edit != nil {
+		edit(&req)
+	}
+	b, err := json.Marshal(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// invoke runs the handler through the Lambda JSON layer.
+func invoke(t testing.TB, h *assessment.Handler, payload []byte) events.APIGatewayV2HTTPResponse {
+	t.Helper()
+	out, err := lambda.NewHandler(h.Handle).Invoke(context.Background(), payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var resp events.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(out, &resp); err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}

@@ -1,0 +1,459 @@
+// Package monthly owns the monthly run: for a month, read its tickets
+// through the month index, score every engineer with the domain core under
+// the policy, store the results and the history later months need, and
+// mail each manager a team report, each engineer a scorecard and a notice
+// for every warning or position adjustment — each mail once. A rerun gives
+// the same stored results (the run's as-of time is fixed by its first
+// start); a run that died midway continues where it stopped.
+package monthly
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"iter"
+	"log/slog"
+	"slices"
+	"strings"
+	"time"
+
+	"scorecard/shared/app/assessment"
+	"scorecard/shared/app/report"
+	"scorecard/shared/core/consequence"
+	"scorecard/shared/core/directory"
+	"scorecard/shared/core/engine"
+	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/metric"
+	"scorecard/shared/core/month"
+	"scorecard/shared/core/monthrun"
+	"scorecard/shared/core/policy"
+	"scorecard/shared/core/records"
+	"scorecard/shared/core/scoring"
+	"scorecard/shared/core/ticket"
+)
+
+// Run, its states and ErrMailClaimed live in package monthrun, which the
+// store can import without the run's reporting libraries.
+type Run = monthrun.Run
+
+// Run states.
+const (
+	StateScoring = monthrun.StateScoring
+	StateScored  = monthrun.StateScored
+	StateDone    = monthrun.StateDone
+)
+
+// ErrMailClaimed is returned by Store.ClaimMail when the mail was already
+// sent for the month.
+var ErrMailClaimed = monthrun.ErrMailClaimed
+
+// Store is what the run reads and writes.
+type Store interface {
+	MonthTickets(ctx context.Context, m month.Month) iter.Seq2[*ticket.State, error]
+	Engineers(ctx context.Context) ([]directory.Engineer, error)
+	History(ctx context.Context, months []month.Month) (map[string][]consequence.Record, error)
+	Overrides(ctx context.Context, m month.Month) (map[string]*consequence.Override, error)
+	PutResults(ctx context.Context, m month.Month, cards []scoring.Card) error
+	GetRun(ctx context.Context, m month.Month) (Run, error)
+	PutRun(ctx context.Context, r Run) error
+	ClaimMail(ctx context.Context, m month.Month, key string, now time.Time, force bool) error
+	MarkMailSent(ctx context.Context, m month.Month, key, messageID string, now time.Time) error
+	ReleaseMail(ctx context.Context, m month.Month, key string) error
+	Records(ctx context.Context, m month.Month) ([]records.Record, error)
+	Assessments(ctx context.Context, m month.Month) ([]assessment.Assessment, error)
+}
+
+// Mailer sends one mail.
+type Mailer interface {
+	Send(ctx context.Context, to []string, mail report.Mail) (messageID string, err error)
+}
+
+// Runner runs months.
+type Runner struct {
+	Store  Store
+	Mailer Mailer
+	Policy *policy.Policy
+	Now    func() time.Time
+	Log    *slog.Logger
+	// Out, when set, receives every report as files a person can open
+	// (the local run writes them under out/).
+	Out func(name string, data []byte) error
+}
+
+// Request asks for a month's run. The scheduler sends {} (the previous
+// month in the policy's time zone); a person may name the month.
+type Request struct {
+	Month string `json:"month,omitempty"` // YYYY-MM
+	Mail  *bool  `json:"mail,omitempty"`  // default true
+	Force bool   `json:"force,omitempty"` // recompute as of now and send every mail again
+}
+
+// Summary is what a run did.
+type Summary struct {
+	Month     string `json:"month"`
+	Engineers int    `json:"engineers"`
+	Tickets   int    `json:"tickets"`
+	Sent      int    `json:"mails_sent"`
+	Skipped   int    `json:"mails_already_sent"`
+	Failed    int    `json:"mails_failed"`
+	Policy    string `json:"policy_version"`
+}
+
+// Handle is the Lambda entry point: an EventBridge Scheduler payload (any
+// JSON object; its "month", "mail" and "force" are read when present) or a
+// manual invocation.
+func (r *Runner) Handle(ctx context.Context, payload json.RawMessage) (Summary, error) {
+	var req Request
+	if len(payload) > 0 && string(payload) != "null" {
+		if err := json.Unmarshal(payload, &req); err != nil {
+			return Summary{}, errcode.Errorf(errcode.Invalid, "payload: want {\"month\": \"YYYY-MM\", \"mail\": bool, \"force\": bool}")
+		}
+	}
+	return r.Run(ctx, req)
+}
+
+// Run runs one month.
+func (r *Runner) Run(ctx context.Context, req Request) (Summary, error) {
+	now := r.Now()
+	loc := r.Policy.Location()
+	m := month.Of(now, loc).Add(-1)
+	if req.Month != "" {
+		var err error
+		if m, err = month.Parse(req.Month); err != nil {
+			return Summary{}, errcode.Errorf(errcode.Invalid, "month: %v", err)
+		}
+	}
+	if !m.Before(month.Of(now, loc).Add(1)) {
+		return Summary{}, errcode.Errorf(errcode.Invalid, "month: %s has not started", m)
+	}
+	run, err := r.Store.GetRun(ctx, m)
+	switch {
+	case errcode.Code(err) == errcode.NotFound:
+		run = Run{Month: m, AsOf: now, Started: now}
+	case err != nil:
+		return Summary{}, err
+	case req.Force:
+		run.AsOf = now
+	}
+	run.State, run.Policy = StateScoring, r.Policy.Version
+	if err := r.Store.PutRun(ctx, run); err != nil {
+		return Summary{}, err
+	}
+
+	people, gaps, err := r.people(ctx, m)
+	if err != nil {
+		return Summary{}, err
+	}
+	cards, dir, history, tickets, err := r.score(ctx, m, run.AsOf, people)
+	if err != nil {
+		return Summary{}, err
+	}
+	run.Engineers, run.Tickets = len(cards), tickets
+	if err := r.Store.PutResults(ctx, m, cards); err != nil {
+		return Summary{}, err
+	}
+	run.State = StateScored
+	if err := r.Store.PutRun(ctx, run); err != nil {
+		return Summary{}, err
+	}
+	sum := Summary{Month: m.String(), Engineers: len(cards), Tickets: run.Tickets, Policy: r.Policy.Version}
+	r.Log.Info("month scored", "month", m.String(), "engineers", len(cards), "tickets", run.Tickets)
+
+	var mailErr error
+	if req.Mail == nil || *req.Mail {
+		mailErr = r.mail(ctx, m, cards, dir, history, gaps, req.Force, &sum)
+	}
+	run.Mails += sum.Sent
+	if mailErr == nil {
+		run.State, run.Finished = StateDone, r.Now()
+	}
+	if err := r.Store.PutRun(ctx, run); err != nil {
+		return sum, err
+	}
+	return sum, mailErr
+}
+
+// score computes the month's cards.
+func (r *Runner) score(ctx context.Context, m month.Month, asOf time.Time, people map[string]metric.People) ([]scoring.Card, *directory.Directory, map[string][]consequence.Record, int, error) {
+	engs, err := r.Store.Engineers(ctx)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	dir := directory.New(engs)
+	// A year back covers the promotion window and the recognition year.
+	var months []month.Month
+	for i := 12; i >= 1; i-- {
+		months = append(months, m.Add(-i))
+	}
+	history, err := r.Store.History(ctx, months)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	overrides, err := r.Store.Overrides(ctx, m)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	var readErr error
+	tickets := func(yield func(*ticket.State) bool) {
+		for t, err := range r.Store.MonthTickets(ctx, m) {
+			if err != nil {
+				readErr = err
+				return
+			}
+			if !yield(t) {
+				return
+			}
+		}
+	}
+	cards, stats, err := engine.Run(engine.Input{
+		Policy: r.Policy, Month: m, AsOf: asOf, Directory: dir, Tickets: tickets, History: history, Overrides: overrides, People: people,
+	})
+	if readErr != nil {
+		return nil, nil, nil, 0, readErr
+	}
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	if n := len(stats.Unmapped); n > 0 {
+		r.Log.Warn("agent ids not in the directory; their credits wait for a mapping", "agents", n)
+	}
+	return cards, dir, history, stats.Tickets, nil
+}
+
+// mail sends every mail of the month that has not gone out yet.
+func (r *Runner) mail(ctx context.Context, m month.Month, cards []scoring.Card, dir *directory.Directory, history map[string][]consequence.Record, gaps map[string][]report.Gap, force bool, sum *Summary) error {
+	var failed []string
+	send := func(key string, to []string, build func() (report.Mail, error)) {
+		if len(to) == 0 {
+			return
+		}
+		switch err := r.Store.ClaimMail(ctx, m, key, r.Now(), force); {
+		case errors.Is(err, ErrMailClaimed):
+			sum.Skipped++
+			return
+		case err != nil:
+			failed = append(failed, key)
+			return
+		}
+		mail, err := build()
+		var id string
+		if err == nil {
+			id, err = r.Mailer.Send(ctx, to, mail)
+		}
+		if err != nil {
+			r.Log.Error("mail failed", "key", key, "err", err)
+			if rerr := r.Store.ReleaseMail(ctx, m, key); rerr != nil {
+				// The claim stays: a rerun counts the mail as sent rather
+				// than risk sending it twice (run-month --force resends).
+				r.Log.Error("mail failed and its claim could not be released: it will not be sent again", "key", key, "err", rerr)
+			}
+			failed = append(failed, key)
+			return
+		}
+		// The mail went out. Should marking it fail, its claim stays and
+		// keeps a rerun from sending it again.
+		if err := r.Store.MarkMailSent(ctx, m, key, id, r.Now()); err != nil {
+			r.Log.Error("mail sent but not marked; its claim keeps it from being sent again", "key", key, "err", err)
+		}
+		sum.Sent++
+	}
+	byID := map[string]scoring.Card{}
+	for _, c := range cards {
+		byID[c.EngineerID] = c
+	}
+	// Managers: one report per team and manager.
+	for _, t := range teams(cards, dir) {
+		t.Policy, t.Month = r.Policy, m
+		t.Locale = report.Locale(t.Locale, r.Policy.Locale)
+		t.Previous, t.Trend = previousAndTrend(t.Cards, history, m)
+		for _, c := range t.Cards {
+			t.Gaps = append(t.Gaps, gaps[c.EngineerID]...)
+		}
+		key := "team#" + t.Name + "#" + hash(t.ManagerEmail)
+		send(key, []string{t.ManagerEmail}, func() (report.Mail, error) {
+			mail, err := report.TeamReport(t)
+			if err == nil && r.Out != nil {
+				err = r.writeOut(m, "team-"+t.Name, mail)
+			}
+			return mail, err
+		})
+	}
+	// Engineers: their scorecard, and a notice for each warning or position
+	// adjustment to them and their manager.
+	for _, c := range cards {
+		e, _ := dir.Get(c.EngineerID)
+		loc := report.Locale(e.Locale, r.Policy.Locale)
+		send("card#"+c.EngineerID, nonEmpty(e.Email), func() (report.Mail, error) {
+			mail, err := report.Scorecard(c, e, loc, r.Policy)
+			if err == nil && r.Out != nil {
+				err = r.writeOut(m, "scorecard-"+c.EngineerID, mail)
+			}
+			return mail, err
+		})
+		for _, q := range c.Consequences {
+			if q.Kind != consequence.Warning && q.Kind != consequence.PositionAdjustment {
+				continue
+			}
+			for who, to := range map[string][]string{"engineer": nonEmpty(e.Email), "manager": nonEmpty(e.ManagerEmail)} {
+				send("notice#"+string(q.Kind)+"#"+c.EngineerID+"#"+who, to, func() (report.Mail, error) {
+					return report.Notice(c, q, e, loc, r.Policy)
+				})
+			}
+		}
+	}
+	sum.Failed = len(failed)
+	if len(failed) > 0 {
+		return errcode.Errorf(errcode.Unavailable, "%d mails failed; run the month again to send them", len(failed))
+	}
+	return nil
+}
+
+// people gathers the month's inputs that come from people: imported
+// records, and the team lead's assessment of each engineer (attitude,
+// problem solving, collaboration). Self-assessments are not scored; where
+// both exist, each aspect's self and lead scores are returned for the
+// report, which highlights gaps of 20 points or more.
+func (r *Runner) people(ctx context.Context, m month.Month) (map[string]metric.People, map[string][]report.Gap, error) {
+	recs, err := r.Store.Records(ctx, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	people := records.People(recs, m)
+	asms, err := r.Store.Assessments(ctx, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	self := map[string]assessment.Scores{}
+	lead := map[string]assessment.Scores{}
+	for _, a := range asms {
+		for id, sc := range a.Answers {
+			switch a.Kind {
+			case assessment.Lead:
+				lead[id] = sc
+			case assessment.Self:
+				if id == a.AssessorKey {
+					self[id] = sc
+				}
+			}
+		}
+	}
+	for id, sc := range lead {
+		p := people[id]
+		p.LeadAttitude, p.LeadProblemSolving, p.LeadCollaboration = ptr(sc.Attitude), ptr(sc.ProblemSolving), ptr(sc.Collaboration)
+		people[id] = p
+	}
+	gaps := map[string][]report.Gap{}
+	for id, s := range self {
+		l, ok := lead[id]
+		if !ok {
+			continue
+		}
+		gaps[id] = []report.Gap{
+			{EngineerID: id, Aspect: "attitude", Self: s.Attitude, Lead: l.Attitude},
+			{EngineerID: id, Aspect: "problem_solving", Self: s.ProblemSolving, Lead: l.ProblemSolving},
+			{EngineerID: id, Aspect: "collaboration", Self: s.Collaboration, Lead: l.Collaboration},
+		}
+	}
+	return people, gaps, nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// teams groups the cards by team and manager, in a stable order.
+func teams(cards []scoring.Card, dir *directory.Directory) []report.Team {
+	type key struct{ team, manager string }
+	byKey := map[key]*report.Team{}
+	var order []key
+	for _, c := range cards {
+		e, ok := dir.Get(c.EngineerID)
+		if !ok || e.ManagerEmail == "" {
+			continue
+		}
+		k := key{e.Team, e.ManagerEmail}
+		t := byKey[k]
+		if t == nil {
+			t = &report.Team{Name: e.Team, ManagerEmail: e.ManagerEmail, Engineers: map[string]directory.Engineer{}}
+			byKey[k] = t
+			order = append(order, k)
+		}
+		t.Cards = append(t.Cards, c)
+		t.Engineers[e.ID] = e
+		if t.Locale == "" {
+			t.Locale = e.Locale
+		}
+	}
+	slices.SortFunc(order, func(a, b key) int {
+		return strings.Compare(a.team+"\x00"+a.manager, b.team+"\x00"+b.manager)
+	})
+	out := make([]report.Team, 0, len(order))
+	for _, k := range order {
+		out = append(out, *byKey[k])
+	}
+	return out
+}
+
+// previousAndTrend derives last month's result and a six-month trend per
+// engineer from the history.
+func previousAndTrend(cards []scoring.Card, history map[string][]consequence.Record, m month.Month) (map[string]scoring.Card, map[string][]report.TrendPoint) {
+	prev := map[string]scoring.Card{}
+	trend := map[string][]report.TrendPoint{}
+	for _, c := range cards {
+		byMonth := map[month.Month]consequence.Record{}
+		for _, rec := range history[c.EngineerID] {
+			byMonth[rec.Month] = rec
+		}
+		if rec, ok := byMonth[m.Add(-1)]; ok {
+			prev[c.EngineerID] = scoring.Card{EngineerID: c.EngineerID, Month: rec.Month, Composite: rec.Composite, Grade: rec.Grade, MeetsStandard: rec.MeetsStandard}
+		}
+		for i := 5; i >= 1; i-- {
+			pm := m.Add(-i)
+			if rec, ok := byMonth[pm]; ok {
+				trend[c.EngineerID] = append(trend[c.EngineerID], report.TrendPoint{Month: pm, Composite: rec.Composite})
+			}
+		}
+		trend[c.EngineerID] = append(trend[c.EngineerID], report.TrendPoint{Month: m, Composite: c.Composite})
+	}
+	return prev, trend
+}
+
+// writeOut writes a mail as an HTML file with its images beside it, and
+// its attachments under their own names (the report names its workbook).
+func (r *Runner) writeOut(m month.Month, name string, mail report.Mail) error {
+	dir := m.String() + "/"
+	html := mail.HTML
+	for _, p := range mail.Inline {
+		file := name + "-" + p.Filename
+		html = strings.ReplaceAll(html, "cid:"+p.ContentID, file)
+		if err := r.Out(dir+file, p.Data); err != nil {
+			return err
+		}
+	}
+	for _, p := range mail.Attachments {
+		if err := r.Out(dir+p.Filename, p.Data); err != nil {
+			return err
+		}
+	}
+	return r.Out(dir+name+".html", []byte(html))
+}
+
+func nonEmpty(addr string) []string {
+	if addr == "" {
+		return nil
+	}
+	return []string{addr}
+}
+
+// hash keeps addresses out of keys and logs.
+func hash(s string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(s)))
+	return hex.EncodeToString(sum[:6])
+}
+
+// String describes a summary for logs and the CLI.
+func (s Summary) String() string {
+	return fmt.Sprintf("%s: %d engineers, %d tickets; mails %d sent, %d already sent, %d failed (policy %s)",
+		s.Month, s.Engineers, s.Tickets, s.Sent, s.Skipped, s.Failed, s.Policy)
+}

@@ -1,0 +1,347 @@
+package monthly_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"scorecard/shared/app/assessment"
+	"scorecard/shared/app/monthly"
+	"scorecard/shared/app/report"
+	"scorecard/shared/core/consequence"
+	"scorecard/shared/core/directory"
+	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/event"
+	"scorecard/shared/core/month"
+	"scorecard/shared/core/policy"
+	"scorecard/shared/core/records"
+	"scorecard/shared/core/scoring"
+	"scorecard/shared/core/ticket"
+)
+
+// memStore keeps everything in maps; the DynamoDB store is tested against
+// DynamoDB Local in the CLI's end-to-end tests.
+type memStore struct {
+	mu        sync.Mutex
+	tickets   map[month.Month][]*ticket.State
+	engineers []directory.Engineer
+	results   map[month.Month][]scoring.Card
+	overrides map[month.Month]map[string]*consequence.Override
+	runs      map[month.Month]monthly.Run
+	mails     map[string]string
+	records   map[month.Month][]records.Record
+	asms      map[month.Month][]assessment.Assessment
+}
+
+func (s *memStore) Records(_ context.Context, m month.Month) ([]records.Record, error) {
+	return s.records[m], nil
+}
+
+func (s *memStore) Assessments(_ context.Context, m month.Month) ([]assessment.Assessment, error) {
+	return s.asms[m], nil
+}
+
+func newMem() *memStore {
+	return &memStore{tickets: map[month.Month][]*ticket.State{}, results: map[month.Month][]scoring.Card{},
+		overrides: map[month.Month]map[string]*consequence.Override{}, runs: map[month.Month]monthly.Run{}, mails: map[string]string{},
+		records: map[month.Month][]records.Record{}, asms: map[month.Month][]assessment.Assessment{}}
+}
+
+func (s *memStore) MonthTickets(_ context.Context, m month.Month) iter.Seq2[*ticket.State, error] {
+	return func(yield func(*ticket.State, error) bool) {
+		for _, t := range s.tickets[m] {
+			if !yield(t, nil) {
+				return
+			}
+		}
+	}
+}
+func (s *memStore) Engineers(context.Context) ([]directory.Engineer, error) { return s.engineers, nil }
+func (s *memStore) History(_ context.Context, months []month.Month) (map[string][]consequence.Record, error) {
+	out := map[string][]consequence.Record{}
+	for _, m := range months {
+		for _, c := range s.results[m] {
+			r := c.Record()
+			r.Override = s.overrides[m][c.EngineerID]
+			out[c.EngineerID] = append(out[c.EngineerID], r)
+		}
+	}
+	return out, nil
+}
+func (s *memStore) Overrides(_ context.Context, m month.Month) (map[string]*consequence.Override, error) {
+	return s.overrides[m], nil
+}
+func (s *memStore) PutResults(_ context.Context, m month.Month, cards []scoring.Card) error {
+	s.results[m] = slices.Clone(cards)
+	return nil
+}
+func (s *memStore) GetRun(_ context.Context, m month.Month) (monthly.Run, error) {
+	r, ok := s.runs[m]
+	if !ok {
+		return monthly.Run{}, errcode.Errorf(errcode.NotFound, "no run")
+	}
+	return r, nil
+}
+func (s *memStore) PutRun(_ context.Context, r monthly.Run) error { s.runs[r.Month] = r; return nil }
+func (s *memStore) ClaimMail(_ context.Context, m month.Month, key string, _ time.Time, force bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := m.String() + "/" + key
+	if _, ok := s.mails[k]; ok && !force {
+		return monthly.ErrMailClaimed
+	}
+	s.mails[k] = "sending"
+	return nil
+}
+func (s *memStore) MarkMailSent(_ context.Context, m month.Month, key, id string, _ time.Time) error {
+	s.mails[m.String()+"/"+key] = id
+	return nil
+}
+func (s *memStore) ReleaseMail(_ context.Context, m month.Month, key string) error {
+	delete(s.mails, m.String()+"/"+key)
+	return nil
+}
+
+// fakeMailer records mails; failAfter > 0 makes the n-th and later sends fail.
+type fakeMailer struct {
+	sent      []string
+	failAfter int
+}
+
+func (f *fakeMailer) Send(_ context.Context, to []string, mail report.Mail) (string, error) {
+	if f.failAfter > 0 && len(f.sent)+1 >= f.failAfter {
+		return "", errcode.Wrap(errcode.Unavailable, errors.New("smtp down"), "mail service unavailable; retry")
+	}
+	f.sent = append(f.sent, to[0]+" | "+mail.Subject)
+	return fmt.Sprint("msg-", len(f.sent)), nil
+}
+
+var (
+	aug = month.Month{Year: 2026, Month: time.August}
+	sep = aug.Add(1)
+	oct = aug.Add(2)
+)
+
+func engineers() []directory.Engineer {
+	hire := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	return []directory.Engineer{
+		{ID: "E1", Name: "Ann", Email: "ann@example.com", Team: "north", ManagerEmail: "lead@example.com", HireDate: hire, BaseBonus: 1000, Locale: "en", External: map[string]string{"generic": "a1"}},
+		{ID: "E2", Name: "Bob", Email: "bob@example.com", Team: "north", ManagerEmail: "lead@example.com", HireDate: hire, BaseBonus: 1000, Locale: "zh-CN", External: map[string]string{"generic": "a2"}},
+	}
+}
+
+// tickets makes n tickets for agent in m: good ones answered in 10 min and
+// solved in 2 h, bad ones 5 h and 40 h.
+func tickets(loc *time.Location, m month.Month, agent string, n int, good bool) []*ticket.State {
+	var out []*ticket.State
+	for i := range n {
+		created := m.Start(loc).Add(time.Duration(24*(i%20)+2) * time.Hour)
+		reply, resolve := 10*time.Minute, 2*time.Hour
+		if !good {
+			reply, resolve = 5*time.Hour, 40*time.Hour
+		}
+		id := fmt.Sprintf("%s-%s-%d", m, agent, i)
+		s := ticket.Reduce([]event.Event{
+			{Source: "generic", ID: id + "c", TicketID: id, Type: event.Created, OccurredAt: created, AssigneeID: agent},
+			{Source: "generic", ID: id + "r", TicketID: id, Type: event.Replied, OccurredAt: created.Add(reply), Public: true, Actor: event.Actor{ID: agent, Kind: event.Agent}},
+			{Source: "generic", ID: id + "s", TicketID: id, Type: event.StatusChanged, OccurredAt: created.Add(resolve), Status: event.StatusResolved},
+		})
+		out = append(out, &s)
+	}
+	return out
+}
+
+func setup(t *testing.T) (*memStore, *fakeMailer, *monthly.Runner) {
+	p := policy.Default()
+	st := newMem()
+	st.engineers = engineers()
+	for _, m := range []month.Month{aug, sep, oct} {
+		st.tickets[m] = append(tickets(p.Location(), m, "a1", 10, true), tickets(p.Location(), m, "a2", 10, false)...)
+	}
+	ml := &fakeMailer{}
+	now := oct.End(p.Location()).Add(time.Hour) // 1 November
+	r := &monthly.Runner{Store: st, Mailer: ml, Policy: p, Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	return st, ml, r
+}
+
+func kinds(cs []consequence.Consequence) []string {
+	var out []string
+	for _, c := range cs {
+		out = append(out, string(c.Kind))
+	}
+	return out
+}
+
+func TestThreeMonthsOfConsequencesAndMails(t *testing.T) {
+	st, ml, r := setup(t)
+	ctx := context.Background()
+	wantKinds := [][]string{{"bonus"}, {"warning", "training_plan", "bonus"}, {"position_adjustment", "training_plan", "bonus"}}
+	for i, m := range []month.Month{aug, sep, oct} {
+		sum, err := r.Run(ctx, monthly.Request{Month: m.String()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var bob scoring.Card
+		for _, c := range st.results[m] {
+			if c.EngineerID == "E2" {
+				bob = c
+			}
+		}
+		if diff := cmp.Diff(wantKinds[i], kinds(bob.Consequences)); diff != "" {
+			t.Errorf("%s: E2's consequences (-want +got):\n%s", m, diff)
+		}
+		// A team report, two scorecards, and in months 2 and 3 a notice to
+		// Bob and to his manager.
+		want := 3
+		if i > 0 {
+			want = 5
+		}
+		if sum.Sent != want || sum.Engineers != 2 || sum.Tickets != 20 {
+			t.Errorf("%s: %s; want %d mails", m, sum, want)
+		}
+		if st.runs[m].State != monthly.StateDone {
+			t.Errorf("%s: run state %q", m, st.runs[m].State)
+		}
+	}
+	if len(ml.sent) != 13 {
+		t.Errorf("%d mails in all, want 13", len(ml.sent))
+	}
+}
+
+func TestRerunSendsNothingNewAndStoresTheSame(t *testing.T) {
+	st, ml, r := setup(t)
+	ctx := context.Background()
+	if _, err := r.Run(ctx, monthly.Request{Month: "2026-08"}); err != nil {
+		t.Fatal(err)
+	}
+	first := slices.Clone(st.results[aug])
+	sent := len(ml.sent)
+	// A day later: the as-of time of the first run still holds.
+	later := r.Now().Add(24 * time.Hour)
+	r.Now = func() time.Time { return later }
+	sum, err := r.Run(ctx, monthly.Request{Month: "2026-08"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Sent != 0 || sum.Skipped != 3 || len(ml.sent) != sent {
+		t.Errorf("rerun: %s", sum)
+	}
+	if diff := cmp.Diff(first, st.results[aug]); diff != "" {
+		t.Errorf("a rerun changed the stored results (-first +rerun):\n%s", diff)
+	}
+	sum, err = r.Run(ctx, monthly.Request{Month: "2026-08", Force: true})
+	if err != nil || sum.Sent != 3 {
+		t.Errorf("force: %s %v", sum, err)
+	}
+}
+
+func TestARunThatDiesMidwayContinues(t *testing.T) {
+	st, ml, r := setup(t)
+	ctx := context.Background()
+	ml.failAfter = 2 // the second mail fails, and every one after it
+	sum, err := r.Run(ctx, monthly.Request{Month: "2026-08"})
+	if errcode.Code(err) != errcode.Unavailable || sum.Sent != 1 || sum.Failed != 2 {
+		t.Fatalf("first attempt: %s %v", sum, err)
+	}
+	if st.runs[aug].State != monthly.StateScored {
+		t.Errorf("state after a failed mail: %q", st.runs[aug].State)
+	}
+	ml.failAfter = 0
+	sum, err = r.Run(ctx, monthly.Request{Month: "2026-08"})
+	if err != nil || sum.Sent != 2 || sum.Skipped != 1 {
+		t.Fatalf("second attempt: %s %v", sum, err)
+	}
+	if len(ml.sent) != 3 || st.runs[aug].State != monthly.StateDone {
+		t.Errorf("sent %v, state %q", ml.sent, st.runs[aug].State)
+	}
+}
+
+func TestHandlePayloads(t *testing.T) {
+	_, _, r := setup(t)
+	ctx := context.Background()
+	tests := []struct {
+		name, payload, month string
+		code                 string
+	}{
+		{"the scheduler's empty payload runs the previous month", `{}`, "2026-10", ""},
+		{"null runs the previous month", `null`, "2026-10", ""},
+		{"a named month without mail", `{"month":"2026-09","mail":false}`, "2026-09", ""},
+		{"a bad month", `{"month":"Sept"}`, "", errcode.Invalid},
+		{"a future month", `{"month":"2027-01"}`, "", errcode.Invalid},
+		{"not JSON", `[1,2]`, "", errcode.Invalid},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sum, err := r.Handle(ctx, json.RawMessage(tc.payload))
+			if errcode.Code(err) != tc.code || sum.Month != tc.month {
+				t.Errorf("got %s, %v", sum, err)
+			}
+		})
+	}
+}
+
+func TestOverridesReachConsequences(t *testing.T) {
+	st, _, r := setup(t)
+	ctx := context.Background()
+	if _, err := r.Run(ctx, monthly.Request{Month: "2026-08", Mail: new(bool)}); err != nil {
+		t.Fatal(err)
+	}
+	st.overrides[aug] = map[string]*consequence.Override{"E2": {Grade: "B", Reason: "covered the hotline", By: "lead"}}
+	if _, err := r.Run(ctx, monthly.Request{Month: "2026-09", Mail: new(bool)}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range st.results[sep] {
+		if c.EngineerID == "E2" && slices.Contains(kinds(c.Consequences), "warning") {
+			t.Errorf("an override to B in August must break the streak: %v", kinds(c.Consequences))
+		}
+	}
+}
+
+func TestReportsAreWrittenAsFiles(t *testing.T) {
+	_, _, r := setup(t)
+	files := map[string][]byte{}
+	r.Out = func(name string, data []byte) error { files[name] = data; return nil }
+	if _, err := r.Run(context.Background(), monthly.Request{Month: "2026-08"}); err != nil {
+		t.Fatal(err)
+	}
+	html, ok := files["2026-08/team-north.html"]
+	if !ok {
+		t.Fatalf("no team report among %v", keys(files))
+	}
+	if bytes.Contains(html, []byte("cid:")) {
+		t.Error("the file still points at cid: images")
+	}
+	var pngs, xlsx int
+	for name := range files {
+		switch filepath.Ext(name) {
+		case ".png":
+			pngs++
+		case ".xlsx":
+			xlsx++
+		}
+	}
+	if pngs < 2 || xlsx != 1 || files["2026-08/scorecard-E1.html"] == nil {
+		t.Errorf("files: %v", keys(files))
+	}
+}
+
+func keys(m map[string][]byte) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}

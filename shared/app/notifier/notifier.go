@@ -1,0 +1,335 @@
+// Package notifier owns turning resolutions into survey mails: it decides
+// from a ticket's state whether a survey is due (one per final resolution;
+// none for a no-survey ticket, an opted-out customer, one surveyed within
+// the quiet period, or a requester who is an engineer of the directory),
+// records it with the engineer credited at resolution, and sends due
+// surveys through the mailer, each once. When the webhooks named the
+// customer only by id (Zendesk, Jira Cloud, some Freshdesk rules), the
+// address comes from the ticketing system's API when the survey is sent,
+// cached on the customer's item; a vendor that cannot answer now leaves the
+// survey due for the next sweep — it is never lost. The same handler runs
+// on the table's DynamoDB stream in AWS and on DynamoDB Local's stream under
+// `scorecard serve`; a sweep sends surveys whose delay has passed.
+package notifier
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"scorecard/shared/app/survey"
+	"scorecard/shared/core/mail"
+	"scorecard/shared/core/ticket"
+	"scorecard/shared/source/vendorapi"
+)
+
+// Rules are the policy's survey settings.
+type Rules struct {
+	Delay        time.Duration // after the resolution
+	QuietPeriod  time.Duration // at most one survey per customer in this period
+	LinkValidity time.Duration // the links expire this long after the mail is due
+	NoSurveyTags []string      // lower case
+	Locale       string        // when the customer's is unknown
+}
+
+// MaxAge is how old a resolution may be and still be surveyed: older ones
+// (a backfill, a ticket touched long after it was solved) are not.
+const MaxAge = 7 * 24 * time.Hour
+
+// Decide returns the survey a ticket's final resolution calls for, if any.
+// It does not know about opt-outs and the quiet period: the store checks
+// those atomically when it records the survey.
+func Decide(r Rules, s *ticket.State, now time.Time) (survey.Survey, bool) {
+	final, ok := s.FinalResolution()
+	if !ok || s.Customer == nil || (s.Customer.Email == "" && s.Customer.ID == "") || now.Sub(final.At) > MaxAge {
+		return survey.Survey{}, false
+	}
+	for _, tag := range r.NoSurveyTags {
+		if s.HasTag(tag) {
+			return survey.Survey{}, false
+		}
+	}
+	idx := len(s.Resolutions) - 1
+	for _, a := range s.Answers {
+		if a.Resolution == idx {
+			return survey.Survey{}, false // answered already (e.g. in the ticketing system)
+		}
+	}
+	due := final.At.Add(r.Delay)
+	return survey.Survey{
+		ID:              ID(s.Source, s.ID, idx),
+		Source:          s.Source,
+		TicketID:        s.ID,
+		Resolution:      idx,
+		ResolvedAt:      final.At,
+		EngineerAgentID: final.AgentID,
+		CustomerKey:     CustomerKey(s.Source, s.Customer.ID, s.Customer.Email),
+		CustomerID:      s.Customer.ID,
+		CustomerEmail:   s.Customer.Email,
+		CustomerName:    s.Customer.Name,
+		Locale:          r.Locale,
+		DueAt:           due,
+		ExpiresAt:       due.Add(r.LinkValidity),
+	}, true
+}
+
+// ID names the survey of a ticket's resolution: short, stable, opaque.
+func ID(source, ticketID string, resolution int) string {
+	sum := sha256.Sum256([]byte(source + "\x00" + ticketID + "\x00" + strconv.Itoa(resolution)))
+	return base64.RawURLEncoding.EncodeToString(sum[:12])
+}
+
+// CustomerKey identifies a customer across tickets: the e-mail address when
+// known (one person, one opt-out), else the source's customer id.
+func CustomerKey(source, id, email string) string {
+	if email != "" {
+		sum := sha256.Sum256([]byte(strings.ToLower(strings.TrimSpace(email))))
+		return "email:" + base64.RawURLEncoding.EncodeToString(sum[:12])
+	}
+	return "id:" + source + ":" + id
+}
+
+// ErrNotRecorded means a survey was not recorded: one exists for this
+// resolution, the customer opted out, or was surveyed within the quiet
+// period.
+var ErrNotRecorded = errors.New("survey not recorded")
+
+// Store records and sends surveys.
+type Store interface {
+	// RecordSurvey records a due survey unless one exists for the
+	// resolution, the customer opted out, or was surveyed after
+	// quietSince (then ErrNotRecorded), atomically.
+	RecordSurvey(ctx context.Context, s survey.Survey, quietSince time.Time) error
+	// DueSurveys lists unsent surveys due at or before now.
+	DueSurveys(ctx context.Context, now time.Time) ([]survey.Survey, error)
+	// ClaimSurvey takes a due survey for sending (ErrNotRecorded if
+	// another sender has it or it went out); ReleaseSurvey gives it back
+	// after a failed send; MarkSurveySent records the mail; DropSurvey
+	// records that it cannot be sent (the customer has no address). A
+	// claim that is neither released nor marked is never taken again: a
+	// survey goes out at most once.
+	ClaimSurvey(ctx context.Context, id string, now time.Time) error
+	ReleaseSurvey(ctx context.Context, id string) error
+	MarkSurveySent(ctx context.Context, id, messageID string, now time.Time) error
+	DropSurvey(ctx context.Context, id, reason string, now time.Time) error
+}
+
+// ContactLookup finds a customer's address in their ticketing system by
+// the id its webhooks gave: vendorapi.ErrNotFound when it has none,
+// *vendorapi.RetryLater when it cannot answer now.
+type ContactLookup interface {
+	Contact(ctx context.Context, customerID string) (vendorapi.Contact, error)
+}
+
+// ContactCache keeps looked-up addresses on the customer's item.
+type ContactCache interface {
+	// CachedContact is the address cached for a customer and when it was
+	// looked up; ok is false when there is none.
+	CachedContact(ctx context.Context, customerKey string) (c vendorapi.Contact, at time.Time, ok bool, err error)
+	CacheContact(ctx context.Context, customerKey string, c vendorapi.Contact, now time.Time) error
+}
+
+// Engineers tells whether a source's id is an engineer's account: their
+// own tickets are not surveyed.
+type Engineers interface {
+	IsEngineer(ctx context.Context, source, id string) (bool, error)
+}
+
+// ContactMaxAge is how long a cached address is used before it is looked
+// up again.
+const ContactMaxAge = 30 * 24 * time.Hour
+
+// Mailer sends one mail.
+type Mailer interface {
+	Send(ctx context.Context, to []string, mail mail.Mail) (string, error)
+}
+
+// Notifier decides, records and sends surveys.
+type Notifier struct {
+	Store   Store
+	Mailer  Mailer
+	Key     []byte // signs the links
+	BaseURL string // where /s/{token} is served
+	Rules   Rules
+	Now     func() time.Time
+	Log     *slog.Logger
+	// Contacts look up the addresses a source's webhooks leave out, by
+	// source; a source without one surveys only customers whose address
+	// came with the ticket. Cache keeps what they found.
+	Contacts map[string]ContactLookup
+	Cache    ContactCache
+	// Engineers, when set, keeps engineers' own tickets from being surveyed.
+	Engineers Engineers
+}
+
+// Consider records the survey a ticket calls for and sends it at once when
+// it is already due. A mail that fails stays due for the sweep.
+func (n *Notifier) Consider(ctx context.Context, s *ticket.State) error {
+	now := n.Now()
+	sv, ok := Decide(n.Rules, s, now)
+	if !ok {
+		return nil
+	}
+	if sv.CustomerEmail == "" && (n.Contacts[sv.Source] == nil || n.Cache == nil) {
+		n.Log.Debug("no survey: the requester has no address and the source no API configured", "source", sv.Source, "ticket", sv.TicketID)
+		return nil
+	}
+	if n.Engineers != nil && sv.CustomerID != "" {
+		switch staff, err := n.Engineers.IsEngineer(ctx, sv.Source, sv.CustomerID); {
+		case err != nil:
+			return err
+		case staff:
+			n.Log.Debug("no survey: the requester is an engineer", "source", sv.Source, "ticket", sv.TicketID)
+			return nil
+		}
+	}
+	switch err := n.Store.RecordSurvey(ctx, sv, now.Add(-n.Rules.QuietPeriod)); {
+	case errors.Is(err, ErrNotRecorded):
+		return nil
+	case err != nil:
+		return err
+	}
+	if !sv.DueAt.After(now) {
+		n.send(ctx, sv)
+	}
+	return nil
+}
+
+// SendDue sends every survey whose delay has passed; it reports how many
+// went out and how many failed (they stay due).
+func (n *Notifier) SendDue(ctx context.Context) (sent, failed int, err error) {
+	due, err := n.Store.DueSurveys(ctx, n.Now())
+	if err != nil {
+		return 0, 0, err
+	}
+	for i, sv := range due {
+		if d, ok := ctx.Deadline(); ok && time.Until(d) < sweepMargin {
+			failed += len(due) - i // left due for the next sweep
+			break
+		}
+		switch n.send(ctx, sv) {
+		case sentOK:
+			sent++
+		case sendFailed:
+			failed++
+		}
+	}
+	return sent, failed, nil
+}
+
+// sweepMargin is the time a sweep keeps in hand before its deadline: the
+// surveys it has not reached stay due for the next one.
+const sweepMargin = 15 * time.Second
+
+// outcome is what became of one survey in send.
+type outcome int
+
+const (
+	sentOK     outcome = iota
+	sendFailed         // left due for the next sweep
+	notSent            // someone else has it, or it cannot be sent at all
+)
+
+// send mails one survey once; a failure leaves it due. An address the
+// webhooks left out is looked up before the survey is claimed, so that a
+// slow vendor can never leave a claim behind that no sweep takes again.
+func (n *Notifier) send(ctx context.Context, sv survey.Survey) outcome {
+	now := n.Now()
+	if sv.CustomerEmail == "" {
+		c, err := n.contact(ctx, sv, now)
+		switch {
+		case errors.Is(err, vendorapi.ErrNotFound):
+			if err := n.Store.ClaimSurvey(ctx, sv.ID, now); err != nil {
+				return notSent
+			}
+			n.Log.Info("survey not sent: the ticketing system has no address for the requester", "survey", sv.ID, "source", sv.Source)
+			if err := n.Store.DropSurvey(ctx, sv.ID, "no address at "+sv.Source, now); err != nil {
+				n.Log.Error("survey without address could not be dropped; it stays claimed", "survey", sv.ID, "err", err)
+			}
+			return notSent
+		case err != nil:
+			n.Log.Warn("the requester's address could not be looked up; the survey stays due", "survey", sv.ID, "source", sv.Source, "err", err)
+			return sendFailed
+		}
+		sv.CustomerEmail, sv.CustomerName = c.Email, cmp.Or(c.Name, sv.CustomerName)
+		if l := localeOf(c.Locale); l != "" {
+			sv.Locale = l
+		}
+	}
+	if err := n.Store.ClaimSurvey(ctx, sv.ID, now); err != nil {
+		if errors.Is(err, ErrNotRecorded) {
+			return notSent // someone else sent it: not a failure
+		}
+		return sendFailed
+	}
+	if late := now.Sub(sv.DueAt); late > 0 {
+		sv.ExpiresAt = sv.ExpiresAt.Add(late) // the links last their full validity from the mail
+	}
+	mail, err := survey.Mail(n.Key, n.BaseURL, sv)
+	var id string
+	if err == nil {
+		id, err = n.Mailer.Send(ctx, []string{sv.CustomerEmail}, mail)
+	}
+	if err == nil {
+		// The mail went out. Should marking it fail, the claim stays and
+		// keeps the sweep from sending it again.
+		if err := n.Store.MarkSurveySent(ctx, sv.ID, id, n.Now()); err != nil {
+			n.Log.Error("survey sent but not marked; its claim keeps it from being sent again", "survey", sv.ID, "err", err)
+		}
+		n.Log.Info("survey sent", "survey", sv.ID, "ticket", sv.TicketID)
+		return sentOK
+	}
+	n.Log.Error("survey mail failed; it stays due", "survey", sv.ID, "err", err)
+	if rerr := n.Store.ReleaseSurvey(ctx, sv.ID); rerr != nil {
+		n.Log.Error("survey mail failed and its claim could not be released: it will not be sent", "survey", sv.ID, "err", rerr)
+	}
+	return sendFailed
+}
+
+// contact is the requester's address: cached on their item when looked up
+// within ContactMaxAge, else asked of their ticketing system and cached.
+func (n *Notifier) contact(ctx context.Context, sv survey.Survey, now time.Time) (vendorapi.Contact, error) {
+	lookup := n.Contacts[sv.Source]
+	if lookup == nil || n.Cache == nil || sv.CustomerID == "" {
+		return vendorapi.Contact{}, vendorapi.ErrNotFound
+	}
+	c, at, ok, err := n.Cache.CachedContact(ctx, sv.CustomerKey)
+	if err != nil {
+		return c, err
+	}
+	if ok && now.Sub(at) < ContactMaxAge {
+		return c, nil
+	}
+	if c, err = lookup.Contact(ctx, sv.CustomerID); err != nil {
+		return c, err
+	}
+	if err := n.Cache.CacheContact(ctx, sv.CustomerKey, c, now); err != nil {
+		n.Log.Warn("the requester's address was found but not cached", "survey", sv.ID, "err", err)
+	}
+	return c, nil
+}
+
+// localeOf maps a vendor's locale tag to a mail language: zh-CN or en;
+// "" when it is neither (the policy's locale stays).
+func localeOf(tag string) string {
+	t := strings.ToLower(strings.TrimSpace(tag))
+	switch {
+	case strings.HasPrefix(t, "zh"):
+		return "zh-CN"
+	case strings.HasPrefix(t, "en"):
+		return "en"
+	}
+	return ""
+}
+
+// String describes rules for logs.
+func (r Rules) String() string {
+	return fmt.Sprintf("delay %s, quiet %s, links %s", r.Delay, r.QuietPeriod, r.LinkValidity)
+}

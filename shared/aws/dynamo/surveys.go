@@ -1,0 +1,341 @@
+package dynamo
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
+
+	"scorecard/shared/app/notifier"
+	"scorecard/shared/app/survey"
+	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/event"
+	"scorecard/shared/core/ticket"
+	"scorecard/shared/source/vendorapi"
+)
+
+// Surveys (keys in keys.go):
+//
+//	survey     SRV#<survey id>     SURVEY    DUE#<shard> / <due time>#<id> until sent
+//	customer   CUS#<customer key>  PROFILE   last_surveyed, opted_out,
+//	                                         contact_email, contact_name, contact_locale, contact_at
+//	                                         (the address a ticketing system's API gave)
+//
+// A survey is recorded together with the customer's last-surveyed time, in
+// one transaction that fails when the customer opted out or was surveyed
+// within the quiet period, or when the resolution already has its survey.
+
+const (
+	surveySK   = "SURVEY"
+	customerSK = "PROFILE"
+)
+
+func surveyPK(id string) string    { return "SRV#" + esc(id) }
+func customerPK(key string) string { return "CUS#" + esc(key) }
+func duePK(shard int) string       { return "DUE#" + strconv.Itoa(shard) }
+
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
+
+var (
+	_ notifier.Store        = (*Store)(nil)
+	_ notifier.ContactCache = (*Store)(nil)
+	_ survey.Store          = (*Store)(nil)
+)
+
+// DecodeTicket reads a ticket item's events attribute back into its state;
+// the notifier uses it on stream images.
+func DecodeTicket(source string, b []byte) (*ticket.State, error) {
+	evs, err := decodeEvents(source, b)
+	if err != nil {
+		return nil, fmt.Errorf("decode ticket: %w", err)
+	}
+	st := ticket.Reduce(evs)
+	return &st, nil
+}
+
+// RecordSurvey implements notifier.Store.
+func (s *Store) RecordSurvey(ctx context.Context, sv survey.Survey, quietSince time.Time) error {
+	b, err := json.Marshal(sv)
+	if err != nil {
+		return err
+	}
+	shard := shardOf(sv.Source, sv.TicketID, s.opt.Shards)
+	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
+		{Update: &types.Update{
+			TableName:           &s.table,
+			Key:                 map[string]types.AttributeValue{AttrPK: str(customerPK(sv.CustomerKey)), AttrSK: str(customerSK)},
+			UpdateExpression:    aws.String("SET last_surveyed = :due"),
+			ConditionExpression: aws.String("attribute_not_exists(opted_out) AND (attribute_not_exists(last_surveyed) OR last_surveyed < :quiet)"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":due": str(stamp(sv.DueAt)), ":quiet": str(stamp(quietSince)),
+			},
+		}},
+		{Put: &types.Put{
+			TableName: &s.table,
+			Item: map[string]types.AttributeValue{
+				AttrPK: str(surveyPK(sv.ID)), AttrSK: str(surveySK), "survey": &types.AttributeValueMemberB{Value: b},
+				"state": str("due"), AttrGSI1PK: str(duePK(shard)), AttrGSI1SK: str(stamp(sv.DueAt) + "#" + sv.ID),
+			},
+			ConditionExpression: aws.String("attribute_not_exists(pk)"),
+		}},
+	}})
+	var canceled *types.TransactionCanceledException
+	if errors.As(err, &canceled) {
+		return notifier.ErrNotRecorded
+	}
+	if err != nil {
+		return unavailable("record survey", err)
+	}
+	return nil
+}
+
+// DueSurveys implements notifier.Store.
+func (s *Store) DueSurveys(ctx context.Context, now time.Time) ([]survey.Survey, error) {
+	var keys []map[string]types.AttributeValue
+	for shard := range s.opt.Shards {
+		p := dynamodb.NewQueryPaginator(s.db, &dynamodb.QueryInput{
+			TableName: &s.table, IndexName: aws.String(IndexGSI1),
+			KeyConditionExpression: aws.String("gsi1pk = :pk AND gsi1sk < :bound"),
+			ExpressionAttributeValues: map[string]types.AttributeValue{
+				":pk": str(duePK(shard)), ":bound": str(stamp(now) + "$"), // '#' < '$': every entry due at or before now
+			},
+		})
+		for p.HasMorePages() {
+			page, err := p.NextPage(ctx)
+			if err != nil {
+				return nil, unavailable("query due surveys", err)
+			}
+			for _, it := range page.Items {
+				keys = append(keys, map[string]types.AttributeValue{AttrPK: it[AttrPK], AttrSK: it[AttrSK]})
+			}
+		}
+	}
+	var out []survey.Survey
+	for start := 0; start < len(keys); start += 100 {
+		pending := map[string]types.KeysAndAttributes{s.table: {Keys: keys[start:min(len(keys), start+100)], ConsistentRead: aws.Bool(true)}}
+		for tries := 0; len(pending) > 0 && tries < 20; tries++ {
+			res, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending})
+			if err != nil {
+				return nil, unavailable("read due surveys", err)
+			}
+			for _, it := range res.Responses[s.table] {
+				sv, err := decodeSurvey(it)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, sv)
+			}
+			pending = res.UnprocessedKeys
+		}
+	}
+	return out, nil
+}
+
+func decodeSurvey(item map[string]types.AttributeValue) (survey.Survey, error) {
+	b, err := binary(item, "survey")
+	if err != nil {
+		return survey.Survey{}, err
+	}
+	var sv survey.Survey
+	if err := json.Unmarshal(b, &sv); err != nil {
+		return survey.Survey{}, fmt.Errorf("decode survey: %w", err)
+	}
+	return sv, nil
+}
+
+func (s *Store) surveyKey(id string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{AttrPK: str(surveyPK(id)), AttrSK: str(surveySK)}
+}
+
+// ClaimSurvey implements notifier.Store. Only a due survey can be claimed:
+// a claim that was neither released nor marked sent (a sender that died, a
+// mark that failed after the mail went out) is never taken again, so no
+// customer gets a survey twice.
+func (s *Store) ClaimSurvey(ctx context.Context, id string, now time.Time) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: s.surveyKey(id),
+		UpdateExpression:         aws.String("SET #st = :sending, claimed_at = :now"),
+		ConditionExpression:      aws.String("attribute_exists(pk) AND #st = :due"),
+		ExpressionAttributeNames: map[string]string{"#st": "state"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":sending": str("sending"), ":due": str("due"), ":now": str(stamp(now)),
+		},
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return notifier.ErrNotRecorded
+	}
+	if err != nil {
+		return unavailable("claim survey", err)
+	}
+	return nil
+}
+
+// ReleaseSurvey implements notifier.Store.
+func (s *Store) ReleaseSurvey(ctx context.Context, id string) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: s.surveyKey(id),
+		UpdateExpression:          aws.String("SET #st = :due"),
+		ConditionExpression:       aws.String("#st = :sending"),
+		ExpressionAttributeNames:  map[string]string{"#st": "state"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":due": str("due"), ":sending": str("sending")},
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &ccf) {
+		return unavailable("release survey", err)
+	}
+	return nil
+}
+
+// MarkSurveySent implements notifier.Store: the survey leaves the due index.
+func (s *Store) MarkSurveySent(ctx context.Context, id, messageID string, now time.Time) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: s.surveyKey(id),
+		UpdateExpression:          aws.String("SET #st = :sent, sent_at = :now, message_id = :mid REMOVE gsi1pk, gsi1sk"),
+		ExpressionAttributeNames:  map[string]string{"#st": "state"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{":sent": str("sent"), ":now": str(stamp(now)), ":mid": str(messageID)},
+	})
+	if err != nil {
+		return unavailable("mark survey sent", err)
+	}
+	return nil
+}
+
+// DropSurvey implements notifier.Store: a claimed survey that cannot be
+// sent leaves the due index, with the reason.
+func (s *Store) DropSurvey(ctx context.Context, id, reason string, now time.Time) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: s.surveyKey(id),
+		UpdateExpression:         aws.String("SET #st = :dropped, dropped_at = :now, reason = :why REMOVE gsi1pk, gsi1sk"),
+		ConditionExpression:      aws.String("#st = :sending"),
+		ExpressionAttributeNames: map[string]string{"#st": "state"},
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":dropped": str("unreachable"), ":now": str(stamp(now)), ":why": str(reason), ":sending": str("sending"),
+		},
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &ccf) {
+		return unavailable("drop survey", err)
+	}
+	return nil
+}
+
+// CachedContact implements notifier.ContactCache.
+func (s *Store) CachedContact(ctx context.Context, customerKey string) (vendorapi.Contact, time.Time, bool, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+		TableName: &s.table, Key: map[string]types.AttributeValue{AttrPK: str(customerPK(customerKey)), AttrSK: str(customerSK)},
+		ProjectionExpression: aws.String("contact_email, contact_name, contact_locale, contact_at"),
+	})
+	if err != nil {
+		return vendorapi.Contact{}, time.Time{}, false, unavailable("read customer", err)
+	}
+	var item struct {
+		Email  string `dynamodbav:"contact_email"`
+		Name   string `dynamodbav:"contact_name"`
+		Locale string `dynamodbav:"contact_locale"`
+		At     string `dynamodbav:"contact_at"`
+	}
+	if err := attributevalue.UnmarshalMap(out.Item, &item); err != nil {
+		return vendorapi.Contact{}, time.Time{}, false, fmt.Errorf("unmarshal customer: %w", err)
+	}
+	at, err := time.Parse("2006-01-02T15:04:05.000000000Z", item.At)
+	if item.Email == "" || err != nil {
+		return vendorapi.Contact{}, time.Time{}, false, nil
+	}
+	return vendorapi.Contact{Email: item.Email, Name: item.Name, Locale: item.Locale}, at, true, nil
+}
+
+// CacheContact implements notifier.ContactCache.
+func (s *Store) CacheContact(ctx context.Context, customerKey string, c vendorapi.Contact, now time.Time) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: map[string]types.AttributeValue{AttrPK: str(customerPK(customerKey)), AttrSK: str(customerSK)},
+		UpdateExpression: aws.String("SET contact_email = :e, contact_name = :n, contact_locale = :l, contact_at = :at"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":e": str(c.Email), ":n": str(c.Name), ":l": str(c.Locale), ":at": str(stamp(now)),
+		},
+	})
+	if err != nil {
+		return unavailable("cache customer address", err)
+	}
+	return nil
+}
+
+// Survey implements survey.Store.
+func (s *Store) Survey(ctx context.Context, id string) (survey.Survey, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: s.surveyKey(id), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return survey.Survey{}, unavailable("read survey", err)
+	}
+	if out.Item == nil {
+		return survey.Survey{}, errcode.Errorf(errcode.NotFound, "link not found")
+	}
+	return decodeSurvey(out.Item)
+}
+
+// Answer implements survey.Store: the answer is kept on the survey and
+// becomes a survey_answered event of the ticket, crediting the engineer
+// recorded at resolution, so the month it is received scores it.
+func (s *Store) Answer(ctx context.Context, id string, a survey.Answer, now time.Time) (survey.Survey, error) {
+	sv, err := s.Survey(ctx, id)
+	if err != nil {
+		return survey.Survey{}, err
+	}
+	first := now
+	if sv.Answer != nil {
+		if !sv.Changeable(now) {
+			return sv, errcode.Errorf(errcode.Conflict, "already answered")
+		}
+		first = sv.Answer.FirstAt
+	}
+	a.At, a.FirstAt = now, first
+	sv.Answer = &a
+	b, err := json.Marshal(sv)
+	if err != nil {
+		return sv, err
+	}
+	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: s.surveyKey(id),
+		UpdateExpression:         aws.String("SET #sv = :s, first_answered = if_not_exists(first_answered, :first)"),
+		ExpressionAttributeNames: map[string]string{"#sv": "survey"},
+		ConditionExpression:      aws.String("attribute_not_exists(first_answered) OR first_answered >= :window"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":s": &types.AttributeValueMemberB{Value: b}, ":first": str(stamp(first)), ":window": str(stamp(now.Add(-survey.ChangeWindow))),
+		},
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if errors.As(err, &ccf) {
+		return sv, errcode.Errorf(errcode.Conflict, "already answered")
+	}
+	if err != nil {
+		return sv, unavailable("record answer", err)
+	}
+	ev := event.Event{
+		Source: sv.Source, ID: "survey-" + sv.ID + "-" + strconv.FormatInt(now.UnixNano(), 36), TicketID: sv.TicketID,
+		Type: event.SurveyAnswered, OccurredAt: now.UTC(), Actor: event.Actor{ID: sv.CustomerKey, Kind: event.Customer},
+		AssigneeID: sv.EngineerAgentID, Rating: a.Rating, Solved: a.Solved, Comment: a.Comment,
+	}
+	if _, err := s.Ingest(ctx, []event.Event{ev}); err != nil {
+		return sv, err
+	}
+	return sv, nil
+}
+
+// OptOut implements survey.Store.
+func (s *Store) OptOut(ctx context.Context, customerKey string, now time.Time) error {
+	_, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName: &s.table, Key: map[string]types.AttributeValue{AttrPK: str(customerPK(customerKey)), AttrSK: str(customerSK)},
+		UpdateExpression:          aws.String("SET opted_out = if_not_exists(opted_out, :now)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":now": str(stamp(now))},
+	})
+	if err != nil {
+		return unavailable("record opt-out", err)
+	}
+	return nil
+}

@@ -1,0 +1,116 @@
+// Package secrets owns the product's secrets: the webhook secret of each
+// source, the key that signs links in mail, and the ticketing systems' API
+// credentials (for customers' addresses the webhooks leave out). In AWS they are SSM
+// SecureString parameters under one path, read once when a function starts;
+// a function refuses to start when one it needs is missing. Only the local
+// gateway (`scorecard serve`) may fall back to the well-known dev secrets.
+package secrets
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
+	"scorecard/shared/source/vendorapi"
+)
+
+// Sources whose webhooks are signed with a secret.
+var Sources = []string{"zendesk", "jira", "freshdesk", "generic", "records"}
+
+// APISources are the ticketing systems whose API can give a customer's
+// address: <prefix>/api/<source> holds their credentials as JSON,
+// {"base_url": "https://acme.zendesk.com", "user": "…", "token": "…"}.
+var APISources = []string{"zendesk", "jira", "freshdesk"}
+
+// Secrets holds every secret.
+type Secrets struct {
+	Webhook    map[string][]byte                // source → webhook secret
+	SigningKey []byte                           // signs survey and assessment links
+	API        map[string]vendorapi.Credentials // source → API credentials, where configured
+}
+
+// Dev returns the local development secrets of DESIGN §5:
+// dev-<source>-secret and dev-signing-key.
+func Dev() Secrets {
+	s := Secrets{Webhook: map[string][]byte{}, SigningKey: []byte("dev-signing-key")}
+	for _, src := range Sources {
+		s.Webhook[src] = []byte("dev-" + src + "-secret")
+	}
+	return s
+}
+
+// ParameterStore is the part of SSM that reads parameters.
+type ParameterStore interface {
+	GetParametersByPath(context.Context, *ssm.GetParametersByPathInput, ...func(*ssm.Options)) (*ssm.GetParametersByPathOutput, error)
+}
+
+// Load reads the secrets under prefix: <prefix>/webhook/<source> and
+// <prefix>/link-signing-key. need names the ones the caller cannot run
+// without ("webhook/zendesk", "link-signing-key", …); a missing one is an
+// error naming it (never its value).
+func Load(ctx context.Context, ps ParameterStore, prefix string, need ...string) (Secrets, error) {
+	prefix = "/" + strings.Trim(prefix, "/")
+	values := map[string]string{}
+	p := ssm.NewGetParametersByPathPaginator(ps, &ssm.GetParametersByPathInput{
+		Path: aws.String(prefix), Recursive: aws.Bool(true), WithDecryption: aws.Bool(true),
+	})
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
+		if err != nil {
+			return Secrets{}, fmt.Errorf("read secrets under %s: %w", prefix, err)
+		}
+		for _, prm := range page.Parameters {
+			values[strings.TrimPrefix(aws.ToString(prm.Name), prefix+"/")] = aws.ToString(prm.Value)
+		}
+	}
+	s := Secrets{Webhook: map[string][]byte{}}
+	for _, src := range Sources {
+		if v := values["webhook/"+src]; v != "" {
+			s.Webhook[src] = []byte(v)
+		}
+	}
+	if v := values["link-signing-key"]; v != "" {
+		s.SigningKey = []byte(v)
+	}
+	s.API = map[string]vendorapi.Credentials{}
+	for _, src := range APISources {
+		v := values["api/"+src]
+		if v == "" {
+			continue
+		}
+		c, err := ParseAPI(v)
+		if err != nil {
+			return Secrets{}, fmt.Errorf("%s/api/%s: %w", prefix, src, err)
+		}
+		s.API[src] = c
+	}
+	var missing []string
+	for _, n := range need {
+		if values[n] == "" {
+			missing = append(missing, prefix+"/"+n)
+		}
+	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return Secrets{}, fmt.Errorf("secrets missing: %s", strings.Join(missing, ", "))
+	}
+	return s, nil
+}
+
+// ParseAPI reads API credentials: {"base_url", "user", "token"}. The error
+// names what is wrong, never a value.
+func ParseAPI(v string) (vendorapi.Credentials, error) {
+	var c vendorapi.Credentials
+	if err := json.Unmarshal([]byte(v), &c); err != nil {
+		return c, fmt.Errorf(`not JSON like {"base_url": "https://…", "user": "…", "token": "…"}`)
+	}
+	if err := c.Valid(); err != nil {
+		return c, err
+	}
+	return c, nil
+}

@@ -1,0 +1,492 @@
+package metric
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"scorecard/shared/core/calendar"
+	"scorecard/shared/core/event"
+	"scorecard/shared/core/month"
+	"scorecard/shared/core/ticket"
+)
+
+// MaxEvidence bounds the offending ticket ids kept per metric.
+const MaxEvidence = 20
+
+// Settings are the policy values measurement needs. The policy package
+// builds them; measurement never reads a file.
+type Settings struct {
+	Location            *time.Location                   // months are in this zone
+	SLATargets          map[event.Priority]time.Duration // per priority
+	ReopenWindow        time.Duration                    // 7 days
+	ComplaintWindow     time.Duration                    // 24 calendar hours
+	FirstResponseWithin time.Duration                    // 1 hour
+	ComplaintTags       []string                         // lower case
+	ComplaintTypes      []string                         // lower case
+	// Calendar returns the working-time calendar of a team ("" for an
+	// engineer not in the directory); nil means 24×7.
+	Calendar func(team string) *calendar.Calendar
+}
+
+// Engineer is who an agent id resolves to.
+type Engineer struct {
+	ID   string
+	Team string
+}
+
+// Resolver maps a source's agent id to an engineer; false for agents not
+// in the directory (their credit is counted as unmapped, not lost).
+type Resolver interface {
+	Resolve(source, agentID string) (Engineer, bool)
+}
+
+// Value is one measured metric of one engineer for one month.
+type Value struct {
+	Numerator   float64  `json:"numerator"`
+	Denominator float64  `json:"denominator"`
+	N           int      `json:"n"`
+	Offending   []string `json:"offending_ticket_ids,omitempty"`
+	// OffendingSources names the source of each of Offending's tickets.
+	OffendingSources []string `json:"offending_ticket_sources,omitempty"`
+	worst            []offence
+	set              bool // a value without a denominator (records, lead scores)
+	raw              float64
+}
+
+type offence struct {
+	source, id string
+	badness    float64
+}
+
+// HasData reports whether there is anything to score.
+func (v *Value) HasData() bool { return v != nil && (v.Denominator > 0 || v.set) }
+
+// Get is the measured value: numerator/denominator, or the recorded value.
+func (v *Value) Get() float64 {
+	if v.set {
+		return v.raw
+	}
+	if v.Denominator == 0 {
+		return 0
+	}
+	return v.Numerator / v.Denominator
+}
+
+// Set records a value that is not a ratio (a lead's rating, hours).
+func (v *Value) Set(x float64, n int) { v.set, v.raw, v.N = true, x, n }
+
+func (v *Value) add(num, den float64) {
+	v.Numerator += num
+	v.Denominator += den
+	v.N++
+}
+
+// offend keeps the MaxEvidence worst tickets: highest badness, then id.
+func (v *Value) offend(source, id string, badness float64) {
+	o := offence{source, id, badness}
+	i, _ := slices.BinarySearchFunc(v.worst, o, compareOffence)
+	if i >= MaxEvidence {
+		return
+	}
+	if i < len(v.worst) && v.worst[i].id == id && v.worst[i].source == source {
+		return
+	}
+	v.worst = slices.Insert(v.worst, i, o)
+	if len(v.worst) > MaxEvidence {
+		v.worst = v.worst[:MaxEvidence]
+	}
+}
+
+func compareOffence(a, b offence) int {
+	return cmp.Or(cmp.Compare(b.badness, a.badness), cmp.Compare(a.id, b.id), cmp.Compare(a.source, b.source))
+}
+
+// Engineer's month: every metric's value and how many tickets were credited.
+type Month struct {
+	Engineer Engineer
+	Values   map[ID]*Value
+	Tickets  int // distinct tickets credited to the engineer in any ticket metric
+}
+
+// Value returns the metric's value, creating it.
+func (m *Month) Value(id ID) *Value {
+	v := m.Values[id]
+	if v == nil {
+		v = &Value{}
+		m.Values[id] = v
+	}
+	return v
+}
+
+// Accumulator measures one month for every engineer, one ticket at a time:
+// memory grows with engineers, not tickets.
+type Accumulator struct {
+	set        Settings
+	month      month.Month
+	start, end time.Time
+	asOf       time.Time
+	who        Resolver
+	months     map[string]*Month
+	touched    []string
+	// Unmapped counts credits to agent ids the resolver does not know,
+	// keyed "source:agent id".
+	Unmapped map[string]int
+}
+
+// NewAccumulator measures month m as of asOf: events after asOf are treated
+// as not yet happened (an SLA deadline after asOf has not passed).
+func NewAccumulator(set Settings, m month.Month, asOf time.Time, who Resolver) *Accumulator {
+	if set.Location == nil {
+		set.Location = time.UTC
+	}
+	return &Accumulator{
+		set: set, month: m, asOf: asOf, who: who,
+		start:    m.Start(set.Location),
+		end:      m.End(set.Location),
+		months:   map[string]*Month{},
+		Unmapped: map[string]int{},
+	}
+}
+
+func (a *Accumulator) inMonth(t time.Time) bool {
+	return !t.Before(a.start) && t.Before(a.end) && !t.After(a.asOf)
+}
+
+// engineer returns the month of the engineer credited for agentID, and
+// records that the current ticket touched them.
+func (a *Accumulator) engineer(source, agentID string) *Month {
+	if agentID == "" {
+		return nil
+	}
+	e, ok := a.who.Resolve(source, agentID)
+	if !ok {
+		a.Unmapped[source+":"+agentID]++
+		return nil
+	}
+	m := a.months[e.ID]
+	if m == nil {
+		m = &Month{Engineer: e, Values: map[ID]*Value{}}
+		a.months[e.ID] = m
+	}
+	if !slices.Contains(a.touched, e.ID) {
+		a.touched = append(a.touched, e.ID)
+	}
+	return m
+}
+
+func (a *Accumulator) calendarOf(s *ticket.State) *calendar.Calendar {
+	if a.set.Calendar == nil {
+		return calendar.TwentyFourSeven()
+	}
+	team := ""
+	if e, ok := a.who.Resolve(s.Source, s.AssigneeID); ok {
+		team = e.Team
+	}
+	if c := a.set.Calendar(team); c != nil {
+		return c
+	}
+	return calendar.TwentyFourSeven()
+}
+
+// IsComplaint reports whether the ticket's type or tags map to complaint.
+func (a *Accumulator) IsComplaint(s *ticket.State) bool {
+	if slices.Contains(a.set.ComplaintTypes, s.TicketType) && s.TicketType != "" {
+		return true
+	}
+	for _, t := range a.set.ComplaintTags {
+		if s.HasTag(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// AddTicket measures one ticket's contribution to the month (DESIGN §3):
+// response metrics in the month of creation, credited to the first public
+// replier; resolution metrics in the month of final resolution credited to
+// the assignee then; an SLA that fell due unresolved in the month of its
+// deadline, credited to the assignee at the deadline; survey answers in the
+// month received; internal notes on a colleague's ticket as collaboration.
+func (a *Accumulator) AddTicket(s *ticket.State) {
+	a.touched = a.touched[:0]
+	cal := a.calendarOf(s)
+	created := s.HasCreation()
+	var working []calendar.Interval
+	if created {
+		working = s.Working()
+	}
+
+	if r := a.firstResponse(s); created && r != nil && a.inMonth(s.CreatedAt) && !r.At.After(a.asOf) {
+		if m := a.engineer(s.Source, r.AgentID); m != nil {
+			h := cal.Working(s.CreatedAt, r.At).Hours()
+			m.Value(AvgFirstResponseHours).add(h, 1)
+			within := h <= a.set.FirstResponseWithin.Hours()
+			m.Value(FirstResponse1hRate).add(b2f(within), 1)
+			if !within {
+				m.Value(AvgFirstResponseHours).offend(s.Source, s.ID, h)
+				m.Value(FirstResponse1hRate).offend(s.Source, s.ID, h)
+			}
+		}
+	}
+
+	final, resolved := s.FinalResolution()
+	if resolved && a.inMonth(final.At) {
+		if m := a.engineer(s.Source, final.AgentID); m != nil {
+			complaint := a.IsComplaint(s)
+			m.Value(ComplaintRate).add(b2f(complaint), 1)
+			if complaint {
+				m.Value(ComplaintRate).offend(s.Source, s.ID, 1)
+				if created {
+					hours := final.At.Sub(s.CreatedAt).Hours()
+					within := hours <= a.set.ComplaintWindow.Hours()
+					m.Value(Complaint24hRate).add(b2f(within), 1)
+					if !within {
+						m.Value(Complaint24hRate).offend(s.Source, s.ID, hours)
+					}
+				}
+			}
+			if created {
+				h := calendar.Total(cal, working, final.At).Hours()
+				m.Value(AvgHandleHours).add(h, 1)
+				m.Value(AvgHandleHours).offend(s.Source, s.ID, h)
+			}
+			m.Value(CompletionRate).add(1, 1)
+		}
+	}
+
+	if created {
+		a.sla(s, cal, working, final, resolved)
+	}
+
+	if first, ok := s.FirstResolution(); ok && a.inMonth(first.At) {
+		if m := a.engineer(s.Source, first.AgentID); m != nil {
+			reopened := s.ReopenedWithin(first.At, a.set.ReopenWindow)
+			m.Value(ResolutionSuccessRate).add(b2f(!reopened), 1)
+			if reopened {
+				m.Value(ResolutionSuccessRate).offend(s.Source, s.ID, 1)
+			}
+		}
+	}
+
+	for i := range s.Answers {
+		ans := &s.Answers[i]
+		if a.inMonth(ans.At) {
+			a.addAnswer(s.Source, s.ID, ans.AgentID, ans.Rating, ans.Solved)
+		}
+	}
+
+	a.collaboration(s)
+
+	for _, id := range a.touched {
+		a.months[id].Tickets++
+	}
+	a.touched = a.touched[:0]
+}
+
+// sla counts the ticket in resolution_sla_rate and, when it fell due
+// unresolved in the month, in completion_rate's denominator.
+func (a *Accumulator) sla(s *ticket.State, cal *calendar.Calendar, working []calendar.Interval, final ticket.Resolution, resolved bool) {
+	target, ok := a.set.SLATargets[s.Priority]
+	if !ok {
+		return
+	}
+	deadline, reached := calendar.Deadline(cal, working, target)
+	breached := reached && (!resolved || deadline.Before(final.At))
+	switch {
+	case breached && a.inMonth(deadline):
+		m := a.engineer(s.Source, s.AssigneeAt(deadline))
+		if m == nil {
+			return
+		}
+		late := deadline.Sub(s.CreatedAt).Hours()
+		if resolved {
+			late = final.At.Sub(s.CreatedAt).Hours()
+		}
+		m.Value(ResolutionSLARate).add(0, 1)
+		m.Value(ResolutionSLARate).offend(s.Source, s.ID, late)
+		// Due in the month and still not done when the month ended:
+		// incomplete work for the assignee at the deadline.
+		cut := a.end
+		if a.asOf.Before(cut) {
+			cut = a.asOf
+		}
+		if !(resolved && final.At.Before(cut)) && !s.StatusAt(cut).Done() {
+			m.Value(CompletionRate).add(0, 1)
+			m.Value(CompletionRate).offend(s.Source, s.ID, late)
+		}
+	case !breached && resolved && a.inMonth(final.At):
+		if m := a.engineer(s.Source, final.AgentID); m != nil {
+			m.Value(ResolutionSLARate).add(1, 1)
+		}
+	}
+}
+
+// AddAnswer counts a survey answer received in the month for the engineer
+// credited at resolution (agentID is that engineer's agent id in source).
+func (a *Accumulator) AddAnswer(source, ticketID, agentID string, received time.Time, rating int, solved *bool) {
+	if !a.inMonth(received) {
+		return
+	}
+	a.touched = a.touched[:0]
+	a.addAnswer(source, ticketID, agentID, rating, solved)
+	a.touched = a.touched[:0]
+}
+
+func (a *Accumulator) addAnswer(source, ticketID, agentID string, rating int, solved *bool) {
+	m := a.engineer(source, agentID)
+	if m == nil || rating < 1 || rating > 5 {
+		return
+	}
+	pts := float64(rating-1) * 25
+	m.Value(CSATScore).add(pts, 1)
+	m.Value(CSATSatisfiedRate).add(b2f(rating >= 4), 1)
+	if rating < 4 {
+		m.Value(CSATScore).offend(source, ticketID, float64(5-rating))
+		m.Value(CSATSatisfiedRate).offend(source, ticketID, float64(5-rating))
+	}
+	if solved != nil {
+		m.Value(FollowupConfirmedRate).add(b2f(*solved), 1)
+		if !*solved {
+			m.Value(FollowupConfirmedRate).offend(source, ticketID, 1)
+		}
+	}
+}
+
+// firstResponse is the ticket's first public agent reply, a reply by a
+// person the source did not classify counting when the directory maps them
+// to an engineer.
+func (a *Accumulator) firstResponse(s *ticket.State) *ticket.Response {
+	if len(s.PersonReplies) == 0 {
+		return s.FirstResponse
+	}
+	return s.FirstResponseBy(func(id string) bool {
+		_, ok := a.who.Resolve(s.Source, id)
+		return ok
+	})
+}
+
+// collaboration counts, once per ticket and agent, internal notes written in
+// the month on a ticket assigned to another engineer at the time.
+func (a *Accumulator) collaboration(s *ticket.State) {
+	var seen []string
+	for _, n := range s.Notes {
+		if !a.inMonth(n.At) || n.AssigneeID == "" || slices.Contains(seen, n.AgentID) {
+			continue
+		}
+		writer, ok := a.who.Resolve(s.Source, n.AgentID)
+		if !ok {
+			continue
+		}
+		owner, ok := a.who.Resolve(s.Source, n.AssigneeID)
+		if ok && owner.ID == writer.ID {
+			continue
+		}
+		seen = append(seen, n.AgentID)
+		m := a.engineer(s.Source, n.AgentID)
+		v := m.Value(CollaborationCases)
+		v.Numerator++
+		v.N++
+		v.set, v.raw = true, v.Numerator
+	}
+}
+
+// People are the month's inputs that come from people rather than tickets:
+// the team lead's assessment and imported records. A nil field means no
+// record, which is "no data", never zero.
+type People struct {
+	LeadProblemSolving *float64
+	LeadCollaboration  *float64
+	LeadAttitude       *float64
+	TrainingHours      *float64
+	TrainingSessions   int
+	CoursesAssigned    int
+	CoursesCompleted   int
+	KnowledgeScore     *float64
+	KnowledgeShares    *int
+	SkillSessionsHeld  int
+	SkillSessionsAtt   int
+	CollaborationCases int
+	RenewalsDue        int
+	Renewed            int
+}
+
+// AddPeople records an engineer's people inputs for the month.
+func (a *Accumulator) AddPeople(e Engineer, p People) {
+	m := a.months[e.ID]
+	if m == nil {
+		m = &Month{Engineer: e, Values: map[ID]*Value{}}
+		a.months[e.ID] = m
+	}
+	setIf := func(id ID, x *float64) {
+		if x != nil {
+			m.Value(id).Set(*x, 1)
+		}
+	}
+	setIf(LeadProblemSolvingScore, p.LeadProblemSolving)
+	setIf(LeadCollaborationScore, p.LeadCollaboration)
+	setIf(LeadAttitudeScore, p.LeadAttitude)
+	setIf(KnowledgeScore, p.KnowledgeScore)
+	if p.TrainingHours != nil {
+		m.Value(TrainingHours).Set(*p.TrainingHours, p.TrainingSessions)
+	}
+	if p.CoursesAssigned > 0 {
+		v := m.Value(TrainingCompletionRate)
+		v.Numerator, v.Denominator, v.N = float64(p.CoursesCompleted), float64(p.CoursesAssigned), p.CoursesAssigned
+	}
+	if p.KnowledgeShares != nil {
+		weeks := float64(a.month.Days()) / 7
+		v := m.Value(KnowledgeSharesPerWeek)
+		v.Numerator, v.Denominator, v.N = float64(*p.KnowledgeShares), weeks, *p.KnowledgeShares
+	}
+	if p.SkillSessionsHeld > 0 {
+		v := m.Value(SkillExchangeParticipation)
+		v.Numerator, v.Denominator, v.N = float64(p.SkillSessionsAtt), float64(p.SkillSessionsHeld), p.SkillSessionsHeld
+	}
+	if p.CollaborationCases > 0 {
+		v := m.Value(CollaborationCases)
+		v.Numerator += float64(p.CollaborationCases)
+		v.N += p.CollaborationCases
+		v.set, v.raw = true, v.Numerator
+	}
+	if p.RenewalsDue > 0 {
+		v := m.Value(RenewalRate)
+		v.Numerator, v.Denominator, v.N = float64(p.Renewed), float64(p.RenewalsDue), p.RenewalsDue
+	}
+}
+
+// Ensure makes sure an engineer appears in the results even with no data
+// (someone on leave still gets a month, marked insufficient).
+func (a *Accumulator) Ensure(e Engineer) {
+	if a.months[e.ID] == nil {
+		a.months[e.ID] = &Month{Engineer: e, Values: map[ID]*Value{}}
+	}
+}
+
+// Months returns every engineer's month, sorted by engineer id, with the
+// evidence lists finalised.
+func (a *Accumulator) Months() []*Month {
+	out := make([]*Month, 0, len(a.months))
+	for _, m := range a.months {
+		for _, v := range m.Values {
+			v.Offending, v.OffendingSources = v.Offending[:0], v.OffendingSources[:0]
+			for _, o := range v.worst {
+				v.Offending = append(v.Offending, o.id)
+				v.OffendingSources = append(v.OffendingSources, o.source)
+			}
+			if len(v.Offending) == 0 {
+				v.Offending, v.OffendingSources = nil, nil
+			}
+		}
+		out = append(out, m)
+	}
+	slices.SortFunc(out, func(x, y *Month) int { return cmp.Compare(x.Engineer.ID, y.Engineer.ID) })
+	return out
+}
+
+func b2f(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
