@@ -114,3 +114,16 @@ func ParseAPI(v string) (vendorapi.Credentials, error) {
 	}
 	return c, nil
 }
+
+// SSM adapts an SSM client to ParameterStore, forwarding the one operation
+// Load uses as a method value, so that the client itself is never held in
+// an interface or a field: a
+// function that executes a template would otherwise link every SSM
+// operation (see dynamo.SDK).
+func SSM(c *ssm.Client) ParameterStore { return ssmClient(c.GetParametersByPath) }
+
+type ssmClient func(context.Context, *ssm.GetParametersByPathInput, ...func(*ssm.Options)) (*ssm.GetParametersByPathOutput, error)
+
+func (f ssmClient) GetParametersByPath(ctx context.Context, in *ssm.GetParametersByPathInput, opts ...func(*ssm.Options)) (*ssm.GetParametersByPathOutput, error) {
+	return f(ctx, in, opts...)
+}

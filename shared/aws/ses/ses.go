@@ -60,12 +60,24 @@ type Mailer struct {
 // Client returns an SES v2 client, on endpoint when one is given (the
 // local SES server). It lives here, not in awsenv, so that only functions
 // that send mail link the SES client.
-func Client(cfg aws.Config, endpoint string) *sesv2.Client {
-	return sesv2.NewFromConfig(cfg, func(o *sesv2.Options) {
+//
+// It returns the client's SendEmail alone, as a method value behind a
+// Sender, so that the client itself is never held in an interface: a function that
+// executes a template would otherwise link every SES operation (see
+// dynamo.SDK).
+func Client(cfg aws.Config, endpoint string) Sender {
+	c := sesv2.NewFromConfig(cfg, func(o *sesv2.Options) {
 		if endpoint != "" {
 			o.BaseEndpoint = aws.String(endpoint)
 		}
 	})
+	return sendEmail(c.SendEmail)
+}
+
+type sendEmail func(context.Context, *sesv2.SendEmailInput, ...func(*sesv2.Options)) (*sesv2.SendEmailOutput, error)
+
+func (f sendEmail) SendEmail(ctx context.Context, in *sesv2.SendEmailInput, opts ...func(*sesv2.Options)) (*sesv2.SendEmailOutput, error) {
+	return f(ctx, in, opts...)
 }
 
 // New returns a Mailer. configurationSet may be empty.

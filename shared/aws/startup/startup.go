@@ -46,7 +46,7 @@ func Load(ctx context.Context, getenv func(string) string, vars []string, need .
 	if err != nil {
 		return nil, err
 	}
-	sec, err := secrets.Load(ctx, ssm.NewFromConfig(cfg), getenv("SECRETS_PREFIX"), need...)
+	sec, err := secrets.Load(ctx, secrets.SSM(ssm.NewFromConfig(cfg)), getenv("SECRETS_PREFIX"), need...)
 	if err != nil {
 		return nil, err
 	}
@@ -55,5 +55,5 @@ func Load(ctx context.Context, getenv func(string) string, vars []string, need .
 
 // Store is the DynamoDB store of TABLE_NAME.
 func (c *Config) Store() *dynamo.Store {
-	return dynamo.New(c.Env.DynamoDB(c.AWS), c.Env.Table, dynamo.Options{Location: c.Policy.Location(), Retention: c.Policy.Retention.RawEvents.D()})
+	return dynamo.New(dynamo.SDK(c.Env.DynamoDB(c.AWS)), c.Env.Table, dynamo.Options{Location: c.Policy.Location(), Retention: c.Policy.Retention.RawEvents.D()})
 }
