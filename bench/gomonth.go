@@ -41,7 +41,7 @@ func Demo(cfg demo.Config) (*directory.Directory, []event.Event, error) {
 		engs[i] = directory.Engineer{
 			ID: e.ID, Name: e.Name, Email: e.Email, Team: e.Team, ManagerEmail: e.ManagerEmail,
 			HireDate: e.HireDate, BaseBonus: e.BaseBonus, Locale: e.Locale,
-			External: map[string]string{directory.Generic: e.GenericID},
+			External: map[string]string{"generic": e.GenericID},
 		}
 	}
 	return directory.New(engs), events, nil

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"scorecard/shared/source"
 )
 
 // Attribute names of the single table. The store package (shared/aws/dynamo,
@@ -109,8 +111,8 @@ func NewScorecardStack(scope constructs.Construct, id string, props *ScorecardSt
 	output("TableName", "DynamoDB table holding every Scorecard item (TABLE_NAME for the scorecard CLI)", table.TableName())
 	output("ApiUrl", "HTTP API endpoint", api.ApiEndpoint())
 	output("BaseUrl", "Start of the links in mail (BASE_URL)", jsii.String(baseURL))
-	for _, src := range []string{"zendesk", "jira", "freshdesk", "generic"} {
-		output(title(src)+"WebhookUrl", "URL to give the "+src+" webhook (POST; verified by its secret)", jsii.String(*api.ApiEndpoint()+"/webhooks/"+src))
+	for _, src := range source.All {
+		output(src.Title+"WebhookUrl", "URL to give the "+src.Title+" webhook (POST; verified by its secret)", jsii.String(*api.ApiEndpoint()+"/webhooks/"+src.Name))
 	}
 	output("SecretsPrefix", "SSM Parameter Store path of the secrets (SecureString parameters set by the operator)", jsii.String(cfg.SecretsPrefix))
 	output("SesIdentity", "SES identity the functions send as; verify it before the first run", jsii.String(cfg.Identity()))

@@ -70,14 +70,17 @@ import (
 	"syscall"
 	"text/tabwriter"
 	"time"
+
+	"scorecard/shared/core/records"
+	"scorecard/shared/source"
 )
 
 // secretsPrefix is the SSM path of the secrets in the measured runs.
 const secretsPrefix = "/scorecard/coldstart"
 
-// webhookSources are the sources with a webhook secret (shared/aws/secrets
-// Sources); the fake SSM holds all of them, as the stack's prefix does.
-var webhookSources = []string{"zendesk", "jira", "freshdesk", "generic", "records"}
+// webhookSources are the sources with a webhook secret, as shared/aws/secrets
+// reads them (the registry's systems and the records route); the fake SSM holds all of them, as the stack's prefix does.
+var webhookSources = append(source.Names(), records.Source)
 
 // invocations are the first events sent to each function: requests each
 // handler turns down before it reaches the table, so that the run ends

@@ -108,11 +108,11 @@ func hostileRoutes() []hostileRoute {
 				return js(map[string]any{"event_id": id, "ticket_id": t, "type": "created", "occurred_at": "2026-10-05T01:00:00Z"})
 			},
 			sign: hexSigned(generic.SignatureHeader, generic.Sign)},
-		{source: webhook.RecordsSource, eventID: true,
+		{source: records.Source, eventID: true,
 			body: func(t, id string) []byte {
 				return js(map[string]any{"records": []any{map[string]any{"kind": "training", "id": id, "engineer_id": t, "date": "2026-10-05", "hours": 2}}})
 			},
-			sign: hexSigned(records.SignatureHeader, records.Sign)},
+			sign: hexSigned(generic.SignatureHeader, generic.Sign)},
 	}
 }
 
@@ -125,7 +125,7 @@ func jsonType(h map[string]string) map[string]string {
 // parseOffline reads a body as the route would after verification, without
 // storing anything.
 func parseOffline(source string, h map[string]string, body []byte) error {
-	if source == webhook.RecordsSource {
+	if source == records.Source {
 		_, err := records.ParseWebhook(body)
 		return err
 	}

@@ -35,10 +35,8 @@ import (
 	"scorecard/shared/core/ticket"
 	"scorecard/shared/devkit/demo"
 	"scorecard/shared/devkit/replay"
-	"scorecard/shared/source/freshdesk"
+	"scorecard/shared/source"
 	"scorecard/shared/source/generic"
-	"scorecard/shared/source/jira"
-	"scorecard/shared/source/zendesk"
 )
 
 // countingDB counts the item writes the store makes.
@@ -335,7 +333,7 @@ func (lr *loadRun) report(w io.Writer, itemWrites int64, capacity *dynamo.Capaci
 		}
 	}
 	var parts []string
-	for _, s := range []string{zendesk.Source, jira.Source, freshdesk.Source, generic.Source} {
+	for _, s := range source.Names() {
 		parts = append(parts, fmt.Sprintf("%s %d", s, bySource[s]))
 	}
 	secs := lr.elapsed.Seconds()

@@ -15,6 +15,7 @@ import (
 
 	"scorecard/shared/core/consequence"
 	"scorecard/shared/core/directory"
+	"scorecard/shared/source"
 	"scorecard/shared/core/engine"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/event"
@@ -179,7 +180,7 @@ func loadDirectory(path string) (*directory.Directory, error) {
 		return nil, errcode.Errorf(errcode.Invalid, "engineers: %v", err)
 	}
 	defer f.Close()
-	engs, err := directory.ParseCSV(f)
+	engs, err := source.Directory().ParseCSV(f)
 	if err != nil {
 		return nil, errcode.Errorf(errcode.Invalid, "%s: %v", path, err)
 	}

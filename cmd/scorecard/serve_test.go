@@ -23,11 +23,11 @@ import (
 
 	"scorecard/shared/aws/dynamo"
 	"scorecard/shared/aws/secrets"
-	"scorecard/shared/core/directory"
 	"scorecard/shared/core/event"
 	"scorecard/shared/core/policy"
 	"scorecard/shared/core/ticket"
 	"scorecard/shared/devkit/dynamotest"
+	"scorecard/shared/source"
 	"scorecard/shared/source/generic"
 )
 
@@ -210,7 +210,7 @@ func TestTicketAndImportCommands(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("export: %d %s", code, errOut)
 	}
-	back, err := directory.ParseCSV(strings.NewReader(out))
+	back, err := source.Directory().ParseCSV(strings.NewReader(out))
 	if err != nil || len(back) != 2 || back[1].Email != "bob@example.com" {
 		t.Errorf("export does not read back: %v %+v", err, back)
 	}

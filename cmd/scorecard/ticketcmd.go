@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"scorecard/shared/core/directory"
+	"scorecard/shared/source"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/records"
 )
@@ -61,7 +62,7 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 	defer f.Close()
 	if pos[0] == "engineers" {
 		// The whole file is validated before anything is written.
-		engs, err := directory.ParseCSV(f)
+		engs, err := source.Directory().ParseCSV(f)
 		if err != nil {
 			return errcode.Errorf(errcode.Invalid, "%s: %v", pos[1], err)
 		}
@@ -121,5 +122,5 @@ func exportCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	return directory.WriteCSV(e.stdout, engs)
+	return source.Directory().WriteCSV(e.stdout, engs)
 }

@@ -4,38 +4,36 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 
 	"scorecard/shared/core/policy"
-	"scorecard/shared/source/freshdesk"
+	"scorecard/shared/core/records"
+	"scorecard/shared/source"
 	"scorecard/shared/source/generic"
-	"scorecard/shared/source/jira"
-	"scorecard/shared/source/zendesk"
 )
 
-// Sources returns the adapters of DESIGN §3 by route name, each reading
-// its webhooks with the policy's settings for it (custom statuses, the
-// helpdesk's time zone), and the people records route (its body is read
-// by the handler itself). A nil policy is the default one.
+// Sources returns the routes of DESIGN §3 by name: every system of the
+// source registry, reading its webhooks with the policy's settings for it
+// (custom statuses, the helpdesk's time zone), and the people records
+// route, signed like the generic format (its body is read by the handler
+// itself). A nil policy is the default one.
 func Sources(p *policy.Policy) map[string]Source {
 	if p == nil {
 		p = policy.Default()
 	}
-	return map[string]Source{
-		zendesk.Source:   {Name: zendesk.Source, Verify: zendesk.Verify, Parse: zendesk.Parser(p.SourceFor(zendesk.Source))},
-		jira.Source:      {Name: jira.Source, Verify: jira.Verify, Parse: jira.Parser(p.SourceFor(jira.Source))},
-		freshdesk.Source: {Name: freshdesk.Source, Verify: freshdesk.Verify, Parse: freshdesk.Parser(p.SourceFor(freshdesk.Source))},
-		generic.Source:   {Name: generic.Source, Verify: generic.Verify, Parse: generic.Parse},
-		RecordsSource:    {Name: RecordsSource, Verify: generic.Verify},
+	out := map[string]Source{records.Source: {Name: records.Source, Verify: generic.Verify}}
+	for _, s := range source.All {
+		out[s.Name] = Source{Name: s.Name, Verify: s.Verify, Parse: s.Parser(p.SourceFor(s.Name))}
 	}
+	return out
 }
 
 // CheckPolicy refuses a policy whose sources section names a source that
 // does not exist (a typo would silently leave its settings unused).
 func CheckPolicy(p *policy.Policy) error {
-	known := Sources(p)
 	for _, name := range slices.Sorted(maps.Keys(p.Sources)) {
-		if _, ok := known[name]; !ok || name == RecordsSource {
-			return fmt.Errorf("policy sources.%s: not a source (zendesk, jira, freshdesk, generic)", name)
+		if _, ok := source.Get(name); !ok {
+			return fmt.Errorf("policy sources.%s: not a source (%s)", name, strings.Join(source.Names(), ", "))
 		}
 	}
 	return nil

@@ -20,6 +20,7 @@ import (
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/event"
 	"scorecard/shared/core/records"
+	"scorecard/shared/source"
 )
 
 // MaxBody is the largest body accepted (256 KB).
@@ -42,10 +43,6 @@ type Source struct {
 type RecordStore interface {
 	PutRecords(ctx context.Context, recs []records.Record) error
 }
-
-// RecordsSource is the route of people records: signed like the generic
-// format (X-Signature), body as records.ParseWebhook reads it.
-const RecordsSource = "records"
 
 // Handler serves POST /webhooks/{source}.
 type Handler struct {
@@ -77,7 +74,7 @@ func (h *Handler) ingest(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	src, ok := h.Sources[name]
 	secret := h.Secrets[name]
 	if !ok || len(secret) == 0 {
-		return event.Ingested{}, errcode.Errorf(errcode.Invalid, "unknown source %q: use zendesk, jira, freshdesk or generic", clip(name))
+		return event.Ingested{}, errcode.Errorf(errcode.Invalid, "unknown source %q: use %s", clip(name), strings.Join(source.Names(), ", "))
 	}
 	// API Gateway delivers base64 for binary bodies; the limit applies to
 	// the decoded bytes, checked before decoding a huge string.
@@ -98,7 +95,7 @@ func (h *Handler) ingest(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	if err := verifyAny(src, secret, headers, body, h.Now()); err != nil {
 		return event.Ingested{}, err
 	}
-	if name == RecordsSource {
+	if name == records.Source {
 		return h.ingestRecords(ctx, body)
 	}
 	evs, err := src.Parse(event.Delivery{Header: headers, Body: body, Received: h.Now().UTC(), Warn: func(field, problem string) {
@@ -126,7 +123,7 @@ func (h *Handler) ingestRecords(ctx context.Context, body []byte) (event.Ingeste
 		return event.Ingested{}, err
 	}
 	if h.Records == nil {
-		return event.Ingested{}, errcode.Errorf(errcode.Invalid, "unknown source %q", RecordsSource)
+		return event.Ingested{}, errcode.Errorf(errcode.Invalid, "unknown source %q", records.Source)
 	}
 	if err := h.Records.PutRecords(ctx, recs); err != nil {
 		return event.Ingested{}, err

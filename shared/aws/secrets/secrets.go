@@ -16,16 +16,20 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
+	"scorecard/shared/core/records"
+	"scorecard/shared/source"
 	"scorecard/shared/source/vendorapi"
 )
 
-// Sources whose webhooks are signed with a secret.
-var Sources = []string{"zendesk", "jira", "freshdesk", "generic", "records"}
+// Sources whose webhooks are signed with a secret: every system of the
+// source registry and the people records route.
+var Sources = append(source.Names(), records.Source)
 
 // APISources are the ticketing systems whose API can give a customer's
-// address: <prefix>/api/<source> holds their credentials as JSON,
+// address (the registry's source.WithAPI): <prefix>/api/<source> holds
+// their credentials as JSON,
 // {"base_url": "https://acme.zendesk.com", "user": "…", "token": "…"}.
-var APISources = []string{"zendesk", "jira", "freshdesk"}
+var APISources = source.WithAPI()
 
 // Secrets holds every secret.
 type Secrets struct {

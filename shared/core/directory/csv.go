@@ -28,31 +28,34 @@ const (
 	colManagerEmail = "manager_email"
 	colHireDate     = "hire_date"
 	colBaseBonus    = "base_bonus"
-	colZendesk      = "zendesk_id"
-	colFreshdesk    = "freshdesk_id"
-	colJira         = "jira_account_id"
-	colGeneric      = "generic_id"
 	colLocale       = "locale"
 )
 
+// Format is the engineers CSV of DESIGN §5 for a set of ticketing
+// systems: the fixed columns, one agent-id column per system, then the
+// optional "locale". The systems are the source registry's
+// (source.Directory); the directory does not know them itself.
+type Format struct {
+	IDs []IDColumn
+}
+
+// IDColumn is the column holding engineers' agent ids in one system.
+type IDColumn struct {
+	Column string // "zendesk_id"
+	Source string // the key in Engineer.External: "zendesk"
+}
+
 // columns is the order WriteCSV writes and problems are reported in.
-var columns = []string{
-	colID, colName, colEmail, colTeam, colManagerEmail, colHireDate, colBaseBonus,
-	colZendesk, colFreshdesk, colJira, colGeneric, colLocale,
+func (f Format) columns() []string {
+	cols := []string{colID, colName, colEmail, colTeam, colManagerEmail, colHireDate, colBaseBonus}
+	for _, c := range f.IDs {
+		cols = append(cols, c.Column)
+	}
+	return append(cols, colLocale)
 }
 
 // optionalColumns may be left out of the header.
 var optionalColumns = []string{colLocale}
-
-type externalColumn struct{ column, source string }
-
-// externalColumns maps each agent-id column to its source.
-var externalColumns = []externalColumn{
-	{colZendesk, Zendesk},
-	{colFreshdesk, Freshdesk},
-	{colJira, Jira},
-	{colGeneric, Generic},
-}
 
 // locales lists the accepted locales in the order problems name them.
 var locales = []string{LocaleZhCN, LocaleEn}
@@ -61,7 +64,7 @@ const dateLayout = "2006-01-02"
 
 // Columns returns the engineers CSV header that WriteCSV writes: the columns
 // of DESIGN §5 followed by the optional "locale".
-func Columns() []string { return slices.Clone(columns) }
+func (f Format) Columns() []string { return f.columns() }
 
 // ParseError lists everything wrong with an engineers CSV, one problem a
 // line, each "line N: column: problem".
@@ -95,7 +98,7 @@ func (e *ParseError) Unwrap() error {
 // unique. Every problem in the file is reported in one *ParseError, and no
 // engineer is returned unless the whole file is good. Any other error is a
 // failure to read r.
-func ParseCSV(r io.Reader) ([]Engineer, error) {
+func (f Format) ParseCSV(r io.Reader) ([]Engineer, error) {
 	br := bufio.NewReader(r)
 	if bom, err := br.Peek(3); err == nil && bytes.Equal(bom, []byte("\uFEFF")) {
 		_, _ = br.Discard(3)
@@ -105,7 +108,9 @@ func ParseCSV(r io.Reader) ([]Engineer, error) {
 	cr.TrimLeadingSpace = true
 
 	p := &parser{
-		ids:    map[string]int{},
+		columns: f.columns(),
+		ext:     f.IDs,
+		ids:     map[string]int{},
 		emails: map[string]int{},
 		agents: map[agentKey]int{},
 	}
@@ -159,6 +164,8 @@ func ParseCSV(r io.Reader) ([]Engineer, error) {
 
 // parser holds what validation has seen so far.
 type parser struct {
+	columns  []string   // every column, in order
+	ext      []IDColumn // the agent-id columns
 	index    map[string]int // column name → field index
 	width    int            // fields in the header
 	problems []string
@@ -186,7 +193,7 @@ func (p *parser) header(line int, header []string) bool {
 		switch {
 		case name == "":
 			p.addf(line, "header", "column %d has no name", i+1)
-		case !slices.Contains(columns, name):
+		case !slices.Contains(p.columns, name):
 			p.addf(line, "header", "unknown column %q", strings.TrimSpace(raw))
 		default:
 			if _, dup := p.index[name]; dup {
@@ -196,7 +203,7 @@ func (p *parser) header(line int, header []string) bool {
 			p.index[name] = i
 		}
 	}
-	for _, name := range columns {
+	for _, name := range p.columns {
 		if _, ok := p.index[name]; !ok && !slices.Contains(optionalColumns, name) {
 			p.addf(line, "header", "missing column %q", name)
 		}
@@ -214,7 +221,7 @@ func (p *parser) row(line int, record []string) (e Engineer, ok bool) {
 		p.addf(line, "row", "has %d fields, the header has %d", len(record), p.width)
 		return Engineer{}, false
 	}
-	cell := make(map[string]string, len(columns))
+	cell := make(map[string]string, len(p.columns))
 	for name, i := range p.index {
 		cell[name] = strings.TrimSpace(record[i])
 	}
@@ -223,7 +230,7 @@ func (p *parser) row(line int, record []string) (e Engineer, ok bool) {
 	// Text that cannot be stored or mailed makes every other check moot for
 	// that cell.
 	clean := map[string]bool{}
-	for _, name := range columns {
+	for _, name := range p.columns {
 		v := cell[name]
 		switch {
 		case !utf8.ValidString(v):
@@ -293,18 +300,18 @@ func (p *parser) row(line int, record []string) (e Engineer, ok bool) {
 		}
 	}
 
-	for _, ext := range externalColumns {
-		v := cell[ext.column]
-		if !clean[ext.column] || v == "" {
+	for _, ext := range p.ext {
+		v := cell[ext.Column]
+		if !clean[ext.Column] || v == "" {
 			continue
 		}
-		key := agentKey{ext.source, v}
+		key := agentKey{ext.Source, v}
 		if first, dup := p.agents[key]; dup {
-			p.addf(line, ext.column, "%q already belongs to line %d", v, first)
+			p.addf(line, ext.Column, "%q already belongs to line %d", v, first)
 			continue
 		}
 		p.agents[key] = line
-		e.External[ext.source] = v
+		e.External[ext.Source] = v
 	}
 
 	if v := cell[colLocale]; clean[colLocale] && v != "" {
@@ -341,14 +348,14 @@ func allEmpty(record []string) bool {
 // in the order given. Hire dates are written as their UTC date, base bonuses in
 // the shortest form that reads back exactly. An External source with no
 // column is an error, since it could not be read back.
-func WriteCSV(w io.Writer, engineers []Engineer) error {
+func (f Format) WriteCSV(w io.Writer, engineers []Engineer) error {
 	cw := csv.NewWriter(w)
-	if err := cw.Write(columns); err != nil {
+	if err := cw.Write(f.columns()); err != nil {
 		return fmt.Errorf("write engineers CSV: %w", err)
 	}
 	for _, e := range engineers {
 		for source := range e.External {
-			if !slices.ContainsFunc(externalColumns, func(c externalColumn) bool { return c.source == source }) {
+			if !slices.ContainsFunc(f.IDs, func(c IDColumn) bool { return c.Source == source }) {
 				return fmt.Errorf("write engineers CSV: engineer %q: source %q has no column", e.ID, source)
 			}
 		}
@@ -359,9 +366,11 @@ func WriteCSV(w io.Writer, engineers []Engineer) error {
 		record := []string{
 			e.ID, e.Name, e.Email, e.Team, e.ManagerEmail, hire,
 			strconv.FormatFloat(e.BaseBonus, 'f', -1, 64),
-			e.External[Zendesk], e.External[Freshdesk], e.External[Jira], e.External[Generic],
-			e.Locale,
 		}
+		for _, c := range f.IDs {
+			record = append(record, e.External[c.Source])
+		}
+		record = append(record, e.Locale)
 		if err := cw.Write(record); err != nil {
 			return fmt.Errorf("write engineers CSV: engineer %q: %w", e.ID, err)
 		}

@@ -31,14 +31,6 @@ import (
 	"time"
 )
 
-// Sources of external agent ids, as events name them (event.Event.Source).
-const (
-	Zendesk   = "zendesk"
-	Freshdesk = "freshdesk"
-	Jira      = "jira"
-	Generic   = "generic"
-)
-
 // Locales an engineer's mail can be written in. Empty means the policy's
 // default.
 const (
@@ -56,7 +48,7 @@ type Engineer struct {
 	HireDate     time.Time `json:"hire_date"`        // date only (UTC midnight); zero when unknown
 	BaseBonus    float64   `json:"base_bonus"`       // >= 0; the bonus is a grade multiplier × this
 	Locale       string    `json:"locale,omitempty"` // LocaleZhCN or LocaleEn; empty = policy default
-	// External maps a source (Zendesk, Freshdesk, Jira, Generic) to the
+	// External maps a source (its registry name: zendesk, jira, …) to the
 	// engineer's agent id in that system. Sources the engineer has no id in
 	// are absent.
 	External map[string]string `json:"external"`

@@ -6,35 +6,20 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"scorecard/shared/core/errcode"
-	"scorecard/shared/source/generic"
 )
 
-// Source is the webhook source name of records: POST /webhooks/records.
+// Source is the route of people records: POST /webhooks/records, signed
+// like the generic format (the webhook handler verifies it).
 const Source = "records"
-
-// SignatureHeader carries the body's signature, as for the generic format.
-const SignatureHeader = generic.SignatureHeader
 
 // maxProblems bounds the problems one webhook answer lists: a sender with a
 // systematic mistake needs the first few, not 1 500.
 const maxProblems = 100
-
-// Sign returns the X-Signature value for body: "sha256=" + hex
-// HMAC-SHA256(secret, body).
-func Sign(secret, body []byte) string { return generic.Sign(secret, body) }
-
-// Verify checks X-Signature in constant time; its signature is the one the
-// webhook handler expects of every source.
-func Verify(secret []byte, h http.Header, body []byte, _ time.Time) error {
-	return generic.VerifyHexSHA256(secret, h.Get(SignatureHeader), SignatureHeader, body)
-}
 
 // fieldType is what JSON a webhook field takes.
 type fieldType int

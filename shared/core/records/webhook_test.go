@@ -2,10 +2,8 @@ package records
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -142,31 +140,5 @@ func TestParseWebhookAcceptsMaxBatch(t *testing.T) {
 	}
 	if len(got) != MaxBatch || got[MaxBatch-1].Index != MaxBatch-1 {
 		t.Errorf("got %d records, the last with index %d", len(got), got[len(got)-1].Index)
-	}
-}
-
-func TestVerify(t *testing.T) {
-	secret := []byte("dev-records-secret")
-	body := readFile(t, "webhook.json")
-	tests := []struct {
-		name   string
-		header string
-		code   string
-	}{
-		{"signed", Sign(secret, body), ""},
-		{"missing", "", errcode.Unauthorized},
-		{"signed with another secret", Sign([]byte("other"), body), errcode.Unauthorized},
-		{"not sha256=hex", "md5=abc", errcode.Unauthorized},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			h := http.Header{}
-			if tc.header != "" {
-				h.Set("X-Signature", tc.header)
-			}
-			if code := errcode.Code(Verify(secret, h, body, time.Now())); code != tc.code {
-				t.Errorf("code = %q, want %q", code, tc.code)
-			}
-		})
 	}
 }

@@ -10,13 +10,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
 	"scorecard/shared/app/notifier"
 	"scorecard/shared/aws/dynamo"
 	"scorecard/shared/aws/secrets"
-	"scorecard/shared/core/directory"
 	"scorecard/shared/core/event"
 	"scorecard/shared/core/mail"
 	"scorecard/shared/core/month"
@@ -26,6 +26,8 @@ import (
 	"scorecard/shared/devkit/demo"
 	"scorecard/shared/devkit/replay"
 	"scorecard/shared/devkit/vendorfake"
+	"scorecard/shared/source"
+	"scorecard/shared/source/generic"
 	"scorecard/shared/source/vendorapi"
 )
 
@@ -260,7 +262,7 @@ func (r *runner) startVendors(evs []event.Event) error {
 	r.fake = &vendorfake.Server{People: people, User: "demo@example.com/token", Token: "demo-api-token", Now: time.Now}
 	r.vendors = httptest.NewServer(r.fake)
 	creds := map[string]vendorapi.Credentials{}
-	for _, src := range []string{"zendesk", "jira", "freshdesk"} {
+	for _, src := range source.WithAPI() {
 		creds[src] = r.fake.Credentials(r.vendors.URL, src)
 	}
 	var err error
@@ -292,16 +294,16 @@ func (r *runner) putDirectory(ctx context.Context) error {
 		return err
 	}
 	defer f.Close()
-	engs, err := directory.ParseCSV(f)
+	engs, err := source.Directory().ParseCSV(f)
 	if err != nil {
 		return err
 	}
 	// The new hire's accounts in the ticketing systems are newer than the
 	// CSV: the admin adds them, and the replay sends his own agent id.
 	for i := range engs {
-		for _, src := range []string{"zendesk", "jira", "freshdesk"} {
-			if engs[i].External[src] == "" && engs[i].External["generic"] != "" {
-				engs[i].External[src] = engs[i].External["generic"]
+		for _, src := range source.Names() {
+			if engs[i].External[src] == "" && engs[i].External[generic.Source] != "" {
+				engs[i].External[src] = engs[i].External[generic.Source]
 			}
 		}
 	}
@@ -330,8 +332,12 @@ func (r *runner) month(ctx context.Context, i int, m month.Month) (MonthSummary,
 	}
 	ms.IngestTime = time.Since(t0)
 	r.meter.records.Add(int64(ms.Events - ms.Duplicates))
-	r.progress("%s  webhooks: %d events in %d requests (zendesk %d, jira %d, freshdesk %d, generic %d) in %s, %d retried after 503",
-		m, ms.Events, total(ms.Requests), ms.Requests["zendesk"], ms.Requests["jira"], ms.Requests["freshdesk"], ms.Requests["generic"], ms.IngestTime.Round(time.Second), ms.Retries)
+	var bySource []string
+	for _, src := range source.Names() {
+		bySource = append(bySource, fmt.Sprintf("%s %d", src, ms.Requests[src]))
+	}
+	r.progress("%s  webhooks: %d events in %d requests (%s) in %s, %d retried after 503",
+		m, ms.Events, total(ms.Requests), strings.Join(bySource, ", "), ms.IngestTime.Round(time.Second), ms.Retries)
 
 	if err := r.survey(ctx, keys, from, to, &ms); err != nil {
 		return ms, nil, err

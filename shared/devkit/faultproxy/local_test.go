@@ -25,6 +25,7 @@ import (
 	"scorecard/shared/core/policy"
 	"scorecard/shared/devkit/demo"
 	"scorecard/shared/devkit/dynamotest"
+	"scorecard/shared/source/generic"
 )
 
 // The fault tests talk to the local servers of `make up` (make test starts
@@ -134,7 +135,7 @@ func engineers(org demo.Org, domain string) []directory.Engineer {
 		out = append(out, directory.Engineer{
 			ID: e.ID, Name: e.Name, Email: rehome(e.Email, domain), Team: e.Team, ManagerEmail: rehome(e.ManagerEmail, domain),
 			HireDate: e.HireDate, BaseBonus: e.BaseBonus, Locale: e.Locale,
-			External: map[string]string{directory.Generic: e.GenericID},
+			External: map[string]string{generic.Source: e.GenericID},
 		})
 	}
 	return out

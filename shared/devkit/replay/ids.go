@@ -16,7 +16,9 @@ import (
 	"scorecard/shared/source/zendesk"
 )
 
-// Sources are the webhook routes Encode can target, in a fixed order.
+// sources are the systems of the source registry that Encode has an
+// encoder for (the files named after them), in a fixed order; a system
+// without one is not replayed.
 var sources = []string{zendesk.Source, jira.Source, freshdesk.Source, generic.Source}
 
 func knownSource(s string) bool { return slices.Contains(sources, s) }

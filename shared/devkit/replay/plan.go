@@ -7,11 +7,11 @@ import (
 	"time"
 
 	"scorecard/shared/core/event"
+	"scorecard/shared/core/policy"
 	"scorecard/shared/core/ticket"
+	"scorecard/shared/source"
 	"scorecard/shared/source/freshdesk"
 	"scorecard/shared/source/generic"
-	"scorecard/shared/source/jira"
-	"scorecard/shared/source/zendesk"
 )
 
 // Options configure Replay.
@@ -205,9 +205,14 @@ func authoredByOther(e *event.Event, before *snapshot) bool {
 	return counts && e.Actor.Kind == event.Agent && e.Actor.ID != before.assignee
 }
 
-// parsers are the adapters, to read back the ids a source gives events.
-var parsers = map[string]func(event.Delivery) ([]event.Event, error){
-	zendesk.Source: zendesk.Parse, jira.Source: jira.Parse, freshdesk.Source: freshdesk.Parse,
+// parse reads a request back with its source's adapter (default
+// settings), to learn the ids the source gives events.
+func parse(name string, d event.Delivery) ([]event.Event, error) {
+	src, ok := source.Get(name)
+	if !ok {
+		return nil, fmt.Errorf("replay: unknown source %q", name)
+	}
+	return src.Parser(policy.Source{})(d)
 }
 
 // sameTimeOrdered checks the events that share a timestamp: the model
@@ -242,7 +247,7 @@ func groupOrdered(source string, reqs []Request, owner []int) (bool, error) {
 		if r.Source != source {
 			continue // a survey answer, on its own generic ticket
 		}
-		es, err := parsers[source](event.Delivery{Header: r.Header, Body: r.Body})
+		es, err := parse(source, event.Delivery{Header: r.Header, Body: r.Body})
 		if err != nil {
 			return false, fmt.Errorf("replay: %s cannot read its own event for ticket %s: %w", source, r.TicketID, err)
 		}

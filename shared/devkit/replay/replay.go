@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"scorecard/shared/core/event"
-	"scorecard/shared/source/freshdesk"
+	"scorecard/shared/source"
 	"scorecard/shared/source/generic"
 	"scorecard/shared/source/jira"
 	"scorecard/shared/source/zendesk"
@@ -47,20 +47,11 @@ func (r *Request) Sign(secrets Secrets, now time.Time) error {
 	if r.Header == nil {
 		r.Header = http.Header{}
 	}
-	switch r.Source {
-	case zendesk.Source:
-		ts := now.UTC().Format(time.RFC3339)
-		r.Header.Set(zendesk.TimestampHeader, ts)
-		r.Header.Set(zendesk.SignatureHeader, zendesk.Sign(secret, ts, r.Body))
-	case jira.Source:
-		r.Header.Set(jira.SignatureHeader, jira.Sign(secret, r.Body))
-	case freshdesk.Source:
-		r.Header.Set(freshdesk.AuthorizationHeader, "Bearer "+string(secret))
-	case generic.Source:
-		r.Header.Set(generic.SignatureHeader, generic.Sign(secret, r.Body))
-	default:
+	src, ok := source.Get(r.Source)
+	if !ok {
 		return fmt.Errorf("replay: unknown source %q", r.Source)
 	}
+	src.Sign(r.Header, secret, r.Body, now)
 	return nil
 }
 
@@ -75,19 +66,13 @@ func (r *Request) NewHTTPRequest(ctx context.Context, baseURL string) (*http.Req
 	return req, nil
 }
 
-// userAgents are the User-Agent headers the systems send.
-var userAgents = map[string]string{
-	zendesk.Source:   "Zendesk Webhook",
-	jira.Source:      "Atlassian Webhook HTTP Client",
-	freshdesk.Source: "Freshdesk",
-}
-
-// newRequest builds and signs a request of source carrying events events.
-func newRequest(source string, body []byte, events int, secrets Secrets, now time.Time) (Request, error) {
-	r := Request{Source: source, Path: "/webhooks/" + source, Body: body, Events: events,
+// newRequest builds and signs a request of source name carrying events
+// events.
+func newRequest(name string, body []byte, events int, secrets Secrets, now time.Time) (Request, error) {
+	r := Request{Source: name, Path: "/webhooks/" + name, Body: body, Events: events,
 		Header: http.Header{"Content-Type": {"application/json"}}}
-	if ua, ok := userAgents[source]; ok {
-		r.Header.Set("User-Agent", ua)
+	if src, _ := source.Get(name); src.UserAgent != "" {
+		r.Header.Set("User-Agent", src.UserAgent)
 	}
 	if err := r.Sign(secrets, now); err != nil {
 		return Request{}, err
