@@ -47,5 +47,5 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (*
 		Contacts: lookups, Cache: store,
 		Engineers: &notifier.DirectoryEngineers{Load: store.Engineers, TTL: 10 * time.Minute, Now: time.Now},
 	}
-	return &notifier.StreamHandler{Notifier: n, Decode: dynamo.DecodeTicket}, nil
+	return &notifier.StreamHandler{Notifier: n, Decode: dynamo.TicketImage}, nil
 }

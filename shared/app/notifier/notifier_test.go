@@ -210,17 +210,18 @@ func TestStreamHandler(t *testing.T) {
 	if _, err := store.Ingest(ctx, l.evs); err != nil {
 		t.Fatal(err)
 	}
-	// The ticket item's image as the stream carries it.
+	// The ticket item's image as the stream carries it (the store's test
+	// reads the real one from DynamoDB Local's stream).
 	_, evs, _ := store.Ticket(ctx, "generic", "T1")
 	body, _ := encode(evs)
 	rec := events.DynamoDBEventRecord{EventSource: "aws:dynamodb", Change: events.DynamoDBStreamRecord{SequenceNumber: "1", NewImage: map[string]events.DynamoDBAttributeValue{
-		"pk": events.NewStringAttribute("TKT#generic#T1"), "source": events.NewStringAttribute("generic"), "events": events.NewBinaryAttribute(body),
+		"pk": events.NewStringAttribute("TKT#generic#T1"), "sk": events.NewStringAttribute("STATE"), "source": events.NewStringAttribute("generic"), "events": events.NewBinaryAttribute(body),
 	}}}
 	other := events.DynamoDBEventRecord{EventSource: "aws:dynamodb", Change: events.DynamoDBStreamRecord{SequenceNumber: "2", NewImage: map[string]events.DynamoDBAttributeValue{
-		"pk": events.NewStringAttribute("EVT#generic#T1#x")}}}
+		"pk": events.NewStringAttribute("EVT#generic#T1#x"), "sk": events.NewStringAttribute("EVT")}}}
 	broken := events.DynamoDBEventRecord{EventSource: "aws:dynamodb", Change: events.DynamoDBStreamRecord{SequenceNumber: "3", NewImage: map[string]events.DynamoDBAttributeValue{
-		"pk": events.NewStringAttribute("TKT#generic#T9"), "source": events.NewStringAttribute("generic"), "events": events.NewBinaryAttribute([]byte("not json"))}}}
-	h := &notifier.StreamHandler{Notifier: n, Decode: dynamo.DecodeTicket}
+		"pk": events.NewStringAttribute("TKT#generic#T9"), "sk": events.NewStringAttribute("STATE"), "source": events.NewStringAttribute("generic"), "events": events.NewBinaryAttribute([]byte("not json"))}}}
+	h := &notifier.StreamHandler{Notifier: n, Decode: dynamo.TicketImage}
 	resp, err := h.Handle(ctx, events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{rec, rec, other, broken}})
 	if err != nil {
 		t.Fatal(err)

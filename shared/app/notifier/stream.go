@@ -2,16 +2,16 @@ package notifier
 
 import (
 	"context"
-	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
 
 	"scorecard/shared/core/ticket"
 )
 
-// Decoder reads a ticket back from a stored ticket item's source and
-// events attributes (the store's own encoding).
-type Decoder func(source string, events []byte) (*ticket.State, error)
+// Decoder reads the ticket in a stream record's new image; ok is false for
+// an item that is not a ticket. The store knows its items' shape
+// (dynamo.TicketImage); the notifier does not.
+type Decoder func(img map[string]events.DynamoDBAttributeValue) (st *ticket.State, ok bool, err error)
 
 // StreamHandler is the Lambda entry point for the table's stream: every new
 // image of a ticket item is considered for a survey. A record that cannot be
@@ -26,11 +26,10 @@ type StreamHandler struct {
 func (h *StreamHandler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 	var resp events.DynamoDBEventResponse
 	for _, rec := range ev.Records {
-		img := rec.Change.NewImage
-		if img == nil || !strings.HasPrefix(attrString(img, "pk"), "TKT#") {
+		st, ok, err := h.Decode(rec.Change.NewImage)
+		if err == nil && !ok {
 			continue
 		}
-		st, err := h.Decode(attrString(img, "source"), attrBinary(img, "events"))
 		if err == nil {
 			err = h.Notifier.Consider(ctx, st)
 		}
@@ -40,18 +39,4 @@ func (h *StreamHandler) Handle(ctx context.Context, ev events.DynamoDBEvent) (ev
 		}
 	}
 	return resp, nil
-}
-
-func attrString(img map[string]events.DynamoDBAttributeValue, name string) string {
-	if v, ok := img[name]; ok && v.DataType() == events.DataTypeString {
-		return v.String()
-	}
-	return ""
-}
-
-func attrBinary(img map[string]events.DynamoDBAttributeValue, name string) []byte {
-	if v, ok := img[name]; ok && v.DataType() == events.DataTypeBinary {
-		return v.Binary()
-	}
-	return nil
 }

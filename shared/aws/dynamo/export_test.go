@@ -18,3 +18,6 @@ func PlainEventsForTest(evs []event.Event) ([]byte, error) {
 	}
 	return json.Marshal(wire)
 }
+
+// DecodeTicket is decodeTicket, for the capacity test.
+var DecodeTicket = decodeTicket

@@ -7,15 +7,22 @@
 // formats a key. Ids inside keys are escaped ('%' → %25, '#' → %23) so that
 // a '#' in a ticket id can never forge another key.
 //
-//	item                 pk                         sk        gsi1pk                 gsi1sk
-//	raw event            EVT#<source>#<ticket id>#<event id>
-//	                                                EVT       EVM#<yyyy-mm>#<shard>  <source>#<ticket id>#<event id>
-//	                                                          (only the ticket's first event of the month)
-//	ticket               TKT#<source>#<ticket id>   STATE     OPEN#<shard> (while unresolved, else absent)
-//	engineer             ENG#<engineer id>          PROFILE   DIR                    ENG#<engineer id>
-//	survey               SRV#<survey id>            SURVEY    DUE#<shard> (until sent) <due time>#<survey id>
-//	customer             CUS#<customer key>         PROFILE   (last surveyed, opted out)
-//	monthly results      see results.go
+//	item         pk                          sk                   gsi1pk / gsi1sk
+//	raw event    EVT#<source>#<ticket>#<event>
+//	                                         EVT                  EVM#<yyyy-mm>#<shard> / <source>#<ticket>#<event>
+//	                                                              (only the ticket's first event of the month)
+//	ticket       TKT#<source>#<ticket>       STATE                OPEN#<shard> / TKT#<source>#<ticket>  (while unresolved)
+//	engineer     ENG#<engineer id>           PROFILE              DIR / ENG#<engineer id>
+//	survey       SRV#<survey id>             SURVEY               DUE#<shard> / <due time>#<survey id>  (until sent)
+//	customer     CUS#<customer key>          PROFILE              (last surveyed, opted out, looked-up address)
+//	record       REC#<yyyy-mm>               <kind>#<record id>   an imported training, knowledge, collaboration or renewal record
+//	assessment   ASM#<id>                    ASSESSMENT           ASMM#<yyyy-mm> / <id>  (a self or lead assessment)
+//	result       RES#<yyyy-mm>               ENG#<engineer id>    the whole card (metrics, evidence, consequences)
+//	override     RES#<yyyy-mm>               OVR#<engineer id>    a manager's override (the card keeps the computed grade)
+//	history      HIST#<yyyy-mm>              ENG#<engineer id>    the small record consequences read in later months
+//	run          RUN#<yyyy-mm>               RUN                  the run's state, as-of time and counts
+//	mail         MAIL#<yyyy-mm>              <kind>#<key>         one per mail sent: claimed before, marked after
+//	audit        AUDIT#<yyyy-mm>             <time>#<engineer>    every override, kept
 //
 // Raw events are written once (a conditional put on the source's event id,
 // scoped to its ticket so that a sender numbering events per ticket cannot
@@ -38,7 +45,9 @@ package dynamo
 import (
 	"fmt"
 	"hash/fnv"
+	"strconv"
 	"strings"
+	"time"
 
 	"scorecard/shared/core/month"
 )
@@ -57,10 +66,17 @@ const (
 const DefaultShards = 16
 
 const (
-	eventSK     = "EVT"
-	ticketSK    = "STATE"
-	engineerSK  = "PROFILE"
-	directoryPK = "DIR"
+	eventSK      = "EVT"
+	ticketSK     = "STATE"
+	engineerSK   = "PROFILE"
+	directoryPK  = "DIR"
+	surveySK     = "SURVEY"
+	customerSK   = "PROFILE"
+	assessmentSK = "ASSESSMENT"
+	runSK        = "RUN"
+
+	engineerPrefix = "ENG#" // result and history sort keys
+	overridePrefix = "OVR#"
 )
 
 var escaper = strings.NewReplacer("%", "%25", "#", "%23")
@@ -73,7 +89,39 @@ func eventPK(source, ticketID, eventID string) string {
 
 func ticketPK(source, ticketID string) string { return "TKT#" + esc(source) + "#" + esc(ticketID) }
 
-func engineerPK(id string) string { return "ENG#" + esc(id) }
+func engineerPK(id string) string { return engineerPrefix + esc(id) }
+
+func surveyPK(id string) string    { return "SRV#" + esc(id) }
+func customerPK(key string) string { return "CUS#" + esc(key) }
+func duePK(shard int) string       { return "DUE#" + strconv.Itoa(shard) }
+
+// dueSK sorts a shard's due surveys by time; stamp's fixed width keeps the
+// order of the text that of the times.
+func dueSK(at time.Time, surveyID string) string { return stamp(at) + "#" + surveyID }
+
+func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
+
+func recordPK(m month.Month) string       { return "REC#" + m.String() }
+func recordSK(kind, id string) string     { return kind + "#" + esc(id) }
+func assessmentPK(id string) string       { return "ASM#" + esc(id) }
+func assessmentsPK(m month.Month) string  { return "ASMM#" + m.String() }
+func resultPK(m month.Month) string       { return "RES#" + m.String() }
+func historyPK(m month.Month) string      { return "HIST#" + m.String() }
+func runPK(m month.Month) string          { return "RUN#" + m.String() }
+func mailPK(m month.Month) string         { return "MAIL#" + m.String() }
+func auditPK(m month.Month) string        { return "AUDIT#" + m.String() }
+func overrideSK(engineerID string) string { return overridePrefix + esc(engineerID) }
+
+// mailSK is the monthly run's own key of a mail (<kind>#<recipient>),
+// stored as the run gives it.
+func mailSK(key string) string { return key }
+
+func auditSK(at time.Time, engineerID string) string {
+	return at.UTC().Format(time.RFC3339Nano) + "#" + esc(engineerID)
+}
+
+// idAfter reads the id back out of a sort key that is prefix + esc(id).
+func idAfter(prefix, sk string) string { return unesc(strings.TrimPrefix(sk, prefix)) }
 
 // monthShardPK is the month index partition of a shard.
 func monthShardPK(m month.Month, shard int) string { return fmt.Sprintf("EVM#%s#%02d", m, shard) }

@@ -17,18 +17,8 @@ import (
 	"scorecard/shared/core/records"
 )
 
-// People inputs (keys in keys.go):
-//
-//	record       REC#<yyyy-mm>   <kind>#<record id>   an imported training, knowledge, collaboration or renewal record
-//	assessment   ASM#<id>        ASSESSMENT           a self or lead assessment; gsi1: ASMM#<yyyy-mm> / <id>
-//
-// Records are upserted by id, so importing a file twice leaves the same data.
-
-func recordPK(m month.Month) string      { return "REC#" + m.String() }
-func assessmentPK(id string) string      { return "ASM#" + esc(id) }
-func assessmentsPK(m month.Month) string { return "ASMM#" + m.String() }
-
-const assessmentSK = "ASSESSMENT"
+// People inputs (keys in keys.go): records are upserted by id, so
+// importing a file twice leaves the same data.
 
 var _ assessment.Store = (*Store)(nil)
 
@@ -37,7 +27,7 @@ func (s *Store) PutRecords(ctx context.Context, recs []records.Record) error {
 	reqs := make([]types.WriteRequest, 0, len(recs))
 	seen := map[string]bool{}
 	for _, r := range recs {
-		key := recordPK(month.Of(r.Date, time.UTC)) + "|" + string(r.Kind) + "#" + r.ID
+		key := recordPK(month.Of(r.Date, time.UTC)) + "|" + recordSK(string(r.Kind), r.ID)
 		if seen[key] {
 			continue // BatchWriteItem refuses two writes of one key
 		}
@@ -47,7 +37,7 @@ func (s *Store) PutRecords(ctx context.Context, recs []records.Record) error {
 			return fmt.Errorf("encode record %s: %w", r.ID, err)
 		}
 		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: map[string]types.AttributeValue{
-			AttrPK: str(recordPK(month.Of(r.Date, time.UTC))), AttrSK: str(string(r.Kind) + "#" + esc(r.ID)),
+			AttrPK: str(recordPK(month.Of(r.Date, time.UTC))), AttrSK: str(recordSK(string(r.Kind), r.ID)),
 			"record": &types.AttributeValueMemberB{Value: b},
 		}}})
 	}

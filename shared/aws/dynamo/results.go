@@ -18,22 +18,6 @@ import (
 	"scorecard/shared/core/scoring"
 )
 
-// Results of the monthly run (keys in keys.go):
-//
-//	result       RES#<yyyy-mm>   ENG#<engineer id>   the whole card (metrics, evidence, consequences)
-//	override     RES#<yyyy-mm>   OVR#<engineer id>   a manager's override (the card keeps the computed grade)
-//	history      HIST#<yyyy-mm>  ENG#<engineer id>   the small record consequences read in later months
-//	run          RUN#<yyyy-mm>   RUN                 the run's state, as-of time and counts
-//	mail         MAIL#<yyyy-mm>  <kind>#<key>        one per mail sent: claimed before, marked after
-//	audit        AUDIT#<yyyy-mm> <time>#<engineer>   every override, kept
-
-func resultPK(m month.Month) string  { return "RES#" + m.String() }
-func historyPK(m month.Month) string { return "HIST#" + m.String() }
-func runPK(m month.Month) string     { return "RUN#" + m.String() }
-func mailPK(m month.Month) string    { return "MAIL#" + m.String() }
-func auditPK(m month.Month) string   { return "AUDIT#" + m.String() }
-func overrideSK(id string) string    { return "OVR#" + esc(id) }
-
 func str(v string) types.AttributeValue { return &types.AttributeValueMemberS{Value: v} }
 
 // PutResults stores the month's cards and history records. Writes are
@@ -117,7 +101,7 @@ func binary(item map[string]types.AttributeValue, name string) ([]byte, error) {
 // Results reads the month's stored cards, with any overrides, sorted by
 // engineer id; errcode.NotFound when the month was never run.
 func (s *Store) Results(ctx context.Context, m month.Month) ([]scoring.Card, error) {
-	items, err := s.queryAll(ctx, resultPK(m), "ENG#")
+	items, err := s.queryAll(ctx, resultPK(m), engineerPrefix)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +135,7 @@ func (s *Store) Results(ctx context.Context, m month.Month) ([]scoring.Card, err
 func (s *Store) History(ctx context.Context, months []month.Month) (map[string][]consequence.Record, error) {
 	out := map[string][]consequence.Record{}
 	for _, m := range months {
-		items, err := s.queryAll(ctx, historyPK(m), "ENG#")
+		items, err := s.queryAll(ctx, historyPK(m), engineerPrefix)
 		if err != nil {
 			return nil, err
 		}
@@ -168,7 +152,7 @@ func (s *Store) History(ctx context.Context, months []month.Month) (map[string][
 			if err := json.Unmarshal(b, &r); err != nil {
 				return nil, fmt.Errorf("decode history: %w", err)
 			}
-			id := unesc(item[AttrSK].(*types.AttributeValueMemberS).Value[len("ENG#"):])
+			id := idAfter(engineerPrefix, item[AttrSK].(*types.AttributeValueMemberS).Value)
 			if o := overrides[id]; o != nil {
 				r.Override = o
 			}
@@ -180,7 +164,7 @@ func (s *Store) History(ctx context.Context, months []month.Month) (map[string][
 
 // Overrides reads the month's overrides by engineer id.
 func (s *Store) Overrides(ctx context.Context, m month.Month) (map[string]*consequence.Override, error) {
-	items, err := s.queryAll(ctx, resultPK(m), "OVR#")
+	items, err := s.queryAll(ctx, resultPK(m), overridePrefix)
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +178,7 @@ func (s *Store) Overrides(ctx context.Context, m month.Month) (map[string]*conse
 		if err := json.Unmarshal(b, &o); err != nil {
 			return nil, fmt.Errorf("decode override: %w", err)
 		}
-		out[unesc(item[AttrSK].(*types.AttributeValueMemberS).Value[len("OVR#"):])] = &o
+		out[idAfter(overridePrefix, item[AttrSK].(*types.AttributeValueMemberS).Value)] = &o
 	}
 	return out, nil
 }
@@ -211,7 +195,7 @@ func (s *Store) PutOverride(ctx context.Context, m month.Month, engineerID strin
 			AttrPK: str(resultPK(m)), AttrSK: str(overrideSK(engineerID)), "override": &types.AttributeValueMemberB{Value: b},
 		}}},
 		{Put: &types.Put{TableName: &s.table, Item: map[string]types.AttributeValue{
-			AttrPK: str(auditPK(m)), AttrSK: str(o.At.UTC().Format(time.RFC3339Nano) + "#" + esc(engineerID)),
+			AttrPK: str(auditPK(m)), AttrSK: str(auditSK(o.At, engineerID)),
 			"engineer_id": str(engineerID), "override": &types.AttributeValueMemberB{Value: b},
 		}}},
 	}})
@@ -224,7 +208,7 @@ func (s *Store) PutOverride(ctx context.Context, m month.Month, engineerID strin
 // GetRun reads a month's run record; errcode.NotFound if it never ran.
 func (s *Store) GetRun(ctx context.Context, m month.Month) (monthrun.Run, error) {
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, ConsistentRead: aws.Bool(true),
-		Key: map[string]types.AttributeValue{AttrPK: str(runPK(m)), AttrSK: str("RUN")}})
+		Key: map[string]types.AttributeValue{AttrPK: str(runPK(m)), AttrSK: str(runSK)}})
 	if err != nil {
 		return monthrun.Run{}, unavailable("read run", err)
 	}
@@ -249,7 +233,7 @@ func (s *Store) PutRun(ctx context.Context, r monthrun.Run) error {
 		return err
 	}
 	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: map[string]types.AttributeValue{
-		AttrPK: str(runPK(r.Month)), AttrSK: str("RUN"), "run": &types.AttributeValueMemberB{Value: b},
+		AttrPK: str(runPK(r.Month)), AttrSK: str(runSK), "run": &types.AttributeValueMemberB{Value: b},
 	}})
 	if err != nil {
 		return unavailable("write run", err)
@@ -262,7 +246,7 @@ func (s *Store) PutRun(ctx context.Context, r monthrun.Run) error {
 // force takes the claim whatever its state.
 func (s *Store) ClaimMail(ctx context.Context, m month.Month, key string, now time.Time, force bool) error {
 	in := &dynamodb.PutItemInput{TableName: &s.table, Item: map[string]types.AttributeValue{
-		AttrPK: str(mailPK(m)), AttrSK: str(key), "state": str("sending"), "claimed_at": str(now.UTC().Format(time.RFC3339Nano)),
+		AttrPK: str(mailPK(m)), AttrSK: str(mailSK(key)), "state": str("sending"), "claimed_at": str(now.UTC().Format(time.RFC3339Nano)),
 	}}
 	if !force {
 		in.ConditionExpression = aws.String("attribute_not_exists(pk)")
@@ -281,7 +265,7 @@ func (s *Store) ClaimMail(ctx context.Context, m month.Month, key string, now ti
 // MarkMailSent records the message id of a sent mail.
 func (s *Store) MarkMailSent(ctx context.Context, m month.Month, key, messageID string, now time.Time) error {
 	_, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: map[string]types.AttributeValue{
-		AttrPK: str(mailPK(m)), AttrSK: str(key), "state": str("sent"), "message_id": str(messageID), "sent_at": str(now.UTC().Format(time.RFC3339Nano)),
+		AttrPK: str(mailPK(m)), AttrSK: str(mailSK(key)), "state": str("sent"), "message_id": str(messageID), "sent_at": str(now.UTC().Format(time.RFC3339Nano)),
 	}})
 	if err != nil {
 		return unavailable("mark mail", err)
@@ -292,7 +276,7 @@ func (s *Store) MarkMailSent(ctx context.Context, m month.Month, key, messageID 
 // ReleaseMail removes a claim whose send failed, so a rerun tries again.
 func (s *Store) ReleaseMail(ctx context.Context, m month.Month, key string) error {
 	_, err := s.db.DeleteItem(ctx, &dynamodb.DeleteItemInput{TableName: &s.table,
-		Key: map[string]types.AttributeValue{AttrPK: str(mailPK(m)), AttrSK: str(key)}})
+		Key: map[string]types.AttributeValue{AttrPK: str(mailPK(m)), AttrSK: str(mailSK(key))}})
 	if err != nil {
 		return unavailable("release mail", err)
 	}

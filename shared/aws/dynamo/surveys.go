@@ -17,48 +17,22 @@ import (
 	"scorecard/shared/app/survey"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/event"
-	"scorecard/shared/core/ticket"
 	"scorecard/shared/source/vendorapi"
 )
 
-// Surveys (keys in keys.go):
-//
-//	survey     SRV#<survey id>     SURVEY    DUE#<shard> / <due time>#<id> until sent
-//	customer   CUS#<customer key>  PROFILE   last_surveyed, opted_out,
-//	                                         contact_email, contact_name, contact_locale, contact_at
-//	                                         (the address a ticketing system's API gave)
+// Surveys (keys in keys.go): the customer item holds last_surveyed,
+// opted_out, and contact_email, contact_name, contact_locale, contact_at
+// (the address a ticketing system's API gave).
 //
 // A survey is recorded together with the customer's last-surveyed time, in
 // one transaction that fails when the customer opted out or was surveyed
 // within the quiet period, or when the resolution already has its survey.
-
-const (
-	surveySK   = "SURVEY"
-	customerSK = "PROFILE"
-)
-
-func surveyPK(id string) string    { return "SRV#" + esc(id) }
-func customerPK(key string) string { return "CUS#" + esc(key) }
-func duePK(shard int) string       { return "DUE#" + strconv.Itoa(shard) }
-
-func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
 
 var (
 	_ notifier.Store        = (*Store)(nil)
 	_ notifier.ContactCache = (*Store)(nil)
 	_ survey.Store          = (*Store)(nil)
 )
-
-// DecodeTicket reads a ticket item's events attribute back into its state;
-// the notifier uses it on stream images.
-func DecodeTicket(source string, b []byte) (*ticket.State, error) {
-	evs, err := decodeEvents(source, b)
-	if err != nil {
-		return nil, fmt.Errorf("decode ticket: %w", err)
-	}
-	st := ticket.Reduce(evs)
-	return &st, nil
-}
 
 // RecordSurvey implements notifier.Store.
 func (s *Store) RecordSurvey(ctx context.Context, sv survey.Survey, quietSince time.Time) error {
@@ -81,7 +55,7 @@ func (s *Store) RecordSurvey(ctx context.Context, sv survey.Survey, quietSince t
 			TableName: &s.table,
 			Item: map[string]types.AttributeValue{
 				AttrPK: str(surveyPK(sv.ID)), AttrSK: str(surveySK), "survey": &types.AttributeValueMemberB{Value: b},
-				"state": str("due"), AttrGSI1PK: str(duePK(shard)), AttrGSI1SK: str(stamp(sv.DueAt) + "#" + sv.ID),
+				"state": str("due"), AttrGSI1PK: str(duePK(shard)), AttrGSI1SK: str(dueSK(sv.DueAt, sv.ID)),
 			},
 			ConditionExpression: aws.String("attribute_not_exists(pk)"),
 		}},

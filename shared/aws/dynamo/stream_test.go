@@ -1,0 +1,79 @@
+package dynamo_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
+	"github.com/google/go-cmp/cmp"
+
+	"scorecard/shared/aws/dynamo"
+	"scorecard/shared/core/event"
+	"scorecard/shared/devkit/dynamostream"
+	"scorecard/shared/devkit/dynamotest"
+)
+
+// TestTicketImageReadsTheStream reads the images DynamoDB Local's stream
+// really carries after an ingest: the ticket's image gives the state the
+// store reads, and the raw event's image is no ticket.
+func TestTicketImageReadsTheStream(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	db := dynamotest.Client(t)
+	table := "TestTicketImageReadsTheStream-" + time.Now().Format("150405.000000")
+	if err := dynamo.CreateTable(ctx, db, table, dynamo.WithStream()); err != nil {
+		t.Fatalf("create table (is the local DynamoDB running? `make up` starts it): %v", err)
+	}
+	t.Cleanup(func() { db.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: aws.String(table)}) })
+	store := dynamo.New(db, table, dynamo.Options{})
+	at := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	evs := []event.Event{
+		{ID: "e1", Source: "generic", TicketID: "T#1", Type: event.Created, OccurredAt: at, Customer: &event.CustomerInfo{ID: "c1", Email: "c1@example.com"}},
+		{ID: "e2", Source: "generic", TicketID: "T#1", Type: event.StatusChanged, Status: event.StatusResolved, OccurredAt: at.Add(time.Hour)},
+	}
+	if _, err := store.Ingest(ctx, evs); err != nil {
+		t.Fatal(err)
+	}
+	want, _, err := store.Ticket(ctx, "generic", "T#1")
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	streams := dynamodbstreams.NewFromConfig(aws.Config{Region: "us-east-1", Credentials: db.Options().Credentials},
+		func(o *dynamodbstreams.Options) { o.BaseEndpoint = aws.String(dynamotest.Endpoint()) })
+	r := &dynamostream.StreamReader{DB: db, Streams: streams, Table: table, Every: 50 * time.Millisecond}
+	var tickets, others int
+	runCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	err = r.Run(runCtx, func(_ context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
+		for _, rec := range ev.Records {
+			st, ok, err := dynamo.TicketImage(rec.Change.NewImage)
+			if err != nil {
+				t.Errorf("image %v: %v", rec.Change.Keys, err)
+				continue
+			}
+			if !ok {
+				others++
+				continue
+			}
+			tickets++
+			if diff := cmp.Diff(&want, st); diff != "" {
+				t.Errorf("ticket from the stream image (-store +image):\n%s", diff)
+			}
+		}
+		if tickets > 0 && others > 0 {
+			stop()
+		}
+		return events.DynamoDBEventResponse{}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tickets == 0 || others == 0 {
+		t.Errorf("%d ticket images and %d others read; want both", tickets, others)
+	}
+}
