@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 
 	"scorecard/shared/app/assessment"
+	"scorecard/shared/app/formkit"
 	"scorecard/shared/app/httpapi"
 	"scorecard/shared/app/notifier"
 	"scorecard/shared/app/survey"
@@ -102,10 +103,11 @@ func newMux(be *backend, sec secrets.Secrets, log *slog.Logger, now func() time.
 	mux := http.NewServeMux()
 	wh := &webhook.Handler{Store: be.store, Records: be.store, Sources: webhook.Sources(be.policy), Secrets: sec.Webhook, Now: now, Log: log}
 	httpapi.Route(mux, "POST /webhooks/{source}", wh.Handle)
-	forms := &survey.Handler{Store: be.store, Key: sec.SigningKey, Now: now, Log: log, BaseURL: base}
+	site := formkit.Config{Key: sec.SigningKey, Now: now, Log: log, BaseURL: base}
+	forms := &survey.Handler{Config: site, Store: be.store}
 	httpapi.Route(mux, "GET /s/{token}", forms.Handle)
 	httpapi.Route(mux, "POST /s/{token}", forms.Handle)
-	asm := &assessment.Handler{Store: be.store, Key: sec.SigningKey, Now: now, Log: log, BaseURL: base, Location: be.policy.Location()}
+	asm := &assessment.Handler{Config: site, Store: be.store, Location: be.policy.Location()}
 	httpapi.Route(mux, "GET /a/{token}", asm.Handle)
 	httpapi.Route(mux, "POST /a/{token}", asm.Handle)
 	return mux

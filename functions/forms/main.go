@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"scorecard/shared/app/assessment"
+	"scorecard/shared/app/formkit"
 	"scorecard/shared/app/httpapi"
 	"scorecard/shared/app/survey"
 	"scorecard/shared/aws/startup"
@@ -37,8 +38,9 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (h
 		return nil, err
 	}
 	store, base := c.Store(), getenv("BASE_URL")
-	surveys := &survey.Handler{Store: store, Key: c.Secrets.SigningKey, Now: time.Now, Log: log, BaseURL: base}
-	assessments := &assessment.Handler{Store: store, Key: c.Secrets.SigningKey, Now: time.Now, Log: log, BaseURL: base, Location: c.Policy.Location()}
+	site := formkit.Config{Key: c.Secrets.SigningKey, Now: time.Now, Log: log, BaseURL: base}
+	surveys := &survey.Handler{Config: site, Store: store}
+	assessments := &assessment.Handler{Config: site, Store: store, Location: c.Policy.Location()}
 	return route(surveys.Handle, assessments.Handle), nil
 }
 

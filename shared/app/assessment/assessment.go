@@ -5,14 +5,13 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"fmt"
-	"maps"
 	"math"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
+	"scorecard/shared/app/formkit"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/month"
 )
@@ -142,7 +141,7 @@ func (a Assessment) CheckAnswers(answers map[string]Scores) error {
 	if len(answers) != len(a.Engineers) {
 		for id := range answers {
 			if !slices.ContainsFunc(a.Engineers, func(e Engineer) bool { return e.ID == id }) {
-				return errcode.Errorf(errcode.Invalid, "answers: engineer %q is not on this form", clip(id))
+				return errcode.Errorf(errcode.Invalid, "answers: engineer %q is not on this form", formkit.Clip(id))
 			}
 		}
 	}
@@ -169,84 +168,6 @@ type Store interface {
 	// such assessment; errcode.Invalid when the answers do not fit it
 	// (Assessment.CheckAnswers).
 	Submit(ctx context.Context, id string, answers map[string]Scores, now time.Time) (Assessment, error)
-}
-
-var _ Store = (*MemStore)(nil)
-
-// MemStore is a thread-safe in-memory Store, for tests and local use. It
-// hands out copies: changing a returned Assessment never changes the store.
-// The zero value is ready to use.
-type MemStore struct {
-	mu          sync.Mutex
-	assessments map[string]Assessment
-}
-
-// NewMemStore returns a MemStore holding the given assessments.
-func NewMemStore(as ...Assessment) *MemStore {
-	m := &MemStore{assessments: map[string]Assessment{}}
-	for _, a := range as {
-		m.Put(a)
-	}
-	return m
-}
-
-// Put adds or replaces an assessment.
-func (m *MemStore) Put(a Assessment) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.assessments == nil {
-		m.assessments = map[string]Assessment{}
-	}
-	m.assessments[a.ID] = clone(a)
-}
-
-// Assessment implements Store.
-func (m *MemStore) Assessment(_ context.Context, id string) (Assessment, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	a, ok := m.assessments[id]
-	if !ok {
-		return Assessment{}, errcode.Errorf(errcode.NotFound, "assessment not found")
-	}
-	return clone(a), nil
-}
-
-// Submit implements Store.
-func (m *MemStore) Submit(_ context.Context, id string, answers map[string]Scores, now time.Time) (Assessment, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	a, ok := m.assessments[id]
-	if !ok {
-		return Assessment{}, errcode.Errorf(errcode.NotFound, "assessment not found")
-	}
-	if !a.Open(now) {
-		return Assessment{}, errcode.Errorf(errcode.Gone, "the assessment is closed")
-	}
-	if err := a.CheckAnswers(answers); err != nil {
-		return Assessment{}, err
-	}
-	a.Answers = maps.Clone(answers)
-	a.SubmittedAt = now
-	m.assessments[id] = a
-	return clone(a), nil
-}
-
-// clone copies a deeply (engineers and answers).
-func clone(a Assessment) Assessment {
-	a.Engineers = slices.Clone(a.Engineers)
-	a.Answers = maps.Clone(a.Answers)
-	return a
-}
-
-func clip(s string) string {
-	if len(s) > 60 {
-		for i := 60; i > 0; i-- {
-			if utf8.RuneStart(s[i]) {
-				return s[:i] + "…"
-			}
-		}
-	}
-	return s
 }
 
 // String names the assessment for logs: id, kind and month, never the

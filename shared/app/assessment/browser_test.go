@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -16,8 +14,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"scorecard/shared/app/assessment"
-	"scorecard/shared/app/httpapi"
 	"scorecard/shared/devkit/browsertest"
+	"scorecard/shared/devkit/formtest"
 )
 
 // eval runs a JavaScript expression in the tab (through DevTools, which the
@@ -46,22 +44,9 @@ func TestLeadFormInChromium(t *testing.T) {
 	b := browsertest.Browser(t, 390, 844)
 
 	store := assessment.NewMemStore()
-	c := &clock{t: now}
+	c := formtest.NewClock(now)
 	h := handler(store, c)
-	var mu sync.Mutex
-	var origins []string
-	mux := http.NewServeMux()
-	httpapi.Route(mux, "GET /a/{token}", h.Handle)
-	httpapi.Route(mux, "POST /a/{token}", h.Handle)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost {
-			mu.Lock()
-			origins = append(origins, r.Header.Get("Origin"))
-			mu.Unlock()
-		}
-		mux.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
+	srv := formtest.Serve(t, "/a/", h.Handle)
 	h.BaseURL = srv.URL
 
 	type run struct {
@@ -226,9 +211,7 @@ func TestLeadFormInChromium(t *testing.T) {
 			browsertest.Shot(t, tab, dir, "assessment-submitted-"+r.locale+".png")
 		})
 	}
-	mu.Lock()
-	t.Logf("Origin headers of the form posts: %q", origins)
-	mu.Unlock()
+	t.Logf("Origin headers of the form posts: %q", srv.Origins())
 
 	t.Run("a self-assessment", func(t *testing.T) {
 		for _, locale := range []string{"en", "zh-CN"} {

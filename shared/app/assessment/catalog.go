@@ -2,26 +2,18 @@ package assessment
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
-	"strings"
 	"time"
 
+	"scorecard/shared/app/formkit"
 	"scorecard/shared/core/month"
-)
-
-// Languages of the mail and the pages.
-const (
-	LocaleZhCN = "zh-CN"
-	LocaleEn   = "en"
 )
 
 // messages is one language's words: the mail's and the pages'. Fields
 // ending in F are fmt formats.
 type messages struct {
-	Lang  string // the html lang attribute
-	Colon string
-	Sep   string // between two sentences: " " in English, nothing in Chinese
+	formkit.Common
+
 	Dash  string // between an engineer's name and a field
 	Month func(m month.Month) string
 	// When is a deadline or submission time in a time zone: date, time of
@@ -71,31 +63,22 @@ type messages struct {
 	NoComment     string
 
 	// Problems (400, 413).
-	BadTitle       string
-	BadSummaryF    string // number of problems
-	BadMissing     string
-	BadNumber      string
-	BadDecimals    string
-	BadLongF       string // length, max
-	BadEncoding    string
-	BadRepeated    string
-	BadUnreadable  string
-	BadTooLarge    string
-	ForbiddenTitle string
-	ForbiddenBody  string
+	BadTitle      string
+	BadSummaryF   string // number of problems
+	BadMissing    string
+	BadNumber     string
+	BadDecimals   string
+	BadLongF      string // length, max
+	BadEncoding   string
+	BadRepeated   string
+	BadUnreadable string
+	BadTooLarge   string
 
 	// Other pages.
-	ClosedTitle      string
-	ClosedF          string // kind name, month, deadline
-	ClosedBody       string // when the assessment is not known
-	NotFoundTitle    string
-	NotFoundBody     string
-	UnavailableTitle string
-	UnavailableBody  string
-	InternalTitle    string
-	InternalBody     string
-	MethodTitle      string
-	MethodBody       string
+	ClosedTitle     string
+	ClosedF         string // kind name, month, deadline
+	ClosedBody      string // when the assessment is not known
+	UnavailableBody string
 }
 
 // utcOffset writes a zone's offset at t: "UTC", "UTC+8", "UTC+5:30".
@@ -131,11 +114,9 @@ func zoneName(t time.Time, loc *time.Location) string {
 var beijing = map[string]bool{"Asia/Shanghai": true, "Asia/Chongqing": true, "Asia/Chungking": true, "Asia/Harbin": true, "PRC": true}
 
 var en = &messages{
-	Lang:  LocaleEn,
-	Colon: ": ",
-	Sep:   " ",
-	Dash:  " – ",
-	Month: func(m month.Month) string { return m.Month.String() + " " + strconv.Itoa(m.Year) },
+	Common: formkit.CommonEn,
+	Dash:   " – ",
+	Month:  func(m month.Month) string { return m.Month.String() + " " + strconv.Itoa(m.Year) },
 	When: func(t time.Time, loc *time.Location) string {
 		t = t.In(loc)
 		return t.Format("Monday 2 January 2006, 15:04") + " (" + zoneName(t, loc) + ")"
@@ -180,38 +161,27 @@ var en = &messages{
 	YourScores:    "What you submitted:",
 	NoComment:     "—",
 
-	BadTitle:       "Please check the form",
-	BadSummaryF:    "Nothing has been saved yet. %s:",
-	BadMissing:     "Enter a score from 0 to 100.",
-	BadNumber:      "Enter a number from 0 to 100.",
-	BadDecimals:    "Use at most one decimal place.",
-	BadLongF:       "The comment is %d characters long; please shorten it to at most %d.",
-	BadEncoding:    "The comment contains text we cannot read; please type it again.",
-	BadRepeated:    "The form was sent with this field twice; please send it again.",
-	BadUnreadable:  "We could not read the form. Please send it again.",
-	BadTooLarge:    "The form is too large. Please shorten your comments.",
-	ForbiddenTitle: "Please send the form again",
-	ForbiddenBody:  "For your security we could not accept this form. Please open the link in your mail and send the form from that page.",
+	BadTitle:      "Please check the form",
+	BadSummaryF:   "Nothing has been saved yet. %s:",
+	BadMissing:    "Enter a score from 0 to 100.",
+	BadNumber:     "Enter a number from 0 to 100.",
+	BadDecimals:   "Use at most one decimal place.",
+	BadLongF:      "The comment is %d characters long; please shorten it to at most %d.",
+	BadEncoding:   "The comment contains text we cannot read; please type it again.",
+	BadRepeated:   "The form was sent with this field twice; please send it again.",
+	BadUnreadable: "We could not read the form. Please send it again.",
+	BadTooLarge:   "The form is too large. Please shorten your comments.",
 
-	ClosedTitle:      "The assessment is closed",
-	ClosedF:          "The %s for %s closed on %s. Scores can no longer be submitted or changed; answers submitted before the deadline have been kept.",
-	ClosedBody:       "The deadline of this assessment has passed. Scores can no longer be submitted or changed; answers submitted before the deadline have been kept.",
-	NotFoundTitle:    "Link not found",
-	NotFoundBody:     "This link is not valid. Please use the link in the most recent mail we sent you.",
-	UnavailableTitle: "Please try again in a moment",
-	UnavailableBody:  "We cannot load or save the assessment right now. Please try again in a few minutes; nothing you typed has been saved.",
-	InternalTitle:    "Something went wrong",
-	InternalBody:     "We could not show this page. Please try again later.",
-	MethodTitle:      "Not supported",
-	MethodBody:       "This page can only be opened or submitted as a form.",
+	ClosedTitle:     "The assessment is closed",
+	ClosedF:         "The %s for %s closed on %s. Scores can no longer be submitted or changed; answers submitted before the deadline have been kept.",
+	ClosedBody:      "The deadline of this assessment has passed. Scores can no longer be submitted or changed; answers submitted before the deadline have been kept.",
+	UnavailableBody: "We cannot load or save the assessment right now. Please try again in a few minutes; nothing you typed has been saved.",
 }
 
 var zhCN = &messages{
-	Lang:  LocaleZhCN,
-	Colon: "：",
-	Sep:   "",
-	Dash:  " – ",
-	Month: func(m month.Month) string { return fmt.Sprintf("%d年%d月", m.Year, int(m.Month)) },
+	Common: formkit.CommonZhCN,
+	Dash:   " – ",
+	Month:  func(m month.Month) string { return fmt.Sprintf("%d年%d月", m.Year, int(m.Month)) },
 	When: func(t time.Time, loc *time.Location) string {
 		t = t.In(loc)
 		zone := zoneName(t, loc)
@@ -261,30 +231,21 @@ var zhCN = &messages{
 	YourScores:    "您提交的评分：",
 	NoComment:     "—",
 
-	BadTitle:       "请检查表单",
-	BadSummaryF:    "尚未保存任何内容。%s：",
-	BadMissing:     "请填写 0 到 100 的分数。",
-	BadNumber:      "请输入 0 到 100 之间的数字。",
-	BadDecimals:    "最多保留一位小数。",
-	BadLongF:       "评语有 %d 个字，请缩短到 %d 个字以内。",
-	BadEncoding:    "评语中有无法识别的文字，请重新输入。",
-	BadRepeated:    "表单中此字段重复，请重新提交。",
-	BadUnreadable:  "无法读取表单，请重新提交。",
-	BadTooLarge:    "表单内容过长，请缩短评语。",
-	ForbiddenTitle: "请重新提交表单",
-	ForbiddenBody:  "为了您的安全，我们无法接受此次提交。请打开邮件中的链接，并在该页面上提交表单。",
+	BadTitle:      "请检查表单",
+	BadSummaryF:   "尚未保存任何内容。%s：",
+	BadMissing:    "请填写 0 到 100 的分数。",
+	BadNumber:     "请输入 0 到 100 之间的数字。",
+	BadDecimals:   "最多保留一位小数。",
+	BadLongF:      "评语有 %d 个字，请缩短到 %d 个字以内。",
+	BadEncoding:   "评语中有无法识别的文字，请重新输入。",
+	BadRepeated:   "表单中此字段重复，请重新提交。",
+	BadUnreadable: "无法读取表单，请重新提交。",
+	BadTooLarge:   "表单内容过长，请缩短评语。",
 
-	ClosedTitle:      "评估已截止",
-	ClosedF:          "%[2]s的%[1]s已于%[3]s截止，无法再提交或修改评分；截止前提交的评分已保存。",
-	ClosedBody:       "此评估已过截止时间，无法再提交或修改评分；截止前提交的评分已保存。",
-	NotFoundTitle:    "链接无效",
-	NotFoundBody:     "此链接无效。请使用我们最近发送给您的邮件中的链接。",
-	UnavailableTitle: "请稍后再试",
-	UnavailableBody:  "目前无法读取或保存评估，请几分钟后再试；您填写的内容尚未保存。",
-	InternalTitle:    "出错了",
-	InternalBody:     "无法显示此页面，请稍后再试。",
-	MethodTitle:      "不支持的请求",
-	MethodBody:       "此页面只能打开或以表单提交。",
+	ClosedTitle:     "评估已截止",
+	ClosedF:         "%[2]s的%[1]s已于%[3]s截止，无法再提交或修改评分；截止前提交的评分已保存。",
+	ClosedBody:      "此评估已过截止时间，无法再提交或修改评分；截止前提交的评分已保存。",
+	UnavailableBody: "目前无法读取或保存评估，请几分钟后再试；您填写的内容尚未保存。",
 }
 
 // engineers words a number of engineers: "3 engineers", "3 名工程师".
@@ -332,52 +293,4 @@ func (m *messages) date(t time.Time, loc *time.Location) string {
 }
 
 // catalog is the messages for a locale; anything but Chinese is English.
-func catalog(locale string) *messages {
-	if canonical(locale) == LocaleZhCN {
-		return zhCN
-	}
-	return en
-}
-
-// canonical maps a language tag to one the pages are written in, or "".
-// ("zh", "zh-Hans", "zh_CN" → "zh-CN"; "en-GB" → "en").
-func canonical(l string) string {
-	l = strings.ToLower(strings.ReplaceAll(strings.TrimSpace(l), "_", "-"))
-	switch {
-	case l == "zh" || strings.HasPrefix(l, "zh-"):
-		return LocaleZhCN
-	case l == "en" || strings.HasPrefix(l, "en-"):
-		return LocaleEn
-	}
-	return ""
-}
-
-// preferred is the language a browser asks for (Accept-Language, by
-// q-value), English when it asks for neither of ours. Pages that know no
-// assessment (an invalid link) use it.
-func preferred(acceptLanguage string) string {
-	type tag struct {
-		lang string
-		q    float64
-	}
-	var tags []tag
-	for _, part := range strings.Split(acceptLanguage, ",") {
-		name, params, _ := strings.Cut(part, ";")
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-			if err != nil || f < 0 || f > 1 {
-				continue
-			}
-			q = f
-		}
-		if l := canonical(name); l != "" && q > 0 {
-			tags = append(tags, tag{l, q})
-		}
-	}
-	sort.SliceStable(tags, func(a, b int) bool { return tags[a].q > tags[b].q })
-	if len(tags) > 0 {
-		return tags[0].lang
-	}
-	return LocaleEn
-}
+func catalog(locale string) *messages { return formkit.Catalog(locale, en, zhCN) }

@@ -5,9 +5,9 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
+	"scorecard/shared/app/formkit"
 	"scorecard/shared/core/errcode"
 )
 
@@ -56,7 +56,7 @@ func (e FieldError) String() string {
 	case e.Engineer == "":
 		return e.Field + ": " + e.Problem
 	}
-	return "engineer " + clip(e.Engineer) + ": " + e.Field + ": " + e.Problem
+	return "engineer " + formkit.Clip(e.Engineer) + ": " + e.Field + ": " + e.Problem
 }
 
 // FormError lists every problem found in a submitted form, in the order
@@ -162,7 +162,7 @@ func scoresFrom(v url.Values, engineers []Engineer) (map[string]Scores, error) {
 			problems = append(problems, FieldError{Engineer: e.ID, Field: FieldComment, Problem: ProblemEncoding})
 			ok = false
 		case len(comments) == 1:
-			s.Comment = cleanComment(comments[0])
+			s.Comment = formkit.CleanComment(comments[0])
 			if n := utf8.RuneCountInString(s.Comment); n > MaxComment {
 				problems = append(problems, FieldError{Engineer: e.ID, Field: FieldComment, Problem: ProblemLong, Length: n})
 				ok = false
@@ -250,16 +250,4 @@ func (s *Scores) score(field string) *float64 {
 // "87.5".
 func formatScore(v float64) string {
 	return strings.TrimSuffix(fmt.Sprintf("%.1f", v), ".0")
-}
-
-func cleanComment(c string) string {
-	c = strings.ReplaceAll(c, "\r\n", "\n")
-	c = strings.ReplaceAll(c, "\r", "\n")
-	c = strings.Map(func(r rune) rune {
-		if r != '\n' && r != '\t' && (unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\ufeff') {
-			return -1
-		}
-		return r
-	}, c)
-	return strings.TrimSpace(c)
 }

@@ -1,11 +1,8 @@
 package assessment
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,6 +10,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"scorecard/shared/app/formkit"
 	"scorecard/shared/app/httpapi"
 	"scorecard/shared/app/token"
 	"scorecard/shared/core/errcode"
@@ -21,11 +19,8 @@ import (
 // Handler serves GET and POST /a/{token}: the assessment form and its
 // submission.
 type Handler struct {
+	formkit.Config
 	Store    Store
-	Key      []byte // the link-signing key
-	Now      func() time.Time
-	Log      *slog.Logger
-	BaseURL  string         // where the pages are served: POSTs from any other Origin are refused
 	Location *time.Location // the policy's time zone, for the deadline shown; UTC when nil
 }
 
@@ -76,25 +71,11 @@ type resultView struct {
 // It always answers with an HTML page; the error is for Lambda failures
 // only and is always nil.
 func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-	headers := httpapi.Headers(req)
-	lang := preferred(headers.Get("Accept-Language"))
-	if h.Store == nil || len(h.Key) == 0 || h.Now == nil {
-		h.log().Error("assessment handler is not configured", "store", h.Store != nil, "key", len(h.Key) > 0, "clock", h.Now != nil)
-		return h.fail(nil, lang, errcode.Errorf(errcode.Internal, "assessment handler is not configured")), nil
+	r, answer := h.pages().Open(req, "/a/", h.Store != nil && h.Configured())
+	if answer != nil {
+		return *answer, nil
 	}
-	method := req.RequestContext.HTTP.Method
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodPost:
-	default:
-		// API Gateway routes only GET and POST here: 405 is answered
-		// directly, outside the error table.
-		resp := h.bilingual(http.StatusMethodNotAllowed, lang, "error", func(m *messages) (string, []string) {
-			return m.MethodTitle, []string{m.MethodBody}
-		})
-		resp.Headers["Allow"] = "GET, POST"
-		return resp, nil
-	}
-	tok := pathToken(req)
+	headers, lang, tok, method := r.Headers, r.Lang, r.Token, r.Method
 	now := h.Now()
 	c, err := token.ParseKind(h.Key, tok, token.KindAssessment, now)
 	if errcode.Code(err) == errcode.Gone {
@@ -121,21 +102,9 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	return h.submit(ctx, req, headers, m, a, tok, now), nil
 }
 
-// pathToken is the {token} path parameter, or the last segment of a raw
-// path ending in "/a/<token>" (a stage prefix is allowed).
-func pathToken(req events.APIGatewayV2HTTPRequest) string {
-	if t := req.PathParameters["token"]; t != "" {
-		return t
-	}
-	if i := strings.LastIndex(req.RawPath, "/a/"); i >= 0 {
-		return req.RawPath[i+len("/a/"):]
-	}
-	return ""
-}
-
 func (h *Handler) submit(ctx context.Context, req events.APIGatewayV2HTTPRequest, headers http.Header, m *messages, a Assessment, tok string, now time.Time) events.APIGatewayV2HTTPResponse {
 	if !httpapi.SameOrigin(h.BaseURL, headers) {
-		return h.forbidden(m, a, "origin", headers.Get("Origin"))
+		return h.pages().Forbidden(m.Common, "origin", headers.Get("Origin"), "assessment", a.ID)
 	}
 	body, err := readBody(req, headers, len(a.Engineers))
 	if err != nil {
@@ -146,7 +115,7 @@ func (h *Handler) submit(ctx context.Context, req events.APIGatewayV2HTTPRequest
 		return h.reject(m, a, tok, now, nil, err)
 	}
 	if !httpapi.ValidCSRF(h.Key, tok, vals.Get(fieldCSRF)) {
-		return h.forbidden(m, a, "csrf", "")
+		return h.pages().Forbidden(m.Common, "csrf", "", "assessment", a.ID)
 	}
 	answers, err := scoresFrom(vals, a.Engineers)
 	if err != nil {
@@ -161,7 +130,7 @@ func (h *Handler) submit(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	if err != nil {
 		return h.fail(m, m.Lang, err)
 	}
-	h.log().Info("assessment submitted", "assessment", a.ID, "kind", string(a.Kind), "month", a.Month.String(), "engineers", len(answers), "changed", changed)
+	h.Logger().Info("assessment submitted", "assessment", a.ID, "kind", string(a.Kind), "month", a.Month.String(), "engineers", len(answers), "changed", changed)
 	p := page{L: m, Page: "thanks", Title: m.ThanksTitle, Heading: m.ThanksTitle, Paras: []string{m.ThanksBody, m.YourScores},
 		Results: h.results(m, stored), Note: fmt.Sprintf(m.ThanksChangeF, m.When(a.Deadline, h.loc()))}
 	if changed {
@@ -233,7 +202,7 @@ func legends(es []Engineer) []string {
 // and what was typed kept. Nothing is stored.
 func (h *Handler) reject(m *messages, a Assessment, tok string, now time.Time, vals url.Values, err error) events.APIGatewayV2HTTPResponse {
 	fe := formErrorOf(err)
-	h.log().Info("assessment form rejected", "assessment", a.ID, "status", httpapi.Status(err), "reason", errcode.Message(err))
+	h.Logger().Info("assessment form rejected", "assessment", a.ID, "status", httpapi.Status(err), "reason", errcode.Message(err))
 	p := h.formPage(m, a, tok, now)
 	p.Page, p.Title = "invalid", m.BadTitle+" · "+p.Title
 	if vals != nil {
@@ -242,7 +211,7 @@ func (h *Handler) reject(m *messages, a Assessment, tok string, now time.Time, v
 		for i, e := range a.Engineers {
 			sec := &p.Form.Sections[i]
 			for j, f := range scoreFields {
-				sec.Scores[j].Value = clip(vals.Get(inputName(f, e.ID)))
+				sec.Scores[j].Value = formkit.Clip(vals.Get(inputName(f, e.ID)))
 			}
 			sec.Comment.Value = vals.Get(inputName(FieldComment, e.ID))
 		}
@@ -313,7 +282,7 @@ func (h *Handler) results(m *messages, a Assessment) []resultView {
 
 // closed is the 410 page of an assessment past its deadline.
 func (h *Handler) closed(m *messages, a Assessment) events.APIGatewayV2HTTPResponse {
-	h.log().Info("assessment page refused", "status", http.StatusGone, "assessment", a.ID, "reason", "closed")
+	h.Logger().Info("assessment page refused", "status", http.StatusGone, "assessment", a.ID, "reason", "closed")
 	return h.render(http.StatusGone, page{L: m, Page: "closed", Title: m.ClosedTitle, Heading: m.ClosedTitle,
 		Paras: []string{fmt.Sprintf(m.ClosedF, m.KindName[a.Kind], m.Month(a.Month), m.When(a.Deadline, h.loc()))}})
 }
@@ -329,100 +298,48 @@ func (h *Handler) expired(ctx context.Context, tok, lang string) events.APIGatew
 			return h.closed(catalog(a.Locale), a)
 		}
 	}
-	h.log().Info("assessment page refused", "status", http.StatusGone, "reason", "link expired")
-	return h.bilingual(http.StatusGone, lang, "closed", func(m *messages) (string, []string) {
-		return m.ClosedTitle, []string{m.ClosedBody}
+	h.Logger().Info("assessment page refused", "status", http.StatusGone, "reason", "link expired")
+	return formkit.Bilingual(h.pages(), http.StatusGone, "closed", lang, en, zhCN, func(m *messages) formkit.Words {
+		return formkit.Words{Lang: m.Lang, Title: m.ClosedTitle, Paras: []string{m.ClosedBody}}
 	})
 }
 
-// readBody is the POSTed form: urlencoded (or no type at all), plain or
-// base64 as API Gateway delivers it.
+// readBody is the POSTed form (formkit.ReadForm), its problem named for
+// the page.
 func readBody(req events.APIGatewayV2HTTPRequest, headers http.Header, engineers int) ([]byte, error) {
-	if ct := headers.Get("Content-Type"); ct != "" {
-		mt, params, err := mime.ParseMediaType(ct)
-		if err != nil || mt != "application/x-www-form-urlencoded" {
-			return nil, formFault(errcode.Invalid, FieldError{Problem: ProblemUnreadable})
-		}
-		if cs := params["charset"]; cs != "" && !strings.EqualFold(cs, "utf-8") {
-			return nil, formFault(errcode.Invalid, FieldError{Problem: ProblemUnreadable})
-		}
-	}
-	// Checked before decoding so that a huge body is never decoded.
-	if len(req.Body) > MaxFormBytes(engineers)*4/3+4 {
+	body, err := formkit.ReadForm(req, headers, MaxFormBytes(engineers))
+	switch errcode.Code(err) {
+	case "":
+		return body, nil
+	case errcode.TooLarge:
 		return nil, formFault(errcode.TooLarge, FieldError{Problem: ProblemTooLarge})
 	}
-	body, err := httpapi.Body(req)
-	if err != nil {
-		return nil, formFault(errcode.Invalid, FieldError{Problem: ProblemUnreadable})
-	}
-	return body, nil
-}
-
-// forbidden is the answer to a POST that did not come from our form: 403,
-// answered here and not through the error table, whose codes describe the
-// domain (401 would ask for credentials the assessor does not have).
-func (h *Handler) forbidden(m *messages, a Assessment, why, detail string) events.APIGatewayV2HTTPResponse {
-	h.log().Info("assessment form refused", "status", http.StatusForbidden, "assessment", a.ID, "check", why, "origin", clip(detail))
-	return h.render(http.StatusForbidden, page{L: m, Page: "forbidden", Title: m.ForbiddenTitle, Heading: m.ForbiddenTitle, Paras: []string{m.ForbiddenBody}})
+	return nil, formFault(errcode.Invalid, FieldError{Problem: ProblemUnreadable})
 }
 
 // fail answers err with its status from the one error table and a page in
 // the assessment's language (m), or in both languages when no assessment
 // is known (lang first). Every invalid link gets the same page.
 func (h *Handler) fail(m *messages, lang string, err error) events.APIGatewayV2HTTPResponse {
-	status := httpapi.Status(err)
-	if status >= 500 {
-		h.log().Error("assessment page failed", "status", status, "err", err)
-	} else {
-		h.log().Info("assessment page refused", "status", status, "reason", errcode.Message(err))
+	if m != nil {
+		lang = m.Lang
 	}
-	words := func(m *messages) (string, []string) {
-		switch errcode.Code(err) {
-		case errcode.NotFound:
-			return m.NotFoundTitle, []string{m.NotFoundBody}
-		case errcode.Gone:
-			return m.ClosedTitle, []string{m.ClosedBody}
-		case errcode.Unavailable:
-			return m.UnavailableTitle, []string{m.UnavailableBody}
+	return h.pages().Error(err, lang, m != nil, func(lang string) (formkit.Words, bool) {
+		if m := catalog(lang); errcode.Code(err) == errcode.Gone {
+			return formkit.Words{Title: m.ClosedTitle, Paras: []string{m.ClosedBody}}, true
+		} else if errcode.Code(err) == errcode.Unavailable {
+			return formkit.Words{Title: m.UnavailableTitle, Paras: []string{m.UnavailableBody}}, true
 		}
-		return m.InternalTitle, []string{m.InternalBody}
-	}
-	var resp events.APIGatewayV2HTTPResponse
-	if m == nil || errcode.Code(err) == errcode.NotFound {
-		resp = h.bilingual(status, lang, "error", words)
-	} else {
-		title, paras := words(m)
-		resp = h.render(status, page{L: m, Page: "error", Title: title, Heading: title, Paras: paras})
-	}
-	if status == http.StatusServiceUnavailable {
-		resp.Headers["Retry-After"] = "5"
-	}
-	return resp
-}
-
-// bilingual renders a page in lang with the other language below it.
-func (h *Handler) bilingual(status int, lang, kind string, words func(*messages) (string, []string)) events.APIGatewayV2HTTPResponse {
-	first, second := en, zhCN
-	if lang == LocaleZhCN {
-		first, second = zhCN, en
-	}
-	t1, p1 := words(first)
-	t2, p2 := words(second)
-	return h.render(status, page{L: first, Page: kind, Title: t1 + " · " + t2, Heading: t1, Paras: p1,
-		Other: &page{L: second, Heading: t2, Paras: p2}})
+		return formkit.Words{}, false
+	})
 }
 
 func (h *Handler) render(status int, p page) events.APIGatewayV2HTTPResponse {
-	var b bytes.Buffer
-	if err := htmlTemplates.ExecuteTemplate(&b, "page.html", p); err != nil {
-		// A template bug: nothing the assessor can do.
-		h.log().Error("render assessment page", "page", p.Page, "err", err)
-		status = http.StatusInternalServerError
-		b.Reset()
-		b.WriteString("<!DOCTYPE html><title>Error</title><p>Something went wrong. 出错了。</p>")
-	}
-	headers := httpapi.PageHeaders()
-	return events.APIGatewayV2HTTPResponse{StatusCode: status, Headers: headers, Body: b.String()}
+	return h.pages().Render(status, p.Page, p)
+}
+
+func (h *Handler) pages() formkit.Pages {
+	return formkit.Pages{Name: "assessment", Templates: htmlTemplates, Log: h.Log}
 }
 
 func (h *Handler) loc() *time.Location {
@@ -430,11 +347,4 @@ func (h *Handler) loc() *time.Location {
 		return time.UTC
 	}
 	return h.Location
-}
-
-func (h *Handler) log() *slog.Logger {
-	if h.Log == nil {
-		return slog.Default()
-	}
-	return h.Log
 }

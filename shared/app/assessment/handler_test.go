@@ -6,7 +6,6 @@ import (
 	"errors"
 	"html"
 	"net/http"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -15,37 +14,11 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"scorecard/shared/app/assessment"
+	"scorecard/shared/app/formkit"
 	"scorecard/shared/app/token"
 	"scorecard/shared/core/errcode"
+	"scorecard/shared/devkit/formtest"
 )
-
-var wantHeaders = map[string]string{
-	"Content-Type":            "text/html; charset=utf-8",
-	"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-	"X-Content-Type-Options":  "nosniff",
-	"Referrer-Policy":         "no-referrer",
-	"Cache-Control":           "no-store",
-	"X-Frame-Options":         "DENY",
-	"X-Robots-Tag":            "noindex, nofollow",
-}
-
-func checkHeaders(t *testing.T, resp events.APIGatewayV2HTTPResponse) {
-	t.Helper()
-	for k, v := range wantHeaders {
-		if got := resp.Headers[k]; got != v {
-			t.Errorf("header %s = %q, want %q", k, got, v)
-		}
-	}
-}
-
-var pageRE = regexp.MustCompile(`data-page="([a-z]+)"`)
-
-func pageOf(body string) string {
-	if m := pageRE.FindStringSubmatch(body); m != nil {
-		return m[1]
-	}
-	return ""
-}
 
 func TestPages(t *testing.T) {
 	lk, sk := link(t, leadID), link(t, selfID)
@@ -299,34 +272,12 @@ func TestPages(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			store := assessment.NewMemStore(tc.stored)
-			c := &clock{t: now}
+			c := formtest.NewClock(now)
 			if !tc.at.IsZero() {
 				c.Set(tc.at)
 			}
 			resp := invoke(t, handler(store, c), request(t, tc.method, tc.tok, tc.body, tc.edit))
-			if resp.StatusCode != tc.status {
-				t.Fatalf("status %d, want %d:\n%s", resp.StatusCode, tc.status, resp.Body)
-			}
-			checkHeaders(t, resp)
-			for k, v := range tc.headers {
-				if resp.Headers[k] != v {
-					t.Errorf("header %s = %q, want %q", k, resp.Headers[k], v)
-				}
-			}
-			if got := pageOf(resp.Body); got != tc.page {
-				t.Errorf("page %q, want %q", got, tc.page)
-			}
-			text := html.UnescapeString(resp.Body)
-			for _, s := range tc.has {
-				if !strings.Contains(resp.Body, s) && !strings.Contains(text, s) {
-					t.Errorf("page lacks %q:\n%s", s, resp.Body)
-				}
-			}
-			for _, s := range tc.hasNot {
-				if strings.Contains(resp.Body, s) {
-					t.Errorf("page has %q", s)
-				}
-			}
+			formtest.CheckAnswer(t, resp, tc.status, tc.page, tc.headers, tc.has, tc.hasNot)
 			got, err := store.Assessment(context.Background(), tc.stored.ID)
 			if err != nil {
 				t.Fatal(err)
@@ -391,8 +342,8 @@ func TestPrefetchingTheMailRecordsNothing(t *testing.T) {
 				resp := invoke(t, handler(store, nil), request(t, method, tok, "", func(r *events.APIGatewayV2HTTPRequest) {
 					r.Headers = map[string]string{"user-agent": "Mozilla/5.0 (compatible; SafeLinks-Prefetch/1.0)", "accept": "*/*"}
 				}))
-				if resp.StatusCode != 200 || pageOf(resp.Body) != "form" {
-					t.Errorf("%s %s: %d %s", method, a.Kind, resp.StatusCode, pageOf(resp.Body))
+				if resp.StatusCode != 200 || formtest.PageOf(resp.Body) != "form" {
+					t.Errorf("%s %s: %d %s", method, a.Kind, resp.StatusCode, formtest.PageOf(resp.Body))
 				}
 			}
 		}
@@ -442,19 +393,10 @@ func TestStorageFaults(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			resp := invoke(t, handler(tc.store, &clock{t: tc.at}), request(t, tc.method, lk, fixture, nil))
-			if resp.StatusCode != tc.status {
-				t.Fatalf("status %d, want %d", resp.StatusCode, tc.status)
-			}
-			if got := pageOf(resp.Body); got != tc.page {
+			resp := invoke(t, handler(tc.store, formtest.NewClock(tc.at)), request(t, tc.method, lk, fixture, nil))
+			formtest.CheckFault(t, resp, tc.status)
+			if got := formtest.PageOf(resp.Body); got != tc.page {
 				t.Errorf("page %q, want %q", got, tc.page)
-			}
-			checkHeaders(t, resp)
-			if strings.Contains(resp.Body, "10.") || strings.Contains(resp.Body, "nil map") {
-				t.Errorf("the page leaks the cause:\n%s", resp.Body)
-			}
-			if tc.status == 503 && resp.Headers["Retry-After"] == "" {
-				t.Error("503 without Retry-After")
 			}
 		})
 	}
@@ -463,16 +405,13 @@ func TestStorageFaults(t *testing.T) {
 func TestAnUnconfiguredHandlerIs500(t *testing.T) {
 	quiet := handler(nil, nil).Log
 	for name, h := range map[string]*assessment.Handler{
-		"no store": {Key: key, Now: time.Now, Log: quiet},
-		"no key":   {Store: assessment.NewMemStore(), Now: time.Now, Log: quiet},
-		"no clock": {Store: assessment.NewMemStore(), Key: key, Log: quiet},
+		"no store": {Config: formkit.Config{Key: key, Now: time.Now, Log: quiet}},
+		"no key":   {Config: formkit.Config{Now: time.Now, Log: quiet}, Store: assessment.NewMemStore()},
+		"no clock": {Config: formkit.Config{Key: key, Log: quiet}, Store: assessment.NewMemStore()},
 	} {
 		t.Run(name, func(t *testing.T) {
 			resp := invoke(t, h, request(t, "GET", link(t, leadID), "", nil))
-			if resp.StatusCode != 500 {
-				t.Errorf("status %d", resp.StatusCode)
-			}
-			checkHeaders(t, resp)
+			formtest.CheckFault(t, resp, 500)
 		})
 	}
 }

@@ -1,26 +1,18 @@
 package assessment_test
 
 import (
-	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
-	"io"
-	"log/slog"
 	"net/url"
-	"os"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambda"
 
 	"scorecard/shared/app/assessment"
+	"scorecard/shared/app/formkit"
 	"scorecard/shared/app/token"
 	"scorecard/shared/core/month"
+	"scorecard/shared/devkit/formtest"
 )
 
 var (
@@ -65,7 +57,7 @@ func lead(locale string) assessment.Assessment {
 		Deadline:  deadline,
 		InvitedAt: time.Date(2026, 10, 27, 1, 0, 0, 0, time.UTC),
 	}
-	if locale == assessment.LocaleZhCN {
+	if locale == formkit.LocaleZhCN {
 		a.AssessorName = "周敏"
 		a.Engineers = []assessment.Engineer{{ID: "E014", Name: "李伟"}, {ID: "E015", Name: "陈杰"}, {ID: "E016", Name: "王芳"}}
 	}
@@ -115,11 +107,7 @@ func link(t testing.TB, id string) string { return sign(t, token.KindAssessment,
 
 // csrfFor is the csrf field as the brief defines it, computed here
 // independently of the package.
-func csrfFor(tok string) string {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte("csrf|" + tok))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
-}
+func csrfFor(tok string) string { return formtest.CSRF(key, tok) }
 
 // row is one engineer's inputs as typed: attitude, problem solving,
 // collaboration, comment.
@@ -153,27 +141,13 @@ func goodRows() map[string]*row {
 }
 
 // clock is a settable Now.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
+type clock = formtest.Clock
 
 func handler(store assessment.Store, c *clock) *assessment.Handler {
 	if c == nil {
-		c = &clock{t: now}
+		c = formtest.NewClock(now)
 	}
-	return &assessment.Handler{
-		Store:    store,
-		Key:      key,
-		Now:      c.Now,
-		Log:      slog.New(slog.NewTextHandler(io.Discard, nil)),
-		BaseURL:  base,
-		Location: shanghai,
-	}
+	return &assessment.Handler{Config: formtest.Config(key, c, base), Store: store, Location: shanghai}
 }
 
 // fixture, as a request body, keeps the captured POST's body (with its
@@ -181,50 +155,23 @@ func handler(store assessment.Store, c *clock) *assessment.Handler {
 const fixture = "\x00fixture"
 
 // request is the captured API Gateway v2 event for method on /a/{tok},
-// changed by edit.
+// changed by edit; a fixture body is the captured POST's, its csrf field
+// made valid for the token.
 func request(t testing.TB, method, tok, body string, edit func(*events.APIGatewayV2HTTPRequest)) []byte {
 	t.Helper()
-	file := "testdata/apigw-get.json"
-	if method == "POST" {
-		file = "testdata/apigw-post.json"
+	if body != fixture {
+		return formtest.Request(t, "/a/", method, tok, body, edit)
 	}
-	raw, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var req events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(raw, &req); err != nil {
-		t.Fatal(err)
-	}
-	req.RequestContext.HTTP.Method = method
-	req.RequestContext.HTTP.Path = "/a/" + tok
-	req.RawPath = "/a/" + tok
-	req.PathParameters["token"] = tok
-	if body == fixture {
+	return formtest.Request(t, "/a/", method, tok, formtest.Captured, func(req *events.APIGatewayV2HTTPRequest) {
 		req.Body = strings.Replace(req.Body, "csrf=CSRF", "csrf="+csrfFor(tok), 1)
-	} else {
-		req.Body = body
-	}
-	if edit != nil {
-		edit(&req)
-	}
-	b, err := json.Marshal(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+		if edit != nil {
+			edit(req)
+		}
+	})
 }
 
 // invoke runs the handler through the Lambda JSON layer.
 func invoke(t testing.TB, h *assessment.Handler, payload []byte) events.APIGatewayV2HTTPResponse {
 	t.Helper()
-	out, err := lambda.NewHandler(h.Handle).Invoke(context.Background(), payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var resp events.APIGatewayV2HTTPResponse
-	if err := json.Unmarshal(out, &resp); err != nil {
-		t.Fatal(err)
-	}
-	return resp
+	return formtest.Invoke(t, h.Handle, payload)
 }

@@ -1,15 +1,13 @@
 package assessment
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
-	htmltemplate "html/template"
 	"net/url"
 	"strings"
-	texttemplate "text/template"
 	"time"
 
+	"scorecard/shared/app/formkit"
 	"scorecard/shared/app/token"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/mail"
@@ -18,15 +16,11 @@ import (
 //go:embed templates
 var templateFS embed.FS
 
-var (
-	htmlTemplates = htmltemplate.Must(htmltemplate.New("").ParseFS(templateFS, "templates/*.html"))
-	textTemplates = texttemplate.Must(texttemplate.New("").ParseFS(templateFS, "templates/*.txt"))
-)
+var htmlTemplates, textTemplates = formkit.Templates(templateFS, "templates/*.html", "templates/*.txt")
 
 type mailView struct {
+	formkit.MailFrame
 	L         *messages
-	Subject   string
-	Greeting  string
 	Intro     string
 	Engineers []string // a lead's engineers; none for a self-assessment
 	Button    string
@@ -67,16 +61,12 @@ func Invitation(key []byte, base string, a Assessment, loc *time.Location, remin
 	m := catalog(a.Locale)
 	mon := m.Month(a.Month)
 	v := mailView{
-		L:        m,
-		Subject:  fmt.Sprintf(m.SubjectF[a.Kind], mon),
-		Greeting: m.Greeting,
-		Button:   m.MailButton[a.Kind],
-		URL:      strings.TrimRight(base, "/") + "/a/" + tok,
-		Deadline: fmt.Sprintf(m.MailDeadlineF, m.When(a.Deadline, loc)),
-		Reminder: reminder,
-	}
-	if name := strings.TrimSpace(a.AssessorName); name != "" {
-		v.Greeting = fmt.Sprintf(m.GreetingF, name)
+		MailFrame: formkit.MailFrame{Subject: fmt.Sprintf(m.SubjectF[a.Kind], mon), Greeting: formkit.Greet(a.AssessorName, m.Greeting, m.GreetingF)},
+		L:         m,
+		Button:    m.MailButton[a.Kind],
+		URL:       strings.TrimRight(base, "/") + "/a/" + tok,
+		Deadline:  fmt.Sprintf(m.MailDeadlineF, m.When(a.Deadline, loc)),
+		Reminder:  reminder,
 	}
 	switch {
 	case a.Kind == Self && !reminder:
@@ -94,12 +84,5 @@ func Invitation(key []byte, base string, a Assessment, loc *time.Location, remin
 	if a.Kind == Lead {
 		v.Engineers = legends(a.Engineers)
 	}
-	var hb, tb bytes.Buffer
-	if err := htmlTemplates.ExecuteTemplate(&hb, "mail.html", v); err != nil {
-		return mail.Mail{}, errcode.Wrap(errcode.Internal, err, "render assessment mail")
-	}
-	if err := textTemplates.ExecuteTemplate(&tb, "mail.txt", v); err != nil {
-		return mail.Mail{}, errcode.Wrap(errcode.Internal, err, "render assessment mail")
-	}
-	return mail.Mail{Subject: v.Subject, HTML: hb.String(), Text: tb.String()}, nil
+	return formkit.Mails{Name: "assessment", HTML: htmlTemplates, Text: textTemplates}.Render(v.MailFrame, v)
 }

@@ -2,21 +2,18 @@ package survey_test
 
 import (
 	"context"
-	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"scorecard/shared/app/httpapi"
 	"scorecard/shared/app/survey"
 	"scorecard/shared/devkit/browsertest"
+	"scorecard/shared/devkit/formtest"
 )
 
 // TestSurveyInChromium answers a survey in real headless Chromium through
@@ -31,20 +28,7 @@ func TestSurveyInChromium(t *testing.T) {
 
 	store := survey.NewMemStore()
 	h := handler(store, nil)
-	var mu sync.Mutex
-	var origins []string
-	mux := http.NewServeMux()
-	httpapi.Route(mux, "GET /s/{token}", h.Handle)
-	httpapi.Route(mux, "POST /s/{token}", h.Handle)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost {
-			mu.Lock()
-			origins = append(origins, r.Header.Get("Origin"))
-			mu.Unlock()
-		}
-		mux.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
+	srv := formtest.Serve(t, "/s/", h.Handle)
 	h.BaseURL = srv.URL
 
 	for _, tc := range []struct {
@@ -144,9 +128,7 @@ func TestSurveyInChromium(t *testing.T) {
 			}
 		})
 	}
-	mu.Lock()
-	t.Logf("Origin headers of the form posts: %q", origins)
-	mu.Unlock()
+	t.Logf("Origin headers of the form posts: %q", srv.Origins())
 
 	t.Run("unsubscribe", func(t *testing.T) {
 		s := sample("en")

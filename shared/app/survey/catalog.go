@@ -2,24 +2,17 @@ package survey
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
-	"strings"
 	"time"
-)
 
-// Languages of the mail and the pages.
-const (
-	LocaleZhCN = "zh-CN"
-	LocaleEn   = "en"
+	"scorecard/shared/app/formkit"
 )
 
 // messages is one language's words: the mail's and the pages'. Fields
 // ending in F are fmt formats.
 type messages struct {
-	Lang    string // the html lang attribute
-	Colon   string
-	Sep     string // between two sentences or a sentence and a note: " " in English, nothing in Chinese
+	formkit.Common
+
 	Ratings [5]string
 	Date    func(t time.Time) string
 	Hours   func(n int) string // "23 hours"
@@ -64,27 +57,18 @@ type messages struct {
 	ChangedBody   string
 
 	// Problems with a submitted form (400).
-	BadTitle         string
-	BadRating        string
-	BadSolved        string
-	BadRepeated      string
-	BadEncoding      string
-	BadLongF         string // length, max
-	BadUnreadable    string
-	BadTooLarge      string
-	ConflictBody     string
-	ForbiddenTitle   string
-	ForbiddenBody    string
-	NotFoundTitle    string
-	NotFoundBody     string
-	GoneTitle        string
-	GoneBody         string
-	UnavailableTitle string
-	UnavailableBody  string
-	InternalTitle    string
-	InternalBody     string
-	MethodTitle      string
-	MethodBody       string
+	BadTitle        string
+	BadRating       string
+	BadSolved       string
+	BadRepeated     string
+	BadEncoding     string
+	BadLongF        string // length, max
+	BadUnreadable   string
+	BadTooLarge     string
+	ConflictBody    string
+	GoneTitle       string
+	GoneBody        string
+	UnavailableBody string
 
 	// Unsubscribe.
 	UnsubTitle     string
@@ -95,9 +79,7 @@ type messages struct {
 }
 
 var en = &messages{
-	Lang:    LocaleEn,
-	Colon:   ": ",
-	Sep:     " ",
+	Common:  formkit.CommonEn,
 	Ratings: [5]string{"Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"},
 	Date:    func(t time.Time) string { return t.Format("2 January 2006") },
 	Hours: func(n int) string {
@@ -150,27 +132,18 @@ var en = &messages{
 	ThanksChange:  "Changed your mind? Open the same link again within 24 hours to change your answer.",
 	ChangedBody:   "Your answer has been changed.",
 
-	BadTitle:         "Please check your answer",
-	BadRating:        "Please choose a rating from 1 to 5.",
-	BadSolved:        "Please answer “Was your problem solved?” with Yes or No, or leave it out.",
-	BadRepeated:      "The form was sent with a field twice. Please send it again.",
-	BadEncoding:      "Your comment contains text we cannot read. Please type it again.",
-	BadLongF:         "Your comment is %d characters long. Please shorten it to at most %d characters.",
-	BadUnreadable:    "We could not read the form. Please send it again.",
-	BadTooLarge:      "The form is too large. Please shorten your comment.",
-	ConflictBody:     "Your answer can no longer be changed: an answer can be changed for 24 hours after it was first given.",
-	ForbiddenTitle:   "Please send the form again",
-	ForbiddenBody:    "For your security we could not accept this form. Please open the link in your mail and send the form from that page.",
-	NotFoundTitle:    "Link not found",
-	NotFoundBody:     "This link is not valid. Please use the link in the most recent mail we sent you.",
-	GoneTitle:        "This link has expired",
-	GoneBody:         "Survey links work for a limited time, and this one has expired. Thank you for your interest.",
-	UnavailableTitle: "Please try again in a moment",
-	UnavailableBody:  "We cannot load or save your answer right now. Please try again in a few minutes.",
-	InternalTitle:    "Something went wrong",
-	InternalBody:     "We could not show this page. Please try again later.",
-	MethodTitle:      "Not supported",
-	MethodBody:       "This page can only be opened or submitted as a form.",
+	BadTitle:        "Please check your answer",
+	BadRating:       "Please choose a rating from 1 to 5.",
+	BadSolved:       "Please answer “Was your problem solved?” with Yes or No, or leave it out.",
+	BadRepeated:     "The form was sent with a field twice. Please send it again.",
+	BadEncoding:     "Your comment contains text we cannot read. Please type it again.",
+	BadLongF:        "Your comment is %d characters long. Please shorten it to at most %d characters.",
+	BadUnreadable:   "We could not read the form. Please send it again.",
+	BadTooLarge:     "The form is too large. Please shorten your comment.",
+	ConflictBody:    "Your answer can no longer be changed: an answer can be changed for 24 hours after it was first given.",
+	GoneTitle:       "This link has expired",
+	GoneBody:        "Survey links work for a limited time, and this one has expired. Thank you for your interest.",
+	UnavailableBody: "We cannot load or save your answer right now. Please try again in a few minutes.",
 
 	UnsubTitle:     "Unsubscribe from surveys",
 	UnsubBody:      "Do you want to stop receiving satisfaction surveys about your support tickets? Other mail about your tickets is not affected.",
@@ -180,9 +153,7 @@ var en = &messages{
 }
 
 var zhCN = &messages{
-	Lang:    LocaleZhCN,
-	Colon:   "：",
-	Sep:     "",
+	Common:  formkit.CommonZhCN,
 	Ratings: [5]string{"非常不满意", "不满意", "一般", "满意", "非常满意"},
 	Date:    func(t time.Time) string { return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day()) },
 	Hours:   func(n int) string { return strconv.Itoa(n) + " 小时" },
@@ -225,27 +196,18 @@ var zhCN = &messages{
 	ThanksChange:  "如需修改，请在 24 小时内再次打开同一链接。",
 	ChangedBody:   "您的回答已修改。",
 
-	BadTitle:         "请检查您的回答",
-	BadRating:        "请选择 1 到 5 的评分。",
-	BadSolved:        "“您的问题解决了吗？”请选择“已解决”或“未解决”，也可以不填。",
-	BadRepeated:      "表单中有重复的字段，请重新提交。",
-	BadEncoding:      "您的留言中有无法识别的文字，请重新输入。",
-	BadLongF:         "您的留言有 %d 个字，请缩短到 %d 个字以内。",
-	BadUnreadable:    "无法读取表单，请重新提交。",
-	BadTooLarge:      "表单内容过长，请缩短留言。",
-	ConflictBody:     "您的回答已无法修改：回答在首次提交后 24 小时内可以修改。",
-	ForbiddenTitle:   "请重新提交表单",
-	ForbiddenBody:    "为了您的安全，我们无法接受此次提交。请打开邮件中的链接，并在该页面上提交表单。",
-	NotFoundTitle:    "链接无效",
-	NotFoundBody:     "此链接无效。请使用我们最近发送给您的邮件中的链接。",
-	GoneTitle:        "链接已过期",
-	GoneBody:         "调查链接仅在一段时间内有效，此链接已过期。感谢您的关注。",
-	UnavailableTitle: "请稍后再试",
-	UnavailableBody:  "目前无法读取或保存您的回答，请几分钟后再试。",
-	InternalTitle:    "出错了",
-	InternalBody:     "无法显示此页面，请稍后再试。",
-	MethodTitle:      "不支持的请求",
-	MethodBody:       "此页面只能打开或以表单提交。",
+	BadTitle:        "请检查您的回答",
+	BadRating:       "请选择 1 到 5 的评分。",
+	BadSolved:       "“您的问题解决了吗？”请选择“已解决”或“未解决”，也可以不填。",
+	BadRepeated:     "表单中有重复的字段，请重新提交。",
+	BadEncoding:     "您的留言中有无法识别的文字，请重新输入。",
+	BadLongF:        "您的留言有 %d 个字，请缩短到 %d 个字以内。",
+	BadUnreadable:   "无法读取表单，请重新提交。",
+	BadTooLarge:     "表单内容过长，请缩短留言。",
+	ConflictBody:    "您的回答已无法修改：回答在首次提交后 24 小时内可以修改。",
+	GoneTitle:       "链接已过期",
+	GoneBody:        "调查链接仅在一段时间内有效，此链接已过期。感谢您的关注。",
+	UnavailableBody: "目前无法读取或保存您的回答，请几分钟后再试。",
 
 	UnsubTitle:     "退订满意度调查",
 	UnsubBody:      "您确定不再接收关于支持工单的满意度调查吗？与工单相关的其他邮件不受影响。",
@@ -255,52 +217,4 @@ var zhCN = &messages{
 }
 
 // catalog is the messages for a locale; anything but Chinese is English.
-func catalog(locale string) *messages {
-	if canonical(locale) == LocaleZhCN {
-		return zhCN
-	}
-	return en
-}
-
-// canonical maps a language tag to one the pages are written in, or "".
-// ("zh", "zh-Hans", "zh_CN" → "zh-CN"; "en-GB" → "en").
-func canonical(l string) string {
-	l = strings.ToLower(strings.ReplaceAll(strings.TrimSpace(l), "_", "-"))
-	switch {
-	case l == "zh" || strings.HasPrefix(l, "zh-"):
-		return LocaleZhCN
-	case l == "en" || strings.HasPrefix(l, "en-"):
-		return LocaleEn
-	}
-	return ""
-}
-
-// preferred is the language a browser asks for (Accept-Language, by
-// q-value), English when it asks for neither of ours. Pages that know no
-// survey (the unsubscribe page, errors before a survey is loaded) use it.
-func preferred(acceptLanguage string) string {
-	type tag struct {
-		lang string
-		q    float64
-	}
-	var tags []tag
-	for _, part := range strings.Split(acceptLanguage, ",") {
-		name, params, _ := strings.Cut(part, ";")
-		q := 1.0
-		if v, ok := strings.CutPrefix(strings.TrimSpace(params), "q="); ok {
-			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
-			if err != nil || f < 0 || f > 1 {
-				continue
-			}
-			q = f
-		}
-		if l := canonical(name); l != "" && q > 0 {
-			tags = append(tags, tag{l, q})
-		}
-	}
-	sort.SliceStable(tags, func(a, b int) bool { return tags[a].q > tags[b].q })
-	if len(tags) > 0 {
-		return tags[0].lang
-	}
-	return LocaleEn
-}
+func catalog(locale string) *messages { return formkit.Catalog(locale, en, zhCN) }

@@ -4,10 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
-	"strings"
-	"unicode"
 	"unicode/utf8"
 
+	"scorecard/shared/app/formkit"
 	"scorecard/shared/core/errcode"
 )
 
@@ -111,24 +110,12 @@ func answerFrom(v url.Values) (Answer, error) {
 	if !utf8.ValidString(c) {
 		return Answer{}, reject(errcode.Invalid, formError{problem: problemEncoding, field: fieldComment}, "comment: not valid UTF-8")
 	}
-	c = cleanComment(c)
+	c = formkit.CleanComment(c)
 	if n := utf8.RuneCountInString(c); n > MaxComment {
 		return Answer{}, reject(errcode.Invalid, formError{problem: problemLong, field: fieldComment, n: n}, "comment: %d characters, at most %d", n, MaxComment)
 	}
 	a.Comment = c
 	return a, nil
-}
-
-func cleanComment(c string) string {
-	c = strings.ReplaceAll(c, "\r\n", "\n")
-	c = strings.ReplaceAll(c, "\r", "\n")
-	c = strings.Map(func(r rune) rune {
-		if r != '\n' && r != '\t' && (unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\ufeff') {
-			return -1
-		}
-		return r
-	}, c)
-	return strings.TrimSpace(c)
 }
 
 func ptr[T any](v T) *T { return &v }

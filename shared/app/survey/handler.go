@@ -1,18 +1,15 @@
 package survey
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"log/slog"
-	"mime"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"scorecard/shared/app/formkit"
 	"scorecard/shared/app/httpapi"
 	"scorecard/shared/app/token"
 	"scorecard/shared/core/errcode"
@@ -21,11 +18,8 @@ import (
 // Handler serves GET and POST /s/{token}: the survey form and its answer,
 // and the unsubscribe confirmation and opt-out.
 type Handler struct {
-	Store   Store
-	Key     []byte // the link-signing key
-	Now     func() time.Time
-	Log     *slog.Logger
-	BaseURL string // where the pages are served ("https://feedback.example.com"): POSTs from any other Origin are refused
+	formkit.Config
+	Store Store
 }
 
 // page is what page.html shows.
@@ -69,25 +63,11 @@ type confirmView struct{ CSRF, Button string }
 // It always answers with an HTML page; the error is for Lambda failures
 // only and is always nil.
 func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-	headers := httpapi.Headers(req)
-	lang := preferred(headers.Get("Accept-Language"))
-	if h.Store == nil || len(h.Key) == 0 || h.Now == nil {
-		h.log().Error("survey handler is not configured", "store", h.Store != nil, "key", len(h.Key) > 0, "clock", h.Now != nil)
-		return h.fail(nil, lang, errcode.Errorf(errcode.Internal, "survey handler is not configured")), nil
+	r, answer := h.pages().Open(req, "/s/", h.Store != nil && h.Configured())
+	if answer != nil {
+		return *answer, nil
 	}
-	method := req.RequestContext.HTTP.Method
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodPost:
-	default:
-		// Not an error of the domain: API Gateway routes only GET and POST
-		// here. 405 is answered directly, outside the error table.
-		resp := h.bilingual(http.StatusMethodNotAllowed, lang, "error", func(m *messages) (string, []string) {
-			return m.MethodTitle, []string{m.MethodBody}
-		})
-		resp.Headers["Allow"] = "GET, POST"
-		return resp, nil
-	}
-	tok := pathToken(req)
+	headers, lang, tok := r.Headers, r.Lang, r.Token
 	now := h.Now()
 	c, err := token.Parse(h.Key, tok, now)
 	if err != nil {
@@ -104,22 +84,10 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	return h.fail(nil, lang, errcode.Errorf(errcode.NotFound, "link not found")), nil
 }
 
-// pathToken is the {token} path parameter, or the last segment of a raw
-// path ending in "/s/<token>" (a stage prefix is allowed).
-func pathToken(req events.APIGatewayV2HTTPRequest) string {
-	if t := req.PathParameters["token"]; t != "" {
-		return t
-	}
-	if i := strings.LastIndex(req.RawPath, "/s/"); i >= 0 {
-		return req.RawPath[i+len("/s/"):]
-	}
-	return ""
-}
-
 func (h *Handler) survey(ctx context.Context, req events.APIGatewayV2HTTPRequest, headers http.Header, tok string, c token.Claims, now time.Time) events.APIGatewayV2HTTPResponse {
 	s, err := h.Store.Survey(ctx, c.Subject)
 	if err != nil {
-		return h.fail(nil, preferred(headers.Get("Accept-Language")), err)
+		return h.fail(nil, formkit.Preferred(headers.Get("Accept-Language")), err)
 	}
 	m := catalog(s.Locale)
 	if req.RequestContext.HTTP.Method != http.MethodPost {
@@ -127,7 +95,7 @@ func (h *Handler) survey(ctx context.Context, req events.APIGatewayV2HTTPRequest
 		return h.render(http.StatusOK, h.surveyPage(m, s, tok, c.Rating, now))
 	}
 	if !httpapi.SameOrigin(h.BaseURL, headers) {
-		return h.forbidden(m, "origin", headers.Get("Origin"))
+		return h.pages().Forbidden(m.Common, "origin", headers.Get("Origin"))
 	}
 	body, err := readBody(req, headers)
 	if err != nil {
@@ -138,7 +106,7 @@ func (h *Handler) survey(ctx context.Context, req events.APIGatewayV2HTTPRequest
 		return h.rejectForm(m, s, tok, c.Rating, now, nil, err)
 	}
 	if !httpapi.ValidCSRF(h.Key, tok, vals.Get(fieldCSRF)) {
-		return h.forbidden(m, "csrf", "")
+		return h.pages().Forbidden(m.Common, "csrf", "")
 	}
 	if !s.Changeable(now) {
 		return h.fail(m, m.Lang, errcode.Errorf(errcode.Conflict, "already answered"))
@@ -152,7 +120,7 @@ func (h *Handler) survey(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	if err != nil {
 		return h.fail(m, m.Lang, err)
 	}
-	h.log().Info("survey answered", "survey", s.ID, "rating", a.Rating, "solved", a.Solved != nil && *a.Solved, "changed", changed)
+	h.Logger().Info("survey answered", "survey", s.ID, "rating", a.Rating, "solved", a.Solved != nil && *a.Solved, "changed", changed)
 	p := page{L: m, Page: "thanks", Title: m.ThanksTitle, Heading: m.ThanksTitle, Paras: []string{m.ThanksBody}}
 	if changed {
 		p.Paras = []string{m.ChangedBody, m.ThanksBody}
@@ -212,7 +180,7 @@ func (h *Handler) rejectForm(m *messages, s Survey, tok string, rating int, now 
 	if !s.Changeable(now) {
 		return h.fail(m, m.Lang, errcode.Errorf(errcode.Conflict, "already answered"))
 	}
-	h.log().Info("survey form rejected", "survey", s.ID, "reason", errcode.Message(err))
+	h.Logger().Info("survey form rejected", "survey", s.ID, "reason", errcode.Message(err))
 	p := h.surveyPage(m, s, tok, rating, now)
 	p.Page, p.Title, p.Alert = "invalid", m.BadTitle, problemText(m, err)
 	if vals != nil {
@@ -256,7 +224,7 @@ func (h *Handler) unsubscribe(ctx context.Context, req events.APIGatewayV2HTTPRe
 			Paras: []string{m.UnsubBody}, Confirm: &confirmView{CSRF: httpapi.CSRF(h.Key, tok), Button: m.UnsubButton}})
 	}
 	if !httpapi.SameOrigin(h.BaseURL, headers) {
-		return h.forbidden(m, "origin", headers.Get("Origin"))
+		return h.pages().Forbidden(m.Common, "origin", headers.Get("Origin"))
 	}
 	body, err := readBody(req, headers)
 	if err != nil {
@@ -267,106 +235,59 @@ func (h *Handler) unsubscribe(ctx context.Context, req events.APIGatewayV2HTTPRe
 		return h.fail(m, m.Lang, err)
 	}
 	if !httpapi.ValidCSRF(h.Key, tok, vals.Get(fieldCSRF)) {
-		return h.forbidden(m, "csrf", "")
+		return h.pages().Forbidden(m.Common, "csrf", "")
 	}
 	if err := h.Store.OptOut(ctx, c.Subject, now); err != nil {
 		return h.fail(m, m.Lang, err)
 	}
-	h.log().Info("survey opt-out")
+	h.Logger().Info("survey opt-out")
 	return h.render(http.StatusOK, page{L: m, Page: "unsubscribed", Title: m.UnsubDoneTitle, Heading: m.UnsubDoneTitle, Paras: []string{m.UnsubDoneBody}})
 }
 
-// readBody is the POSTed form: urlencoded (or no type at all), plain or
-// base64 as API Gateway delivers it.
+// readBody is the POSTed form (formkit.ReadForm), its problem named for
+// the page.
 func readBody(req events.APIGatewayV2HTTPRequest, headers http.Header) ([]byte, error) {
-	if ct := headers.Get("Content-Type"); ct != "" {
-		mt, params, err := mime.ParseMediaType(ct)
-		if err != nil || mt != "application/x-www-form-urlencoded" {
-			return nil, reject(errcode.Invalid, formError{problem: problemUnreadable}, "form: content type %q is not application/x-www-form-urlencoded", clip(ct))
-		}
-		if cs := params["charset"]; cs != "" && !strings.EqualFold(cs, "utf-8") {
-			return nil, reject(errcode.Invalid, formError{problem: problemUnreadable}, "form: charset %q is not UTF-8", clip(cs))
-		}
-	}
-	// Checked before decoding so that a huge body is never decoded.
-	if len(req.Body) > MaxForm*4/3+4 {
-		return nil, reject(errcode.TooLarge, formError{problem: problemTooLarge}, "form: over %d KB", MaxForm>>10)
-	}
-	body, err := httpapi.Body(req)
+	body, err := formkit.ReadForm(req, headers, MaxForm)
 	if err != nil {
-		return nil, reject(errcode.Invalid, formError{problem: problemUnreadable}, "form: body is not valid base64")
+		fe := formError{problem: problemUnreadable}
+		if errcode.Code(err) == errcode.TooLarge {
+			fe.problem = problemTooLarge
+		}
+		return nil, reject(errcode.Code(err), fe, "%s", errcode.Message(err))
 	}
 	return body, nil
-}
-
-// forbidden is the answer to a POST that did not come from our form: 403,
-// answered here and not through the error table, whose codes describe the
-// domain (401 would ask for credentials the customer does not have).
-func (h *Handler) forbidden(m *messages, why, detail string) events.APIGatewayV2HTTPResponse {
-	h.log().Info("survey form refused", "status", http.StatusForbidden, "check", why, "origin", clip(detail))
-	return h.render(http.StatusForbidden, page{L: m, Page: "forbidden", Title: m.ForbiddenTitle, Heading: m.ForbiddenTitle, Paras: []string{m.ForbiddenBody}})
 }
 
 // fail answers err with its status from the one error table and a page in
 // the survey's language (m), or in both languages when no survey is known
 // (lang first). Every invalid link gets the same page.
 func (h *Handler) fail(m *messages, lang string, err error) events.APIGatewayV2HTTPResponse {
-	status := httpapi.Status(err)
-	if status >= 500 {
-		h.log().Error("survey page failed", "status", status, "err", err)
-	} else {
-		h.log().Info("survey page refused", "status", status, "reason", errcode.Message(err))
+	if m != nil {
+		lang = m.Lang
 	}
-	words := func(m *messages) (string, []string) {
+	return h.pages().Error(err, lang, m != nil, func(lang string) (formkit.Words, bool) {
+		m := catalog(lang)
+		title, body := "", ""
 		switch errcode.Code(err) {
-		case errcode.NotFound:
-			return m.NotFoundTitle, []string{m.NotFoundBody}
 		case errcode.Gone:
-			return m.GoneTitle, []string{m.GoneBody}
+			title, body = m.GoneTitle, m.GoneBody
 		case errcode.Conflict:
-			return m.AnsweredTitle, []string{m.ConflictBody}
+			title, body = m.AnsweredTitle, m.ConflictBody
 		case errcode.Invalid, errcode.TooLarge:
-			return m.BadTitle, []string{problemText(m, err)}
+			title, body = m.BadTitle, problemText(m, err)
 		case errcode.Unavailable:
-			return m.UnavailableTitle, []string{m.UnavailableBody}
+			title, body = m.UnavailableTitle, m.UnavailableBody
 		}
-		return m.InternalTitle, []string{m.InternalBody}
-	}
-	var resp events.APIGatewayV2HTTPResponse
-	if m == nil || errcode.Code(err) == errcode.NotFound {
-		resp = h.bilingual(status, lang, "error", words)
-	} else {
-		title, paras := words(m)
-		resp = h.render(status, page{L: m, Page: "error", Title: title, Heading: title, Paras: paras})
-	}
-	if status == http.StatusServiceUnavailable {
-		resp.Headers["Retry-After"] = "5"
-	}
-	return resp
-}
-
-// bilingual renders a page in lang with the other language below it.
-func (h *Handler) bilingual(status int, lang, kind string, words func(*messages) (string, []string)) events.APIGatewayV2HTTPResponse {
-	first, second := en, zhCN
-	if lang == LocaleZhCN {
-		first, second = zhCN, en
-	}
-	t1, p1 := words(first)
-	t2, p2 := words(second)
-	return h.render(status, page{L: first, Page: kind, Title: t1 + " · " + t2, Heading: t1, Paras: p1,
-		Other: &page{L: second, Heading: t2, Paras: p2}})
+		return formkit.Words{Title: title, Paras: []string{body}}, title != ""
+	})
 }
 
 func (h *Handler) render(status int, p page) events.APIGatewayV2HTTPResponse {
-	var b bytes.Buffer
-	if err := htmlTemplates.ExecuteTemplate(&b, "page.html", p); err != nil {
-		// A template bug: nothing the customer can do.
-		h.log().Error("render survey page", "page", p.Page, "err", err)
-		status = http.StatusInternalServerError
-		b.Reset()
-		b.WriteString("<!DOCTYPE html><title>Error</title><p>Something went wrong. 出错了。</p>")
-	}
-	return events.APIGatewayV2HTTPResponse{StatusCode: status, Headers: httpapi.PageHeaders(), Body: b.String()}
+	return h.pages().Render(status, p.Page, p)
+}
+
+func (h *Handler) pages() formkit.Pages {
+	return formkit.Pages{Name: "survey", Templates: htmlTemplates, Log: h.Log}
 }
 
 func viewAnswer(m *messages, a Answer) *answerView {
@@ -392,18 +313,4 @@ func remaining(m *messages, d time.Duration) string {
 		return m.Hours(int((d + time.Hour - 1) / time.Hour))
 	}
 	return m.Minutes(max(1, int((d+time.Minute-1)/time.Minute)))
-}
-
-func (h *Handler) log() *slog.Logger {
-	if h.Log == nil {
-		return slog.Default()
-	}
-	return h.Log
-}
-
-func clip(s string) string {
-	if len(s) > 60 {
-		return s[:60] + "…"
-	}
-	return s
 }

@@ -13,36 +13,12 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/google/go-cmp/cmp"
 
+	"scorecard/shared/app/formkit"
 	"scorecard/shared/app/survey"
 	"scorecard/shared/app/token"
 	"scorecard/shared/core/errcode"
+	"scorecard/shared/devkit/formtest"
 )
-
-var wantHeaders = map[string]string{
-	"Content-Type":            "text/html; charset=utf-8",
-	"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-	"X-Content-Type-Options":  "nosniff",
-	"Referrer-Policy":         "no-referrer",
-	"Cache-Control":           "no-store",
-}
-
-func checkHeaders(t *testing.T, resp events.APIGatewayV2HTTPResponse) {
-	t.Helper()
-	for k, v := range wantHeaders {
-		if got := resp.Headers[k]; got != v {
-			t.Errorf("header %s = %q, want %q", k, got, v)
-		}
-	}
-}
-
-var pageRE = regexp.MustCompile(`data-page="([a-z]+)"`)
-
-func pageOf(body string) string {
-	if m := pageRE.FindStringSubmatch(body); m != nil {
-		return m[1]
-	}
-	return ""
-}
 
 func yes() *bool { b := true; return &b }
 
@@ -277,28 +253,7 @@ func TestPages(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			store := survey.NewMemStore(tc.stored)
 			resp := invoke(t, handler(store, nil), request(t, tc.method, tc.tok, tc.body, tc.edit))
-			if resp.StatusCode != tc.status {
-				t.Fatalf("status %d, want %d:\n%s", resp.StatusCode, tc.status, resp.Body)
-			}
-			checkHeaders(t, resp)
-			for k, v := range tc.headers {
-				if resp.Headers[k] != v {
-					t.Errorf("header %s = %q, want %q", k, resp.Headers[k], v)
-				}
-			}
-			if got := pageOf(resp.Body); got != tc.page {
-				t.Errorf("page %q, want %q", got, tc.page)
-			}
-			for _, s := range tc.has {
-				if !strings.Contains(resp.Body, s) {
-					t.Errorf("page lacks %q:\n%s", s, resp.Body)
-				}
-			}
-			for _, s := range tc.hasNot {
-				if strings.Contains(resp.Body, s) {
-					t.Errorf("page has %q", s)
-				}
-			}
+			formtest.CheckAnswer(t, resp, tc.status, tc.page, tc.headers, tc.has, tc.hasNot)
 			got, err := store.Survey(context.Background(), surveyID)
 			if err != nil {
 				t.Fatal(err)
@@ -431,32 +386,20 @@ func TestStorageFaults(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			resp := invoke(t, handler(tc.store, nil), request(t, tc.method, tc.tok, tc.body, nil))
-			if resp.StatusCode != tc.status {
-				t.Fatalf("status %d, want %d", resp.StatusCode, tc.status)
-			}
-			checkHeaders(t, resp)
-			if strings.Contains(resp.Body, "10.") || strings.Contains(resp.Body, "nil map") {
-				t.Errorf("the page leaks the cause:\n%s", resp.Body)
-			}
-			if tc.status == 503 && resp.Headers["Retry-After"] == "" {
-				t.Error("503 without Retry-After")
-			}
+			formtest.CheckFault(t, resp, tc.status)
 		})
 	}
 }
 
 func TestAnUnconfiguredHandlerIs500(t *testing.T) {
 	for name, h := range map[string]*survey.Handler{
-		"no store": {Key: key, Now: time.Now},
-		"no key":   {Store: survey.NewMemStore(), Now: time.Now},
-		"no clock": {Store: survey.NewMemStore(), Key: key},
+		"no store": {Config: formkit.Config{Key: key, Now: time.Now}},
+		"no key":   {Config: formkit.Config{Now: time.Now}, Store: survey.NewMemStore()},
+		"no clock": {Config: formkit.Config{Key: key}, Store: survey.NewMemStore()},
 	} {
 		t.Run(name, func(t *testing.T) {
 			resp := invoke(t, h, request(t, "GET", surveyLink(t, 4), "", nil))
-			if resp.StatusCode != 500 {
-				t.Errorf("status %d", resp.StatusCode)
-			}
-			checkHeaders(t, resp)
+			formtest.CheckFault(t, resp, 500)
 		})
 	}
 }
@@ -476,7 +419,7 @@ func TestAForeignOriginIsRefusedWithoutABaseURL(t *testing.T) {
 func TestTheChangeWindowCountsDown(t *testing.T) {
 	first := now.Add(-time.Hour)
 	store := survey.NewMemStore(answered("en", first))
-	c := &clock{}
+	c := formtest.NewClock(time.Time{})
 	h := handler(store, c)
 	tok := surveyLink(t, 5)
 	for _, tc := range []struct {

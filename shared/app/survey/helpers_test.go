@@ -1,24 +1,16 @@
 package survey_test
 
 import (
-	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/json"
-	"io"
-	"log/slog"
 	"net/url"
-	"os"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambda"
 
+	"scorecard/shared/app/formkit"
 	"scorecard/shared/app/survey"
 	"scorecard/shared/app/token"
+	"scorecard/shared/devkit/formtest"
 )
 
 var (
@@ -44,7 +36,7 @@ func sample(locale string) survey.Survey {
 		DueAt:           sent, SentAt: sent,
 		ExpiresAt: sent.Add(28 * 24 * time.Hour),
 	}
-	if locale == survey.LocaleZhCN {
+	if locale == formkit.LocaleZhCN {
 		s.CustomerName = "张敏"
 	}
 	return s
@@ -77,11 +69,7 @@ func unsubscribeLink(t testing.TB) string {
 
 // csrfFor is the csrf field as the issue defines it, computed here
 // independently of the package.
-func csrfFor(tok string) string {
-	m := hmac.New(sha256.New, key)
-	m.Write([]byte("csrf|" + tok))
-	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
-}
+func csrfFor(tok string) string { return formtest.CSRF(key, tok) }
 
 func form(csrf, rating, solved, comment string) string {
 	v := url.Values{}
@@ -94,69 +82,24 @@ func form(csrf, rating, solved, comment string) string {
 }
 
 // clock is a settable Now.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
-
-func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
+type clock = formtest.Clock
 
 func handler(store survey.Store, c *clock) *survey.Handler {
 	if c == nil {
-		c = &clock{t: now}
+		c = formtest.NewClock(now)
 	}
-	return &survey.Handler{
-		Store:   store,
-		Key:     key,
-		Now:     c.Now,
-		Log:     slog.New(slog.NewTextHandler(io.Discard, nil)),
-		BaseURL: base,
-	}
+	return &survey.Handler{Config: formtest.Config(key, c, base), Store: store}
 }
 
 // request is the captured API Gateway v2 event for method on /s/{tok},
 // changed by edit.
 func request(t testing.TB, method, tok, body string, edit func(*events.APIGatewayV2HTTPRequest)) []byte {
 	t.Helper()
-	file := "testdata/apigw-get.json"
-	if method == "POST" {
-		file = "testdata/apigw-post.json"
-	}
-	raw, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var req events.APIGatewayV2HTTPRequest
-	if err := json.Unmarshal(raw, &req); err != nil {
-		t.Fatal(err)
-	}
-	req.RequestContext.HTTP.Method = method
-	req.RequestContext.HTTP.Path = "/s/" + tok
-	req.RawPath = "/s/" + tok
-	req.PathParameters["token"] = tok
-	req.Body = body
-	if edit != nil {
-		edit(&req)
-	}
-	b, err := json.Marshal(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
+	return formtest.Request(t, "/s/", method, tok, body, edit)
 }
 
 // invoke runs the handler through the Lambda JSON layer.
 func invoke(t testing.TB, h *survey.Handler, payload []byte) events.APIGatewayV2HTTPResponse {
 	t.Helper()
-	out, err := lambda.NewHandler(h.Handle).Invoke(context.Background(), payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var resp events.APIGatewayV2HTTPResponse
-	if err := json.Unmarshal(out, &resp); err != nil {
-		t.Fatal(err)
-	}
-	return resp
+	return formtest.Invoke(t, h.Handle, payload)
 }

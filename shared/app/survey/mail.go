@@ -1,14 +1,12 @@
 package survey
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
-	htmltemplate "html/template"
 	"net/url"
 	"strings"
-	texttemplate "text/template"
 
+	"scorecard/shared/app/formkit"
 	"scorecard/shared/app/token"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/mail"
@@ -17,10 +15,7 @@ import (
 //go:embed templates
 var templateFS embed.FS
 
-var (
-	htmlTemplates = htmltemplate.Must(htmltemplate.New("").ParseFS(templateFS, "templates/*.html"))
-	textTemplates = texttemplate.Must(texttemplate.New("").ParseFS(templateFS, "templates/*.txt"))
-)
+var htmlTemplates, textTemplates = formkit.Templates(templateFS, "templates/*.html", "templates/*.txt")
 
 type rateLink struct {
 	N          int
@@ -29,9 +24,8 @@ type rateLink struct {
 }
 
 type mailView struct {
+	formkit.MailFrame
 	L           *messages
-	Subject     string
-	Greeting    string
 	Intro       string
 	Links       []rateLink
 	Low, High   string
@@ -72,16 +66,12 @@ func Mail(key []byte, base string, s Survey) (mail.Mail, error) {
 	}
 	m := catalog(s.Locale)
 	v := mailView{
-		L:        m,
-		Subject:  fmt.Sprintf(m.SubjectF, s.TicketID),
-		Greeting: m.Greeting,
-		Intro:    fmt.Sprintf(m.MailIntroF, s.TicketID),
-		Low:      m.Ratings[0],
-		High:     m.Ratings[4],
-		Expires:  fmt.Sprintf(m.MailExpiresF, m.Date(s.ExpiresAt.UTC())),
-	}
-	if name := strings.TrimSpace(s.CustomerName); name != "" {
-		v.Greeting = fmt.Sprintf(m.GreetingF, name)
+		MailFrame: formkit.MailFrame{Subject: fmt.Sprintf(m.SubjectF, s.TicketID), Greeting: formkit.Greet(s.CustomerName, m.Greeting, m.GreetingF)},
+		L:         m,
+		Intro:     fmt.Sprintf(m.MailIntroF, s.TicketID),
+		Low:       m.Ratings[0],
+		High:      m.Ratings[4],
+		Expires:   fmt.Sprintf(m.MailExpiresF, m.Date(s.ExpiresAt.UTC())),
 	}
 	for n := 1; n <= 5; n++ {
 		u, err := link(token.Claims{Kind: token.KindSurvey, Subject: s.ID, Rating: n})
@@ -93,12 +83,5 @@ func Mail(key []byte, base string, s Survey) (mail.Mail, error) {
 	if v.Unsubscribe, err = link(token.Claims{Kind: token.KindUnsubscribe, Subject: s.CustomerKey}); err != nil {
 		return mail.Mail{}, err
 	}
-	var hb, tb bytes.Buffer
-	if err := htmlTemplates.ExecuteTemplate(&hb, "mail.html", v); err != nil {
-		return mail.Mail{}, errcode.Wrap(errcode.Internal, err, "render survey mail")
-	}
-	if err := textTemplates.ExecuteTemplate(&tb, "mail.txt", v); err != nil {
-		return mail.Mail{}, errcode.Wrap(errcode.Internal, err, "render survey mail")
-	}
-	return mail.Mail{Subject: v.Subject, HTML: hb.String(), Text: tb.String()}, nil
+	return formkit.Mails{Name: "survey", HTML: htmlTemplates, Text: textTemplates}.Render(v.MailFrame, v)
 }

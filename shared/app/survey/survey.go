@@ -2,10 +2,7 @@ package survey
 
 import (
 	"context"
-	"sync"
 	"time"
-
-	"scorecard/shared/core/errcode"
 )
 
 // ChangeWindow: an answer may be changed within 24 h of the first answer.
@@ -61,99 +58,4 @@ type Store interface {
 	// OptOut records that the customer wants no more surveys. Idempotent:
 	// the first time is kept.
 	OptOut(ctx context.Context, customerKey string, now time.Time) error
-}
-
-var _ Store = (*MemStore)(nil)
-
-// MemStore is a thread-safe in-memory Store, for tests and local use. It
-// hands out copies: changing a returned Survey never changes the store.
-type MemStore struct {
-	mu      sync.Mutex
-	surveys map[string]Survey
-	optOuts map[string]time.Time
-}
-
-// NewMemStore returns a MemStore holding the given surveys.
-func NewMemStore(surveys ...Survey) *MemStore {
-	m := &MemStore{surveys: map[string]Survey{}, optOuts: map[string]time.Time{}}
-	for _, s := range surveys {
-		m.Put(s)
-	}
-	return m
-}
-
-// Put adds or replaces a survey.
-func (m *MemStore) Put(s Survey) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.surveys == nil {
-		m.surveys = map[string]Survey{}
-	}
-	m.surveys[s.ID] = clone(s)
-}
-
-// Survey implements Store.
-func (m *MemStore) Survey(_ context.Context, id string) (Survey, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	s, ok := m.surveys[id]
-	if !ok {
-		return Survey{}, errcode.Errorf(errcode.NotFound, "survey not found")
-	}
-	return clone(s), nil
-}
-
-// Answer implements Store.
-func (m *MemStore) Answer(_ context.Context, id string, a Answer, now time.Time) (Survey, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	s, ok := m.surveys[id]
-	if !ok {
-		return Survey{}, errcode.Errorf(errcode.NotFound, "survey not found")
-	}
-	if !s.Changeable(now) {
-		return Survey{}, errcode.Errorf(errcode.Conflict, "already answered")
-	}
-	a.At, a.FirstAt = now, now
-	if s.Answer != nil {
-		a.FirstAt = s.Answer.FirstAt
-	}
-	s.Answer = &a
-	s = clone(s)
-	m.surveys[id] = s
-	return clone(s), nil
-}
-
-// OptOut implements Store.
-func (m *MemStore) OptOut(_ context.Context, customerKey string, now time.Time) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.optOuts == nil {
-		m.optOuts = map[string]time.Time{}
-	}
-	if _, ok := m.optOuts[customerKey]; !ok {
-		m.optOuts[customerKey] = now
-	}
-	return nil
-}
-
-// OptedOut says whether, and since when, the customer opted out.
-func (m *MemStore) OptedOut(customerKey string) (time.Time, bool) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	at, ok := m.optOuts[customerKey]
-	return at, ok
-}
-
-// clone copies s deeply (the answer and its Solved pointer).
-func clone(s Survey) Survey {
-	if s.Answer != nil {
-		a := *s.Answer
-		if a.Solved != nil {
-			v := *a.Solved
-			a.Solved = &v
-		}
-		s.Answer = &a
-	}
-	return s
 }

@@ -111,8 +111,8 @@ func (f Format) ParseCSV(r io.Reader) ([]Engineer, error) {
 		columns: f.columns(),
 		ext:     f.IDs,
 		ids:     map[string]int{},
-		emails: map[string]int{},
-		agents: map[agentKey]int{},
+		emails:  map[string]int{},
+		agents:  map[agentKey]int{},
 	}
 	header, err := cr.Read()
 	if err != nil {
@@ -164,8 +164,8 @@ func (f Format) ParseCSV(r io.Reader) ([]Engineer, error) {
 
 // parser holds what validation has seen so far.
 type parser struct {
-	columns  []string   // every column, in order
-	ext      []IDColumn // the agent-id columns
+	columns  []string       // every column, in order
+	ext      []IDColumn     // the agent-id columns
 	index    map[string]int // column name → field index
 	width    int            // fields in the header
 	problems []string

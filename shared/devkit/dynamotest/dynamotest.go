@@ -27,13 +27,17 @@ func Endpoint() string {
 	return awsenv.LocalDynamoDB
 }
 
-// Client returns a client for the test server.
+// Client returns a client for the test server. It retries as the SDK's
+// default does: on a loaded machine DynamoDB Local may close a pooled
+// connection under a read, which a second attempt on the same dead pool
+// does not always survive.
 func Client(t testing.TB, opts ...func(*dynamodb.Options)) *dynamodb.Client {
 	t.Helper()
-	return ClientAt(t, Endpoint(), opts...)
+	return ClientAt(t, Endpoint(), append([]func(*dynamodb.Options){func(o *dynamodb.Options) { o.RetryMaxAttempts = 5 }}, opts...)...)
 }
 
-// ClientAt returns a client for a given endpoint (a fault proxy, a dead port).
+// ClientAt returns a client for a given endpoint (a fault proxy, a dead
+// port), with two attempts so that a dead endpoint fails fast.
 func ClientAt(t testing.TB, endpoint string, opts ...func(*dynamodb.Options)) *dynamodb.Client {
 	t.Helper()
 	env := awsenv.Env{DynamoDBEndpoint: endpoint, Region: "us-east-1"}

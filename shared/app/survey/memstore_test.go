@@ -1,0 +1,91 @@
+package survey
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"scorecard/shared/core/errcode"
+	"scorecard/shared/devkit/formtest"
+)
+
+var _ Store = (*MemStore)(nil)
+
+// MemStore is a thread-safe in-memory Store for the tests. It hands out
+// copies: changing a returned Survey never changes the store.
+// The zero value is ready to use.
+type MemStore struct {
+	once    sync.Once
+	surveys formtest.Records[Survey]
+	mu      sync.Mutex
+	optOuts map[string]time.Time
+}
+
+func (m *MemStore) table() *formtest.Records[Survey] {
+	m.once.Do(func() { m.surveys.What, m.surveys.Clone = "survey", clone })
+	return &m.surveys
+}
+
+// NewMemStore returns a MemStore holding the given surveys.
+func NewMemStore(surveys ...Survey) *MemStore {
+	m := &MemStore{}
+	for _, s := range surveys {
+		m.Put(s)
+	}
+	return m
+}
+
+// Put adds or replaces a survey.
+func (m *MemStore) Put(s Survey) { m.table().Put(s.ID, s) }
+
+// Survey implements Store.
+func (m *MemStore) Survey(_ context.Context, id string) (Survey, error) { return m.table().Get(id) }
+
+// Answer implements Store.
+func (m *MemStore) Answer(_ context.Context, id string, a Answer, now time.Time) (Survey, error) {
+	return m.table().Update(id, func(s Survey) (Survey, error) {
+		if !s.Changeable(now) {
+			return Survey{}, errcode.Errorf(errcode.Conflict, "already answered")
+		}
+		a.At, a.FirstAt = now, now
+		if s.Answer != nil {
+			a.FirstAt = s.Answer.FirstAt
+		}
+		s.Answer = &a
+		return s, nil
+	})
+}
+
+// OptOut implements Store.
+func (m *MemStore) OptOut(_ context.Context, customerKey string, now time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.optOuts == nil {
+		m.optOuts = map[string]time.Time{}
+	}
+	if _, ok := m.optOuts[customerKey]; !ok {
+		m.optOuts[customerKey] = now
+	}
+	return nil
+}
+
+// OptedOut says whether, and since when, the customer opted out.
+func (m *MemStore) OptedOut(customerKey string) (time.Time, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	at, ok := m.optOuts[customerKey]
+	return at, ok
+}
+
+// clone copies s deeply (the answer and its Solved pointer).
+func clone(s Survey) Survey {
+	if s.Answer != nil {
+		a := *s.Answer
+		if a.Solved != nil {
+			v := *a.Solved
+			a.Solved = &v
+		}
+		s.Answer = &a
+	}
+	return s
+}
