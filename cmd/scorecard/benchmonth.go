@@ -17,6 +17,7 @@ import (
 
 	"scorecard/shared/app/monthly"
 	"scorecard/shared/app/report"
+	"scorecard/shared/aws/awsconfig"
 	"scorecard/shared/aws/awsenv"
 	"scorecard/shared/aws/dynamo"
 	"scorecard/shared/core/directory"
@@ -74,7 +75,7 @@ func benchMonth(ctx context.Context, e *env, args []string) error {
 		return errcode.Errorf(errcode.Invalid, "usage: scorecard bench-month [--tickets N] [--engineers N]")
 	}
 	ae := awsenv.FromEnv(e.getenv, true)
-	cfg, err := ae.Config(ctx, e.getenv)
+	cfg, err := awsconfig.Load(ctx, ae, e.getenv)
 	if err != nil {
 		return err
 	}

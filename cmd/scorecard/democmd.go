@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/smithy-go/logging"
 
+	"scorecard/shared/aws/awsconfig"
 	"scorecard/shared/aws/awsenv"
 	"scorecard/shared/aws/dynamo"
 	"scorecard/shared/aws/ses"
@@ -83,7 +84,7 @@ type demoOptions struct {
 func playDemo(ctx context.Context, e *env, o demoOptions) (*demorun.Summary, error) {
 	ae := awsenv.FromEnv(e.getenv, true)
 	ae.Table = o.table
-	cfg, err := ae.Config(ctx, e.getenv)
+	cfg, err := awsconfig.Load(ctx, ae, e.getenv)
 	if err != nil {
 		return nil, err
 	}

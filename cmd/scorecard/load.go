@@ -25,6 +25,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"scorecard/shared/app/webhook"
+	"scorecard/shared/aws/awsconfig"
 	"scorecard/shared/aws/awsenv"
 	"scorecard/shared/aws/dynamo"
 	"scorecard/shared/aws/secrets"
@@ -87,7 +88,7 @@ func load(ctx context.Context, e *env, args []string) error {
 	if !loopback(ae.DynamoDBEndpoint) {
 		return errcode.Errorf(errcode.Invalid, "load drops and recreates its table, so it runs only against a DynamoDB on loopback, not %q", ae.DynamoDBEndpoint)
 	}
-	cfg, err := ae.Config(ctx, e.getenv)
+	cfg, err := awsconfig.Load(ctx, ae, e.getenv)
 	if err != nil {
 		return err
 	}

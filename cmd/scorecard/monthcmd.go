@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"scorecard/shared/app/monthly"
+	"scorecard/shared/aws/awsconfig"
 	"scorecard/shared/aws/ses"
 	"scorecard/shared/core/consequence"
 	"scorecard/shared/core/errcode"
@@ -39,7 +40,7 @@ func runMonth(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := be.env.Config(ctx, e.getenv)
+	cfg, err := awsconfig.Load(ctx, be.env, e.getenv)
 	if err != nil {
 		return err
 	}

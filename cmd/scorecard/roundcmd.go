@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 
 	"scorecard/shared/app/round"
+	"scorecard/shared/aws/awsconfig"
 	"scorecard/shared/aws/secrets"
 	"scorecard/shared/aws/ses"
 	"scorecard/shared/core/errcode"
@@ -37,7 +38,7 @@ func assessmentsCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := be.env.Config(ctx, e.getenv)
+	cfg, err := awsconfig.Load(ctx, be.env, e.getenv)
 	if err != nil {
 		return err
 	}

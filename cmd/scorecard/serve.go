@@ -19,6 +19,7 @@ import (
 	"scorecard/shared/app/notifier"
 	"scorecard/shared/app/survey"
 	"scorecard/shared/app/webhook"
+	"scorecard/shared/aws/awsconfig"
 	"scorecard/shared/aws/dynamo"
 	"scorecard/shared/aws/secrets"
 	"scorecard/shared/aws/ses"
@@ -63,7 +64,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := be.env.Config(ctx, e.getenv)
+	cfg, err := awsconfig.Load(ctx, be.env, e.getenv)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"time"
 
+	"scorecard/shared/aws/awsconfig"
 	"scorecard/shared/aws/awsenv"
 	"scorecard/shared/aws/dynamo"
 	"scorecard/shared/core/errcode"
@@ -47,7 +48,7 @@ func (f storeFlags) open(ctx context.Context, e *env, opts ...dynamo.TableOption
 
 func (f storeFlags) openWith(ctx context.Context, e *env, pol *policy.Policy, opts ...dynamo.TableOption) (*backend, error) {
 	ae := awsenv.FromEnv(e.getenv, *f.local)
-	cfg, err := ae.Config(ctx, e.getenv)
+	cfg, err := awsconfig.Load(ctx, ae, e.getenv)
 	if err != nil {
 		return nil, err
 	}

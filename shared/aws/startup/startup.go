@@ -42,7 +42,7 @@ func Load(ctx context.Context, getenv func(string) string, vars []string, need .
 		}
 	}
 	env := awsenv.FromEnv(getenv, false)
-	cfg, err := env.Config(ctx, getenv)
+	cfg, err := env.LambdaConfig(getenv)
 	if err != nil {
 		return nil, err
 	}

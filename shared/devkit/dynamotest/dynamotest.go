@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"scorecard/shared/aws/awsconfig"
 	"scorecard/shared/aws/awsenv"
 	"scorecard/shared/aws/dynamo"
 )
@@ -41,7 +42,7 @@ func Client(t testing.TB, opts ...func(*dynamodb.Options)) *dynamodb.Client {
 func ClientAt(t testing.TB, endpoint string, opts ...func(*dynamodb.Options)) *dynamodb.Client {
 	t.Helper()
 	env := awsenv.Env{DynamoDBEndpoint: endpoint, Region: "us-east-1"}
-	cfg, err := env.Config(context.Background(), func(string) string { return "" })
+	cfg, err := awsconfig.Load(context.Background(), env, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"scorecard/shared/aws/awsconfig"
 	"scorecard/shared/aws/awsenv"
 	"scorecard/shared/core/directory"
 	"scorecard/shared/core/event"
@@ -58,7 +59,7 @@ func dynamoAt(t *testing.T, endpoint string, retryer func() aws.Retryer) *dynamo
 // awsConfig is the configuration the functions load, for the local servers.
 func awsConfig(t *testing.T, env awsenv.Env) aws.Config {
 	t.Helper()
-	cfg, err := env.Config(context.Background(), func(string) string { return "" })
+	cfg, err := awsconfig.Load(context.Background(), env, func(string) string { return "" })
 	if err != nil {
 		t.Fatal(err)
 	}
