@@ -45,7 +45,7 @@ help: ## list the targets
 # and only those are stopped afterwards, whatever the tests' result (the exit
 # status stays the tests').
 .PHONY: test
-test: ## run every test (unit, property, every fuzz target for 2 s, faults, load, hostile input, the demo in small, end to end on the local servers, headless Chromium, CDK app)
+test: ## run every test (unit, property, the functions' size budgets, every fuzz target for 2 s, faults, load, hostile input, the demo in small, end to end on the local servers, headless Chromium, CDK app)
 	@trap '{ status=$$?; set +x; } 2>/dev/null; "$(LOCAL_SH)" down --tag test; exit $$status' EXIT; \
 	"$(LOCAL_SH)" up --tag test; \
 	scripts/chromium.sh; \
@@ -57,6 +57,7 @@ test: ## run every test (unit, property, every fuzz target for 2 s, faults, load
 	$(GO) mod download; \
 	$(GO) vet ./...; \
 	$(GO) test -count=1 ./...; \
+	scripts/sizes.sh; \
 	scripts/fuzz.sh $(FUZZTIME_TEST); \
 	cd infra && $(GO) vet ./... && $(GO) test -count=1 ./...
 
@@ -128,6 +129,10 @@ build: ## build every function as build/<name>/bootstrap (linux/arm64, static)
 	  echo "build/$$f/bootstrap"; \
 	  CGO_ENABLED=0 GOOS=linux GOARCH=arm64 $(GO) build -trimpath -tags lambda.norpc -ldflags '-s -w' -o build/$$f/bootstrap ./functions/$$f; \
 	done
+
+.PHONY: sizes
+sizes: ## each function's binary as deployed (linux/arm64, stripped) against its size budget
+	scripts/sizes.sh
 
 .PHONY: synth
 synth: build ## synthesize the CDK app into cdk.out/, checked by cdk-nag (no AWS credentials needed)
