@@ -12,8 +12,8 @@ import (
 	"testing"
 	"time"
 
-	"scorecard/shared/app/assessment"
 	"scorecard/shared/aws/dynamo"
+	"scorecard/shared/core/assessment"
 	"scorecard/shared/core/directory"
 	"scorecard/shared/core/month"
 	"scorecard/shared/core/records"

@@ -15,7 +15,6 @@ import (
 
 	"scorecard/shared/core/consequence"
 	"scorecard/shared/core/directory"
-	"scorecard/shared/source"
 	"scorecard/shared/core/engine"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/event"
@@ -23,6 +22,7 @@ import (
 	"scorecard/shared/core/policy"
 	"scorecard/shared/core/scoring"
 	"scorecard/shared/core/ticket"
+	"scorecard/shared/source"
 )
 
 func scoreFile(_ context.Context, e *env, args []string) error {

@@ -13,11 +13,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 
-	"scorecard/shared/app/assessment"
+	"scorecard/shared/app/assessmentform"
 	"scorecard/shared/app/formkit"
 	"scorecard/shared/app/httpapi"
 	"scorecard/shared/app/notifier"
-	"scorecard/shared/app/survey"
+	"scorecard/shared/app/surveyform"
 	"scorecard/shared/app/webhook"
 	"scorecard/shared/aws/awsconfig"
 	"scorecard/shared/aws/dynamo"
@@ -105,10 +105,10 @@ func newMux(be *backend, sec secrets.Secrets, log *slog.Logger, now func() time.
 	wh := &webhook.Handler{Store: be.store, Records: be.store, Sources: webhook.Sources(be.policy), Secrets: sec.Webhook, Now: now, Log: log}
 	httpapi.Route(mux, "POST /webhooks/{source}", wh.Handle)
 	site := formkit.Config{Key: sec.SigningKey, Now: now, Log: log, BaseURL: base}
-	forms := &survey.Handler{Config: site, Store: be.store}
+	forms := &surveyform.Handler{Config: site, Store: be.store}
 	httpapi.Route(mux, "GET /s/{token}", forms.Handle)
 	httpapi.Route(mux, "POST /s/{token}", forms.Handle)
-	asm := &assessment.Handler{Config: site, Store: be.store, Location: be.policy.Location()}
+	asm := &assessmentform.Handler{Config: site, Store: be.store, Location: be.policy.Location()}
 	httpapi.Route(mux, "GET /a/{token}", asm.Handle)
 	httpapi.Route(mux, "POST /a/{token}", asm.Handle)
 	return mux

@@ -9,9 +9,9 @@ import (
 	"slices"
 
 	"scorecard/shared/core/directory"
-	"scorecard/shared/source"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/records"
+	"scorecard/shared/source"
 )
 
 // ticketCmd prints a ticket's stored state.

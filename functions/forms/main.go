@@ -14,10 +14,10 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"scorecard/shared/app/assessment"
+	"scorecard/shared/app/assessmentform"
 	"scorecard/shared/app/formkit"
 	"scorecard/shared/app/httpapi"
-	"scorecard/shared/app/survey"
+	"scorecard/shared/app/surveyform"
 	"scorecard/shared/aws/startup"
 )
 
@@ -39,8 +39,8 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (h
 	}
 	store, base := c.Store(), getenv("BASE_URL")
 	site := formkit.Config{Key: c.Secrets.SigningKey, Now: time.Now, Log: log, BaseURL: base}
-	surveys := &survey.Handler{Config: site, Store: store}
-	assessments := &assessment.Handler{Config: site, Store: store, Location: c.Policy.Location()}
+	surveys := &surveyform.Handler{Config: site, Store: store}
+	assessments := &assessmentform.Handler{Config: site, Store: store, Location: c.Policy.Location()}
 	return route(surveys.Handle, assessments.Handle), nil
 }
 

@@ -20,7 +20,6 @@ import (
 	texttemplate "text/template"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -147,17 +146,8 @@ func CleanComment(c string) string {
 }
 
 // Clip shortens what a sender chose (a header, a field) for a log line or
-// a message, at a rune boundary.
-func Clip(s string) string {
-	if len(s) > 60 {
-		for i := 60; i > 0; i-- {
-			if utf8.RuneStart(s[i]) {
-				return s[:i] + "…"
-			}
-		}
-	}
-	return s
-}
+// a message (errcode.Clip).
+func Clip(s string) string { return errcode.Clip(s) }
 
 //go:embed templates
 var kitFS embed.FS

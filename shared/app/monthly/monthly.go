@@ -20,8 +20,8 @@ import (
 	"strings"
 	"time"
 
-	"scorecard/shared/app/assessment"
 	"scorecard/shared/app/report"
+	"scorecard/shared/core/assessment"
 	"scorecard/shared/core/consequence"
 	"scorecard/shared/core/directory"
 	"scorecard/shared/core/engine"

@@ -17,9 +17,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"scorecard/shared/app/assessment"
 	"scorecard/shared/app/monthly"
 	"scorecard/shared/app/report"
+	"scorecard/shared/core/assessment"
 	"scorecard/shared/core/consequence"
 	"scorecard/shared/core/directory"
 	"scorecard/shared/core/errcode"

@@ -24,8 +24,9 @@ import (
 	"strings"
 	"time"
 
-	"scorecard/shared/app/survey"
+	"scorecard/shared/app/surveyform"
 	"scorecard/shared/core/mail"
+	"scorecard/shared/core/survey"
 	"scorecard/shared/core/ticket"
 	"scorecard/shared/source/vendorapi"
 )
@@ -96,20 +97,15 @@ func CustomerKey(source, id, email string) string {
 	return "id:" + source + ":" + id
 }
 
-// ErrNotRecorded means a survey was not recorded: one exists for this
-// resolution, the customer opted out, or was surveyed within the quiet
-// period.
-var ErrNotRecorded = errors.New("survey not recorded")
-
 // Store records and sends surveys.
 type Store interface {
 	// RecordSurvey records a due survey unless one exists for the
 	// resolution, the customer opted out, or was surveyed after
-	// quietSince (then ErrNotRecorded), atomically.
+	// quietSince (then survey.ErrNotRecorded), atomically.
 	RecordSurvey(ctx context.Context, s survey.Survey, quietSince time.Time) error
 	// DueSurveys lists unsent surveys due at or before now.
 	DueSurveys(ctx context.Context, now time.Time) ([]survey.Survey, error)
-	// ClaimSurvey takes a due survey for sending (ErrNotRecorded if
+	// ClaimSurvey takes a due survey for sending (survey.ErrNotRecorded if
 	// another sender has it or it went out); ReleaseSurvey gives it back
 	// after a failed send; MarkSurveySent records the mail; DropSurvey
 	// records that it cannot be sent (the customer has no address). A
@@ -191,7 +187,7 @@ func (n *Notifier) Consider(ctx context.Context, s *ticket.State) error {
 		}
 	}
 	switch err := n.Store.RecordSurvey(ctx, sv, now.Add(-n.Rules.QuietPeriod)); {
-	case errors.Is(err, ErrNotRecorded):
+	case errors.Is(err, survey.ErrNotRecorded):
 		return nil
 	case err != nil:
 		return err
@@ -264,7 +260,7 @@ func (n *Notifier) send(ctx context.Context, sv survey.Survey) outcome {
 		}
 	}
 	if err := n.Store.ClaimSurvey(ctx, sv.ID, now); err != nil {
-		if errors.Is(err, ErrNotRecorded) {
+		if errors.Is(err, survey.ErrNotRecorded) {
 			return notSent // someone else sent it: not a failure
 		}
 		return sendFailed
@@ -272,7 +268,7 @@ func (n *Notifier) send(ctx context.Context, sv survey.Survey) outcome {
 	if late := now.Sub(sv.DueAt); late > 0 {
 		sv.ExpiresAt = sv.ExpiresAt.Add(late) // the links last their full validity from the mail
 	}
-	mail, err := survey.Mail(n.Key, n.BaseURL, sv)
+	mail, err := surveyform.Mail(n.Key, n.BaseURL, sv)
 	var id string
 	if err == nil {
 		id, err = n.Mailer.Send(ctx, []string{sv.CustomerEmail}, mail)

@@ -12,11 +12,11 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"scorecard/shared/app/notifier"
-	"scorecard/shared/app/survey"
 	"scorecard/shared/aws/dynamo"
 	"scorecard/shared/core/event"
 	"scorecard/shared/core/mail"
 	"scorecard/shared/core/policy"
+	"scorecard/shared/core/survey"
 	"scorecard/shared/core/ticket"
 	"scorecard/shared/devkit/dynamotest"
 )

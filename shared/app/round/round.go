@@ -14,7 +14,8 @@ import (
 	"strings"
 	"time"
 
-	"scorecard/shared/app/assessment"
+	"scorecard/shared/app/assessmentform"
+	"scorecard/shared/core/assessment"
 	"scorecard/shared/core/directory"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/mail"
@@ -182,7 +183,7 @@ func (r *Round) Remind(ctx context.Context, m month.Month) (Summary, error) {
 }
 
 func (r *Round) mail(ctx context.Context, a assessment.Assessment, reminder bool) error {
-	mail, err := assessment.Invitation(r.Key, r.BaseURL, a, r.Policy.Location(), reminder)
+	mail, err := assessmentform.Invitation(r.Key, r.BaseURL, a, r.Policy.Location(), reminder)
 	if err != nil {
 		return err
 	}

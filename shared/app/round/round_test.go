@@ -11,8 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"scorecard/shared/app/assessment"
 	"scorecard/shared/app/round"
+	"scorecard/shared/core/assessment"
 	"scorecard/shared/core/directory"
 	"scorecard/shared/core/mail"
 	"scorecard/shared/core/month"

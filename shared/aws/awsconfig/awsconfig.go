@@ -31,4 +31,3 @@ func Load(ctx context.Context, e awsenv.Env, getenv func(string) string) (aws.Co
 	}
 	return cfg, nil
 }
-

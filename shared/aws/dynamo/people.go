@@ -11,7 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"scorecard/shared/app/assessment"
+	"scorecard/shared/core/assessment"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/month"
 	"scorecard/shared/core/records"

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"scorecard/shared/app/assessment"
+	"scorecard/shared/core/assessment"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/month"
 	"scorecard/shared/core/records"

@@ -13,10 +13,9 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
-	"scorecard/shared/app/notifier"
-	"scorecard/shared/app/survey"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/event"
+	"scorecard/shared/core/survey"
 	"scorecard/shared/source/vendorapi"
 )
 
@@ -28,11 +27,7 @@ import (
 // one transaction that fails when the customer opted out or was surveyed
 // within the quiet period, or when the resolution already has its survey.
 
-var (
-	_ notifier.Store        = (*Store)(nil)
-	_ notifier.ContactCache = (*Store)(nil)
-	_ survey.Store          = (*Store)(nil)
-)
+var _ survey.Store = (*Store)(nil)
 
 // RecordSurvey implements notifier.Store.
 func (s *Store) RecordSurvey(ctx context.Context, sv survey.Survey, quietSince time.Time) error {
@@ -62,7 +57,7 @@ func (s *Store) RecordSurvey(ctx context.Context, sv survey.Survey, quietSince t
 	}})
 	var canceled *types.TransactionCanceledException
 	if errors.As(err, &canceled) {
-		return notifier.ErrNotRecorded
+		return survey.ErrNotRecorded
 	}
 	if err != nil {
 		return unavailable("record survey", err)
@@ -144,7 +139,7 @@ func (s *Store) ClaimSurvey(ctx context.Context, id string, now time.Time) error
 	})
 	var ccf *types.ConditionalCheckFailedException
 	if errors.As(err, &ccf) {
-		return notifier.ErrNotRecorded
+		return survey.ErrNotRecorded
 	}
 	if err != nil {
 		return unavailable("claim survey", err)

@@ -7,6 +7,7 @@ package errcode
 import (
 	"errors"
 	"fmt"
+	"unicode/utf8"
 )
 
 // Codes. Callers switch on these, never on message text.
@@ -74,4 +75,17 @@ func Message(err error) string {
 		return e.Message
 	}
 	return "internal error"
+}
+
+// Clip shortens what a sender chose (an id, a header, a field) to quote it
+// in a message or a log line: 60 bytes at most, cut at a rune boundary.
+func Clip(s string) string {
+	if len(s) > 60 {
+		for i := 60; i > 0; i-- {
+			if utf8.RuneStart(s[i]) {
+				return s[:i] + "…"
+			}
+		}
+	}
+	return s
 }

@@ -1,4 +1,4 @@
-package assessment_test
+package assessmentform_test
 
 import (
 	"context"
@@ -13,7 +13,8 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/google/go-cmp/cmp"
 
-	"scorecard/shared/app/assessment"
+	"scorecard/shared/app/assessmentform"
+	"scorecard/shared/core/assessment"
 	"scorecard/shared/devkit/browsertest"
 	"scorecard/shared/devkit/formtest"
 )
@@ -43,7 +44,7 @@ func TestLeadFormInChromium(t *testing.T) {
 	dir := browsertest.ArtifactDir(t, "ASSESSMENT_ARTIFACTS")
 	b := browsertest.Browser(t, 390, 844)
 
-	store := assessment.NewMemStore()
+	store := assessmentform.NewMemStore()
 	c := formtest.NewClock(now)
 	h := handler(store, c)
 	srv := formtest.Serve(t, "/a/", h.Handle)
@@ -72,7 +73,7 @@ func TestLeadFormInChromium(t *testing.T) {
 			r.a.ID = assessment.ID(october, assessment.Lead, r.email)
 			r.a.AssessorKey = r.email
 			store.Put(r.a)
-			m, err := assessment.Invitation(key, srv.URL, r.a, shanghai, false)
+			m, err := assessmentform.Invitation(key, srv.URL, r.a, shanghai, false)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,4 +1,4 @@
-package survey
+package surveyform
 
 import (
 	"context"
@@ -6,28 +6,29 @@ import (
 	"time"
 
 	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/survey"
 	"scorecard/shared/devkit/formtest"
 )
 
-var _ Store = (*MemStore)(nil)
+var _ survey.Store = (*MemStore)(nil)
 
 // MemStore is a thread-safe in-memory Store for the tests. It hands out
 // copies: changing a returned Survey never changes the store.
 // The zero value is ready to use.
 type MemStore struct {
 	once    sync.Once
-	surveys formtest.Records[Survey]
+	surveys formtest.Records[survey.Survey]
 	mu      sync.Mutex
 	optOuts map[string]time.Time
 }
 
-func (m *MemStore) table() *formtest.Records[Survey] {
+func (m *MemStore) table() *formtest.Records[survey.Survey] {
 	m.once.Do(func() { m.surveys.What, m.surveys.Clone = "survey", clone })
 	return &m.surveys
 }
 
 // NewMemStore returns a MemStore holding the given surveys.
-func NewMemStore(surveys ...Survey) *MemStore {
+func NewMemStore(surveys ...survey.Survey) *MemStore {
 	m := &MemStore{}
 	for _, s := range surveys {
 		m.Put(s)
@@ -36,16 +37,18 @@ func NewMemStore(surveys ...Survey) *MemStore {
 }
 
 // Put adds or replaces a survey.
-func (m *MemStore) Put(s Survey) { m.table().Put(s.ID, s) }
+func (m *MemStore) Put(s survey.Survey) { m.table().Put(s.ID, s) }
 
 // Survey implements Store.
-func (m *MemStore) Survey(_ context.Context, id string) (Survey, error) { return m.table().Get(id) }
+func (m *MemStore) Survey(_ context.Context, id string) (survey.Survey, error) {
+	return m.table().Get(id)
+}
 
 // Answer implements Store.
-func (m *MemStore) Answer(_ context.Context, id string, a Answer, now time.Time) (Survey, error) {
-	return m.table().Update(id, func(s Survey) (Survey, error) {
+func (m *MemStore) Answer(_ context.Context, id string, a survey.Answer, now time.Time) (survey.Survey, error) {
+	return m.table().Update(id, func(s survey.Survey) (survey.Survey, error) {
 		if !s.Changeable(now) {
-			return Survey{}, errcode.Errorf(errcode.Conflict, "already answered")
+			return survey.Survey{}, errcode.Errorf(errcode.Conflict, "already answered")
 		}
 		a.At, a.FirstAt = now, now
 		if s.Answer != nil {
@@ -78,7 +81,7 @@ func (m *MemStore) OptedOut(customerKey string) (time.Time, bool) {
 }
 
 // clone copies s deeply (the answer and its Solved pointer).
-func clone(s Survey) Survey {
+func clone(s survey.Survey) survey.Survey {
 	if s.Answer != nil {
 		a := *s.Answer
 		if a.Solved != nil {

@@ -1,4 +1,4 @@
-package assessment
+package assessmentform
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"scorecard/shared/app/formkit"
+	"scorecard/shared/core/assessment"
 	"scorecard/shared/core/errcode"
 )
 
@@ -89,7 +90,7 @@ func formFault(code string, p FieldError) error {
 // MaxFormBytes is the largest form body accepted for n engineers: every
 // comment at its longest in four-byte characters, percent-encoded, with
 // room for the field names and the scores.
-func MaxFormBytes(n int) int { return 4<<10 + n*(MaxComment*12+1<<10) }
+func MaxFormBytes(n int) int { return 4<<10 + n*(assessment.MaxComment*12+1<<10) }
 
 // inputName is the name of an engineer's input for a field.
 func inputName(field, engineerID string) string { return field + ":" + engineerID }
@@ -106,7 +107,7 @@ func inputName(field, engineerID string) string { return field + ":" + engineerI
 // Comments are cleaned, not judged: line breaks become "\n", other control
 // characters are dropped, surrounding white space is trimmed, and then at
 // most MaxComment characters are allowed.
-func ParseForm(body []byte, engineers []Engineer) (map[string]Scores, error) {
+func ParseForm(body []byte, engineers []assessment.Engineer) (map[string]assessment.Scores, error) {
 	v, err := parseValues(body, engineers)
 	if err != nil {
 		return nil, err
@@ -114,7 +115,7 @@ func ParseForm(body []byte, engineers []Engineer) (map[string]Scores, error) {
 	return scoresFrom(v, engineers)
 }
 
-func parseValues(body []byte, engineers []Engineer) (url.Values, error) {
+func parseValues(body []byte, engineers []assessment.Engineer) (url.Values, error) {
 	if len(body) > MaxFormBytes(len(engineers)) {
 		return nil, formFault(errcode.TooLarge, FieldError{Problem: ProblemTooLarge})
 	}
@@ -128,11 +129,11 @@ func parseValues(body []byte, engineers []Engineer) (url.Values, error) {
 	return v, nil
 }
 
-func scoresFrom(v url.Values, engineers []Engineer) (map[string]Scores, error) {
+func scoresFrom(v url.Values, engineers []assessment.Engineer) (map[string]assessment.Scores, error) {
 	var problems []FieldError
-	out := make(map[string]Scores, len(engineers))
+	out := make(map[string]assessment.Scores, len(engineers))
 	for _, e := range engineers {
-		var s Scores
+		var s assessment.Scores
 		ok := true
 		for _, f := range scoreFields {
 			vals := v[inputName(f, e.ID)]
@@ -151,7 +152,7 @@ func scoresFrom(v url.Values, engineers []Engineer) (map[string]Scores, error) {
 				ok = false
 				continue
 			}
-			*s.score(f) = n
+			*score(&s, f) = n
 		}
 		comments := v[inputName(FieldComment, e.ID)]
 		switch {
@@ -163,7 +164,7 @@ func scoresFrom(v url.Values, engineers []Engineer) (map[string]Scores, error) {
 			ok = false
 		case len(comments) == 1:
 			s.Comment = formkit.CleanComment(comments[0])
-			if n := utf8.RuneCountInString(s.Comment); n > MaxComment {
+			if n := utf8.RuneCountInString(s.Comment); n > assessment.MaxComment {
 				problems = append(problems, FieldError{Engineer: e.ID, Field: FieldComment, Problem: ProblemLong, Length: n})
 				ok = false
 			}
@@ -206,7 +207,7 @@ func parseScore(raw string) (float64, string) {
 			return 0, ProblemDecimals
 		}
 	}
-	if tenths > MaxScore*10 {
+	if tenths > assessment.MaxScore*10 {
 		return 0, ProblemNumber
 	}
 	return float64(tenths) / 10, ""
@@ -236,7 +237,7 @@ func halfWidth(r rune) rune {
 }
 
 // score is the score of a field (one of scoreFields).
-func (s *Scores) score(field string) *float64 {
+func score(s *assessment.Scores, field string) *float64 {
 	switch field {
 	case FieldAttitude:
 		return &s.Attitude

@@ -1,4 +1,4 @@
-package assessment_test
+package assessmentform_test
 
 import (
 	"html"
@@ -10,8 +10,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"scorecard/shared/app/assessment"
+	"scorecard/shared/app/assessmentform"
 	"scorecard/shared/app/token"
+	"scorecard/shared/core/assessment"
 	"scorecard/shared/core/errcode"
 )
 
@@ -89,7 +90,7 @@ func TestInvitation(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			m, err := assessment.Invitation(key, base+"/", tc.a, shanghai, tc.reminder)
+			m, err := assessmentform.Invitation(key, base+"/", tc.a, shanghai, tc.reminder)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -146,8 +147,8 @@ func TestInvitation(t *testing.T) {
 // Every mail carries a fresh link: a reminder does not repeat the
 // invitation's token.
 func TestEveryMailHasAFreshLink(t *testing.T) {
-	a, _ := assessment.Invitation(key, base, lead("en"), shanghai, false)
-	b, _ := assessment.Invitation(key, base, lead("en"), shanghai, true)
+	a, _ := assessmentform.Invitation(key, base, lead("en"), shanghai, false)
+	b, _ := assessmentform.Invitation(key, base, lead("en"), shanghai, true)
 	if mailLinks(a.HTML)[0] == mailLinks(b.HTML)[0] {
 		t.Error("two mails share a link")
 	}
@@ -156,7 +157,7 @@ func TestEveryMailHasAFreshLink(t *testing.T) {
 func TestInvitationGreetsWithoutAName(t *testing.T) {
 	a := lead("en")
 	a.AssessorName = " "
-	m, err := assessment.Invitation(key, base, a, nil, false)
+	m, err := assessmentform.Invitation(key, base, a, nil, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +173,7 @@ func TestInvitationEscapes(t *testing.T) {
 	a := lead("en")
 	a.AssessorName = `<b onclick="x">Bob</b>`
 	a.Engineers[1].Name = `Eve"><script>alert(1)</script>`
-	m, err := assessment.Invitation(key, base, a, shanghai, false)
+	m, err := assessmentform.Invitation(key, base, a, shanghai, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +208,7 @@ func TestInvitationRefusesWhatCannotBeLinked(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			a, b, k := lead("en"), base, key
 			tc.edit(&a, &b, &k)
-			if _, err := assessment.Invitation(k, b, a, shanghai, false); errcode.Code(err) != tc.code {
+			if _, err := assessmentform.Invitation(k, b, a, shanghai, false); errcode.Code(err) != tc.code {
 				t.Errorf("error %v, want %s", err, tc.code)
 			}
 		})

@@ -1,4 +1,4 @@
-package assessment_test
+package assessmentform_test
 
 import (
 	"context"
@@ -11,7 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"scorecard/shared/app/assessment"
+	"scorecard/shared/app/assessmentform"
+	"scorecard/shared/core/assessment"
 	"scorecard/shared/core/errcode"
 )
 
@@ -49,7 +50,7 @@ func TestID(t *testing.T) {
 func TestMemStore(t *testing.T) {
 	ctx := context.Background()
 	t.Run("an unknown assessment is not found", func(t *testing.T) {
-		m := assessment.NewMemStore()
+		m := assessmentform.NewMemStore()
 		if _, err := m.Assessment(ctx, "nope"); errcode.Code(err) != errcode.NotFound {
 			t.Errorf("Assessment: %v", err)
 		}
@@ -58,7 +59,7 @@ func TestMemStore(t *testing.T) {
 		}
 	})
 	t.Run("submitting stores the answers and the time; again replaces them", func(t *testing.T) {
-		m := assessment.NewMemStore(lead("en"))
+		m := assessmentform.NewMemStore(lead("en"))
 		got, err := m.Submit(ctx, leadID, fixtureAnswers, now)
 		if err != nil || !got.Submitted() || !got.SubmittedAt.Equal(now) {
 			t.Fatalf("%+v %v", got.Answers, err)
@@ -78,7 +79,7 @@ func TestMemStore(t *testing.T) {
 		}
 	})
 	t.Run("at the deadline it is gone and nothing changes", func(t *testing.T) {
-		m := assessment.NewMemStore(submitted("en", now))
+		m := assessmentform.NewMemStore(submitted("en", now))
 		if _, err := m.Submit(ctx, leadID, fixtureAnswers, deadline); errcode.Code(err) != errcode.Gone {
 			t.Errorf("Submit: %v", err)
 		}
@@ -103,7 +104,7 @@ func TestMemStore(t *testing.T) {
 			"a comment that is not UTF-8": change("E016", func(s *assessment.Scores) { s.Comment = "\xff" }),
 		} {
 			t.Run(name, func(t *testing.T) {
-				m := assessment.NewMemStore(lead("en"))
+				m := assessmentform.NewMemStore(lead("en"))
 				answers := map[string]assessment.Scores{}
 				for k, v := range fixtureAnswers {
 					answers[k] = v
@@ -119,7 +120,7 @@ func TestMemStore(t *testing.T) {
 		}
 	})
 	t.Run("callers get copies", func(t *testing.T) {
-		m := assessment.NewMemStore(submitted("en", now))
+		m := assessmentform.NewMemStore(submitted("en", now))
 		a, _ := m.Assessment(ctx, leadID)
 		a.Engineers[0].Name = "changed"
 		a.Answers["E014"] = assessment.Scores{}
@@ -140,7 +141,7 @@ func TestMemStore(t *testing.T) {
 		}
 	})
 	t.Run("the zero value works and is safe for concurrent use", func(t *testing.T) {
-		var m assessment.MemStore
+		var m assessmentform.MemStore
 		var wg sync.WaitGroup
 		for i := range 20 {
 			wg.Add(1)

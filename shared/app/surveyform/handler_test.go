@@ -1,4 +1,4 @@
-package survey_test
+package surveyform_test
 
 import (
 	"context"
@@ -14,9 +14,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"scorecard/shared/app/formkit"
-	"scorecard/shared/app/survey"
+	"scorecard/shared/app/surveyform"
 	"scorecard/shared/app/token"
 	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/survey"
 	"scorecard/shared/devkit/formtest"
 )
 
@@ -203,7 +204,7 @@ func TestPages(t *testing.T) {
 			status: 400, page: "invalid",
 		},
 		{
-			name: "a body over 32 KB is 413", stored: sample("en"), method: "POST", tok: ok4, body: good + "&x=" + strings.Repeat("x", survey.MaxForm),
+			name: "a body over 32 KB is 413", stored: sample("en"), method: "POST", tok: ok4, body: good + "&x=" + strings.Repeat("x", surveyform.MaxForm),
 			status: 413, page: "invalid", has: []string{"too large"},
 		},
 		{
@@ -251,7 +252,7 @@ func TestPages(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			store := survey.NewMemStore(tc.stored)
+			store := surveyform.NewMemStore(tc.stored)
 			resp := invoke(t, handler(store, nil), request(t, tc.method, tc.tok, tc.body, tc.edit))
 			formtest.CheckAnswer(t, resp, tc.status, tc.page, tc.headers, tc.has, tc.hasNot)
 			got, err := store.Survey(context.Background(), surveyID)
@@ -269,7 +270,7 @@ func TestPages(t *testing.T) {
 }
 
 func TestEveryInvalidTokenGetsTheSamePage(t *testing.T) {
-	store := survey.NewMemStore(sample("en"))
+	store := surveyform.NewMemStore(sample("en"))
 	good := surveyLink(t, 4)
 	var first string
 	for i, tok := range []string{
@@ -301,8 +302,8 @@ func TestPrefetchingTheMailRecordsNothing(t *testing.T) {
 	for _, locale := range []string{"en", "zh-CN"} {
 		t.Run(locale, func(t *testing.T) {
 			s := sample(locale)
-			store := survey.NewMemStore(s)
-			m, err := survey.Mail(key, base, s)
+			store := surveyform.NewMemStore(s)
+			m, err := surveyform.Mail(key, base, s)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -356,7 +357,7 @@ func (f failing) OptOut(context.Context, string, time.Time) error { return f.err
 
 // answerFails reads from a MemStore and fails writes.
 type answerFails struct {
-	*survey.MemStore
+	*surveyform.MemStore
 	err error
 }
 
@@ -379,9 +380,9 @@ func TestStorageFaults(t *testing.T) {
 	}{
 		{"reading the survey fails: 503", failing{down}, "GET", ok4, "", 503},
 		{"an unexpected error: 500", failing{bug}, "GET", ok4, "", 500},
-		{"storing the answer fails: 503", answerFails{survey.NewMemStore(sample("en")), down}, "POST", ok4, form(csrfFor(ok4), "5", "", ""), 503},
-		{"storing the opt-out fails: 503", answerFails{survey.NewMemStore(sample("en")), down}, "POST", unsub, form(csrfFor(unsub), "", "", ""), 503},
-		{"the answer was closed meanwhile: 409", answerFails{survey.NewMemStore(sample("en")), errcode.Errorf(errcode.Conflict, "already answered")}, "POST", ok4, form(csrfFor(ok4), "5", "", ""), 409},
+		{"storing the answer fails: 503", answerFails{surveyform.NewMemStore(sample("en")), down}, "POST", ok4, form(csrfFor(ok4), "5", "", ""), 503},
+		{"storing the opt-out fails: 503", answerFails{surveyform.NewMemStore(sample("en")), down}, "POST", unsub, form(csrfFor(unsub), "", "", ""), 503},
+		{"the answer was closed meanwhile: 409", answerFails{surveyform.NewMemStore(sample("en")), errcode.Errorf(errcode.Conflict, "already answered")}, "POST", ok4, form(csrfFor(ok4), "5", "", ""), 409},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -392,10 +393,10 @@ func TestStorageFaults(t *testing.T) {
 }
 
 func TestAnUnconfiguredHandlerIs500(t *testing.T) {
-	for name, h := range map[string]*survey.Handler{
+	for name, h := range map[string]*surveyform.Handler{
 		"no store": {Config: formkit.Config{Key: key, Now: time.Now}},
-		"no key":   {Config: formkit.Config{Now: time.Now}, Store: survey.NewMemStore()},
-		"no clock": {Config: formkit.Config{Key: key}, Store: survey.NewMemStore()},
+		"no key":   {Config: formkit.Config{Now: time.Now}, Store: surveyform.NewMemStore()},
+		"no clock": {Config: formkit.Config{Key: key}, Store: surveyform.NewMemStore()},
 	} {
 		t.Run(name, func(t *testing.T) {
 			resp := invoke(t, h, request(t, "GET", surveyLink(t, 4), "", nil))
@@ -405,7 +406,7 @@ func TestAnUnconfiguredHandlerIs500(t *testing.T) {
 }
 
 func TestAForeignOriginIsRefusedWithoutABaseURL(t *testing.T) {
-	store := survey.NewMemStore(sample("en"))
+	store := surveyform.NewMemStore(sample("en"))
 	h := handler(store, nil)
 	h.BaseURL = ""
 	tok := surveyLink(t, 4)
@@ -418,7 +419,7 @@ func TestAForeignOriginIsRefusedWithoutABaseURL(t *testing.T) {
 // The change window, minute by minute: the page counts down, then closes.
 func TestTheChangeWindowCountsDown(t *testing.T) {
 	first := now.Add(-time.Hour)
-	store := survey.NewMemStore(answered("en", first))
+	store := surveyform.NewMemStore(answered("en", first))
 	c := formtest.NewClock(time.Time{})
 	h := handler(store, c)
 	tok := surveyLink(t, 5)
@@ -441,7 +442,7 @@ func TestTheChangeWindowCountsDown(t *testing.T) {
 		}
 	}
 	c.Set(first.Add(time.Hour))
-	zh := survey.NewMemStore(answered("zh-CN", first))
+	zh := surveyform.NewMemStore(answered("zh-CN", first))
 	if resp := invoke(t, handler(zh, c), request(t, "GET", tok, "", nil)); !strings.Contains(resp.Body, "您还可以在 23 小时内修改回答") {
 		t.Errorf("zh-CN count-down missing:\n%s", resp.Body)
 	}
@@ -459,7 +460,7 @@ func FuzzHandleToken(f *testing.F) {
 	f.Add("../../etc/passwd", "GET", "")
 	f.Add("%00", "DELETE", "")
 	f.Fuzz(func(t *testing.T, tok, method, body string) {
-		store := survey.NewMemStore(sample("en"))
+		store := surveyform.NewMemStore(sample("en"))
 		resp := invoke(t, handler(store, nil), request(t, method, tok, body, nil))
 		switch resp.StatusCode {
 		case 200, 400, 403, 404, 405, 409, 410, 413:

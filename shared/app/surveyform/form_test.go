@@ -1,4 +1,4 @@
-package survey_test
+package surveyform_test
 
 import (
 	"net/url"
@@ -8,8 +8,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"scorecard/shared/app/survey"
+	"scorecard/shared/app/surveyform"
 	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/survey"
 )
 
 func TestParseForm(t *testing.T) {
@@ -43,11 +44,11 @@ func TestParseForm(t *testing.T) {
 		{"a comment that is not UTF-8", "rating=4&comment=%C3%28", survey.Answer{}, errcode.Invalid, "comment: not valid UTF-8"},
 		{"a bad escape", "rating=4&comment=%zz", survey.Answer{}, errcode.Invalid, "form:"},
 		{"a semicolon separator", "rating=4;comment=x", survey.Answer{}, errcode.Invalid, "form:"},
-		{"over 32 KB", "rating=4&comment=" + strings.Repeat("a", survey.MaxForm), survey.Answer{}, errcode.TooLarge, "form: over 32 KB"},
+		{"over 32 KB", "rating=4&comment=" + strings.Repeat("a", surveyform.MaxForm), survey.Answer{}, errcode.TooLarge, "form: over 32 KB"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := survey.ParseForm([]byte(tc.body))
+			got, err := surveyform.ParseForm([]byte(tc.body))
 			if errcode.Code(err) != tc.code {
 				t.Fatalf("error %v, want code %q", err, tc.code)
 			}
@@ -73,7 +74,7 @@ func FuzzParseForm(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		a, err := survey.ParseForm(body)
+		a, err := surveyform.ParseForm(body)
 		if err != nil {
 			if c := errcode.Code(err); c != errcode.Invalid && c != errcode.TooLarge {
 				t.Fatalf("error %v", err)

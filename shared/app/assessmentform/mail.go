@@ -1,4 +1,4 @@
-package assessment
+package assessmentform
 
 import (
 	"embed"
@@ -9,6 +9,7 @@ import (
 
 	"scorecard/shared/app/formkit"
 	"scorecard/shared/app/token"
+	"scorecard/shared/core/assessment"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/mail"
 )
@@ -43,8 +44,8 @@ type mailView struct {
 // An assessment that cannot be linked or shown (no id, month or deadline,
 // no engineers, an unknown kind), or a base that is not an absolute
 // http(s) URL, is an errcode.Invalid error.
-func Invitation(key []byte, base string, a Assessment, loc *time.Location, reminder bool) (mail.Mail, error) {
-	if err := a.check(); err != nil {
+func Invitation(key []byte, base string, a assessment.Assessment, loc *time.Location, reminder bool) (mail.Mail, error) {
+	if err := a.Check(); err != nil {
 		return mail.Mail{}, err
 	}
 	u, err := url.Parse(base)
@@ -69,9 +70,9 @@ func Invitation(key []byte, base string, a Assessment, loc *time.Location, remin
 		Reminder:  reminder,
 	}
 	switch {
-	case a.Kind == Self && !reminder:
+	case a.Kind == assessment.Self && !reminder:
 		v.Intro = fmt.Sprintf(m.InviteSelfF, mon)
-	case a.Kind == Self:
+	case a.Kind == assessment.Self:
 		v.Intro = fmt.Sprintf(m.RemindSelfF, mon)
 	case !reminder:
 		v.Intro = fmt.Sprintf(m.InviteLeadF, mon, m.engineers(len(a.Engineers)))
@@ -81,7 +82,7 @@ func Invitation(key []byte, base string, a Assessment, loc *time.Location, remin
 	if reminder {
 		v.Subject = fmt.Sprintf(m.ReminderSubjectF[a.Kind], mon, m.date(a.Deadline, loc))
 	}
-	if a.Kind == Lead {
+	if a.Kind == assessment.Lead {
 		v.Engineers = legends(a.Engineers)
 	}
 	return formkit.Mails{Name: "assessment", HTML: htmlTemplates, Text: textTemplates}.Render(v.MailFrame, v)

@@ -1,3 +1,8 @@
+// Package assessment owns the month-end self and team-lead assessments as
+// the product keeps them (DESIGN §2 evaluation sources): the Assessment of
+// one assessor for one month, the Scores given each engineer, the rules an
+// answer must meet (CheckAnswers), its id (ID), and the Store the
+// assessment pages (package assessmentform) and the monthly round use.
 package assessment
 
 import (
@@ -11,7 +16,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"scorecard/shared/app/formkit"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/month"
 )
@@ -86,8 +90,8 @@ func (a Assessment) Open(now time.Time) bool { return now.Before(a.Deadline) }
 // Submitted says whether answers have been submitted.
 func (a Assessment) Submitted() bool { return a.Answers != nil && !a.SubmittedAt.IsZero() }
 
-// check says whether the assessment can be shown and mailed.
-func (a Assessment) check() error {
+// Check says whether the assessment can be shown and mailed.
+func (a Assessment) Check() error {
 	switch {
 	case a.ID == "":
 		return errcode.Errorf(errcode.Invalid, "assessment: no id")
@@ -129,7 +133,7 @@ func (a Assessment) CheckAnswers(answers map[string]Scores) error {
 		for _, f := range []struct {
 			name string
 			v    float64
-		}{{FieldAttitude, s.Attitude}, {FieldProblemSolving, s.ProblemSolving}, {FieldCollaboration, s.Collaboration}} {
+		}{{"attitude", s.Attitude}, {"problem_solving", s.ProblemSolving}, {"collaboration", s.Collaboration}} {
 			if !validScore(f.v) {
 				return errcode.Errorf(errcode.Invalid, "answers: engineer %s: %s %v is not 0–100 with at most one decimal", e.ID, f.name, f.v)
 			}
@@ -141,7 +145,7 @@ func (a Assessment) CheckAnswers(answers map[string]Scores) error {
 	if len(answers) != len(a.Engineers) {
 		for id := range answers {
 			if !slices.ContainsFunc(a.Engineers, func(e Engineer) bool { return e.ID == id }) {
-				return errcode.Errorf(errcode.Invalid, "answers: engineer %q is not on this form", formkit.Clip(id))
+				return errcode.Errorf(errcode.Invalid, "answers: engineer %q is not on this form", errcode.Clip(id))
 			}
 		}
 	}

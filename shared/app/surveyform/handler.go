@@ -1,4 +1,4 @@
-package survey
+package surveyform
 
 import (
 	"context"
@@ -13,13 +13,14 @@ import (
 	"scorecard/shared/app/httpapi"
 	"scorecard/shared/app/token"
 	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/survey"
 )
 
 // Handler serves GET and POST /s/{token}: the survey form and its answer,
 // and the unsubscribe confirmation and opt-out.
 type Handler struct {
 	formkit.Config
-	Store Store
+	Store survey.Store
 }
 
 // page is what page.html shows.
@@ -136,7 +137,7 @@ func (h *Handler) survey(ctx context.Context, req events.APIGatewayV2HTTPRequest
 
 // surveyPage is the form, or the answer already given (with the form to
 // change it while the change window is open).
-func (h *Handler) surveyPage(m *messages, s Survey, tok string, rating int, now time.Time) page {
+func (h *Handler) surveyPage(m *messages, s survey.Survey, tok string, rating int, now time.Time) page {
 	if s.Answer == nil {
 		return page{L: m, Page: "form", Title: m.FormTitle, Heading: m.FormTitle,
 			Paras: []string{fmt.Sprintf(m.FormIntroF, s.TicketID)},
@@ -148,7 +149,7 @@ func (h *Handler) surveyPage(m *messages, s Survey, tok string, rating int, now 
 		p.Note = m.ClosedNote
 		return p
 	}
-	p.Note = fmt.Sprintf(m.ChangeLeftF, remaining(m, s.Answer.FirstAt.Add(ChangeWindow).Sub(now)))
+	p.Note = fmt.Sprintf(m.ChangeLeftF, remaining(m, s.Answer.FirstAt.Add(survey.ChangeWindow).Sub(now)))
 	// The form holds the stored answer, not the rating of the link opened
 	// (the same link opened again to look would otherwise offer a change
 	// the customer did not mean): sending it unchanged changes nothing.
@@ -160,8 +161,8 @@ func (h *Handler) surveyPage(m *messages, s Survey, tok string, rating int, now 
 func (h *Handler) form(m *messages, tok string, rating int, solved *bool, comment, submit string) *formView {
 	f := &formView{
 		CSRF: httpapi.CSRF(h.Key, tok), Low: m.Ratings[0], High: m.Ratings[4],
-		Comment: comment, Max: MaxComment, Submit: submit,
-		Hint: fmt.Sprintf(m.CommentHintF, MaxComment) + m.Sep + m.RequiredNote,
+		Comment: comment, Max: survey.MaxComment, Submit: submit,
+		Hint: fmt.Sprintf(m.CommentHintF, survey.MaxComment) + m.Sep + m.RequiredNote,
 	}
 	for n := 1; n <= 5; n++ {
 		f.Ratings = append(f.Ratings, ratingOption{N: n, Name: m.Ratings[n-1], Checked: n == rating})
@@ -176,7 +177,7 @@ func (h *Handler) form(m *messages, tok string, rating int, solved *bool, commen
 // form again, the problem named and what the customer typed kept. After the
 // change window it is "already answered" instead: fixing the form would
 // not help.
-func (h *Handler) rejectForm(m *messages, s Survey, tok string, rating int, now time.Time, vals url.Values, err error) events.APIGatewayV2HTTPResponse {
+func (h *Handler) rejectForm(m *messages, s survey.Survey, tok string, rating int, now time.Time, vals url.Values, err error) events.APIGatewayV2HTTPResponse {
 	if !s.Changeable(now) {
 		return h.fail(m, m.Lang, errcode.Errorf(errcode.Conflict, "already answered"))
 	}
@@ -210,7 +211,7 @@ func problemText(m *messages, err error) string {
 	case problemEncoding:
 		return m.BadEncoding
 	case problemLong:
-		return fmt.Sprintf(m.BadLongF, p.n, MaxComment)
+		return fmt.Sprintf(m.BadLongF, p.n, survey.MaxComment)
 	case problemTooLarge:
 		return m.BadTooLarge
 	}
@@ -290,7 +291,7 @@ func (h *Handler) pages() formkit.Pages {
 	return formkit.Pages{Name: "survey", Templates: htmlTemplates, Log: h.Log}
 }
 
-func viewAnswer(m *messages, a Answer) *answerView {
+func viewAnswer(m *messages, a survey.Answer) *answerView {
 	v := &answerView{Solved: m.None, Comment: a.Comment}
 	if a.Rating >= 1 && a.Rating <= 5 {
 		v.Rating = fmt.Sprintf("%d – %s", a.Rating, m.Ratings[a.Rating-1])

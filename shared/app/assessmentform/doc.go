@@ -1,13 +1,13 @@
-// Package assessment owns the month-end self and team-lead assessments
-// (DESIGN §2 evaluation sources, issue 6): a team lead rates each engineer
-// they manage on attitude, problem solving and collaboration from 0 to 100
-// with a comment, and each engineer fills in the same form about
-// themself. It owns the Assessment and its Scores, the invitation and
-// reminder mail (Invitation), and the pages behind the mail's link
-// (Handler, serving GET and POST /a/{token}). It is pure except for the
-// Store interface it declares; time comes in (Handler.Now, the now
-// arguments). MemStore is a thread-safe in-memory Store for tests and
-// local use; the DynamoDB adapter lives with the other storage code, and
+// Package assessmentform owns what assessors see of the month-end self and
+// team-lead assessments (DESIGN §2 evaluation sources, issue 6): a team
+// lead rates each engineer they manage on attitude, problem solving and
+// collaboration from 0 to 100 with a comment, and each engineer fills in
+// the same form about themself. It owns the invitation and reminder mail
+// (Invitation) and the pages behind the mail's link (Handler, serving GET
+// and POST /a/{token}), built on the forms kit. The Assessment, its Scores
+// and the Store the pages read are the core's (package assessment); time
+// comes in (Handler.Now, the now arguments). The tests use an in-memory
+// Store; the DynamoDB adapter lives with the other storage code, and
 // deciding who gets which form, when, is the monthly round's job.
 //
 // The link is package token's: Kind token.KindAssessment, Subject the
@@ -81,4 +81,4 @@
 //   - Logs name assessment ids, kinds, months, counts and reasons — never
 //     a token, an assessor key or e-mail, a score or a comment.
 //     Assessment.String does the same, so a stray %v cannot leak them.
-package assessment
+package assessmentform

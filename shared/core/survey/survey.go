@@ -1,7 +1,12 @@
+// Package survey owns the customer satisfaction survey as the product
+// keeps it (DESIGN §1, §4): one Survey per final resolution of a ticket,
+// its Answer, the window in which an answer may change, and the Store the
+// survey pages (package surveyform) and the notifier read and write.
 package survey
 
 import (
 	"context"
+	"errors"
 	"time"
 )
 
@@ -10,6 +15,11 @@ const ChangeWindow = 24 * time.Hour
 
 // MaxComment is the longest comment accepted, in characters.
 const MaxComment = 2000
+
+// ErrNotRecorded means a survey was not recorded: one exists for this
+// resolution, the customer opted out, or was surveyed within the quiet
+// period.
+var ErrNotRecorded = errors.New("survey not recorded")
 
 // Answer is a customer's answer to a survey.
 type Answer struct {

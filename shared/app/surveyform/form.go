@@ -1,4 +1,4 @@
-package survey
+package surveyform
 
 import (
 	"errors"
@@ -8,6 +8,7 @@ import (
 
 	"scorecard/shared/app/formkit"
 	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/survey"
 )
 
 // MaxForm is the largest form body accepted: a MaxComment-character comment
@@ -66,10 +67,10 @@ func problemOf(err error) *formError {
 // control characters are dropped (they break spreadsheets and mail), and
 // surrounding white space is trimmed before its length is counted — in
 // characters, so that anything a browser's maxlength let through passes.
-func ParseForm(body []byte) (Answer, error) {
+func ParseForm(body []byte) (survey.Answer, error) {
 	v, err := parseValues(body)
 	if err != nil {
-		return Answer{}, err
+		return survey.Answer{}, err
 	}
 	return answerFrom(v)
 }
@@ -90,11 +91,11 @@ func parseValues(body []byte) (url.Values, error) {
 	return v, nil
 }
 
-func answerFrom(v url.Values) (Answer, error) {
-	var a Answer
+func answerFrom(v url.Values) (survey.Answer, error) {
+	var a survey.Answer
 	r := v.Get(fieldRating)
 	if len(r) != 1 || r[0] < '1' || r[0] > '5' {
-		return Answer{}, reject(errcode.Invalid, formError{problem: problemRating, field: fieldRating}, "rating: choose 1 to 5")
+		return survey.Answer{}, reject(errcode.Invalid, formError{problem: problemRating, field: fieldRating}, "rating: choose 1 to 5")
 	}
 	a.Rating = int(r[0] - '0')
 	switch v.Get(fieldSolved) {
@@ -104,15 +105,15 @@ func answerFrom(v url.Values) (Answer, error) {
 	case "no":
 		a.Solved = ptr(false)
 	default:
-		return Answer{}, reject(errcode.Invalid, formError{problem: problemSolved, field: fieldSolved}, "solved: answer yes or no")
+		return survey.Answer{}, reject(errcode.Invalid, formError{problem: problemSolved, field: fieldSolved}, "solved: answer yes or no")
 	}
 	c := v.Get(fieldComment)
 	if !utf8.ValidString(c) {
-		return Answer{}, reject(errcode.Invalid, formError{problem: problemEncoding, field: fieldComment}, "comment: not valid UTF-8")
+		return survey.Answer{}, reject(errcode.Invalid, formError{problem: problemEncoding, field: fieldComment}, "comment: not valid UTF-8")
 	}
 	c = formkit.CleanComment(c)
-	if n := utf8.RuneCountInString(c); n > MaxComment {
-		return Answer{}, reject(errcode.Invalid, formError{problem: problemLong, field: fieldComment, n: n}, "comment: %d characters, at most %d", n, MaxComment)
+	if n := utf8.RuneCountInString(c); n > survey.MaxComment {
+		return survey.Answer{}, reject(errcode.Invalid, formError{problem: problemLong, field: fieldComment, n: n}, "comment: %d characters, at most %d", n, survey.MaxComment)
 	}
 	a.Comment = c
 	return a, nil

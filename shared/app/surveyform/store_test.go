@@ -1,4 +1,4 @@
-package survey_test
+package surveyform_test
 
 import (
 	"context"
@@ -6,14 +6,15 @@ import (
 	"testing"
 	"time"
 
-	"scorecard/shared/app/survey"
+	"scorecard/shared/app/surveyform"
 	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/survey"
 )
 
 func TestMemStore(t *testing.T) {
 	ctx := context.Background()
 	t.Run("an unknown survey is not found", func(t *testing.T) {
-		m := survey.NewMemStore()
+		m := surveyform.NewMemStore()
 		if _, err := m.Survey(ctx, "nope"); errcode.Code(err) != errcode.NotFound {
 			t.Errorf("Survey: %v", err)
 		}
@@ -22,7 +23,7 @@ func TestMemStore(t *testing.T) {
 		}
 	})
 	t.Run("the first answer sets both times, a change keeps the first", func(t *testing.T) {
-		m := survey.NewMemStore(sample("en"))
+		m := surveyform.NewMemStore(sample("en"))
 		got, err := m.Answer(ctx, surveyID, survey.Answer{Rating: 2}, now)
 		if err != nil || !got.Answer.FirstAt.Equal(now) || !got.Answer.At.Equal(now) {
 			t.Fatalf("%+v %v", got.Answer, err)
@@ -40,7 +41,7 @@ func TestMemStore(t *testing.T) {
 		}
 	})
 	t.Run("callers get copies", func(t *testing.T) {
-		m := survey.NewMemStore(answered("en", now))
+		m := surveyform.NewMemStore(answered("en", now))
 		s, _ := m.Survey(ctx, surveyID)
 		s.Answer.Rating = 1
 		*s.Answer.Solved = true
@@ -50,7 +51,7 @@ func TestMemStore(t *testing.T) {
 		}
 	})
 	t.Run("opting out is idempotent and keeps the first time", func(t *testing.T) {
-		var m survey.MemStore // the zero value works
+		var m surveyform.MemStore // the zero value works
 		if _, ok := m.OptedOut("k"); ok {
 			t.Fatal("opted out before asking")
 		}
@@ -65,7 +66,7 @@ func TestMemStore(t *testing.T) {
 		}
 	})
 	t.Run("concurrent answers are safe", func(t *testing.T) {
-		m := survey.NewMemStore(sample("en"))
+		m := surveyform.NewMemStore(sample("en"))
 		var wg sync.WaitGroup
 		for i := range 50 {
 			wg.Add(1)

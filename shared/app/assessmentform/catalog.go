@@ -1,4 +1,4 @@
-package assessment
+package assessmentform
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"scorecard/shared/app/formkit"
+	"scorecard/shared/core/assessment"
 	"scorecard/shared/core/month"
 )
 
@@ -21,8 +22,8 @@ type messages struct {
 	When func(t time.Time, loc *time.Location) string
 
 	// What is assessed.
-	KindName       map[Kind]string // "self-assessment", "team assessment"
-	KindTitle      map[Kind]string // "Self-assessment", "Team assessment"
+	KindName       map[assessment.Kind]string // "self-assessment", "team assessment"
+	KindTitle      map[assessment.Kind]string // "Self-assessment", "Team assessment"
 	Attitude       string
 	ProblemSolving string
 	Collaboration  string
@@ -31,16 +32,16 @@ type messages struct {
 	OutOf          string // "/ 100" after each score input
 
 	// Mail.
-	SubjectF         map[Kind]string // month
-	ReminderSubjectF map[Kind]string // month, deadline date
-	GreetingF        string          // name
+	SubjectF         map[assessment.Kind]string // month
+	ReminderSubjectF map[assessment.Kind]string // month, deadline date
+	GreetingF        string                     // name
 	Greeting         string
 	InviteSelfF      string // month
 	InviteLeadF      string // month, number of engineers
 	RemindSelfF      string // month
 	RemindLeadF      string // month, number of engineers
 	ReminderDone     string
-	MailButton       map[Kind]string
+	MailButton       map[assessment.Kind]string
 	MailDeadlineF    string // when
 	MailPersonal     string
 	MailWhy          string
@@ -122,8 +123,8 @@ var en = &messages{
 		return t.Format("Monday 2 January 2006, 15:04") + " (" + zoneName(t, loc) + ")"
 	},
 
-	KindName:       map[Kind]string{Self: "self-assessment", Lead: "team assessment"},
-	KindTitle:      map[Kind]string{Self: "Self-assessment", Lead: "Team assessment"},
+	KindName:       map[assessment.Kind]string{assessment.Self: "self-assessment", assessment.Lead: "team assessment"},
+	KindTitle:      map[assessment.Kind]string{assessment.Self: "Self-assessment", assessment.Lead: "Team assessment"},
 	Attitude:       "Attitude",
 	ProblemSolving: "Problem solving",
 	Collaboration:  "Collaboration",
@@ -131,8 +132,8 @@ var en = &messages{
 	Optional:       "(optional)",
 	OutOf:          "/ 100",
 
-	SubjectF:         map[Kind]string{Self: "Your self-assessment for %s", Lead: "Team assessment for %s: please rate your engineers"},
-	ReminderSubjectF: map[Kind]string{Self: "Reminder: your self-assessment for %s closes on %s", Lead: "Reminder: the team assessment for %s closes on %s"},
+	SubjectF:         map[assessment.Kind]string{assessment.Self: "Your self-assessment for %s", assessment.Lead: "Team assessment for %s: please rate your engineers"},
+	ReminderSubjectF: map[assessment.Kind]string{assessment.Self: "Reminder: your self-assessment for %s closes on %s", assessment.Lead: "Reminder: the team assessment for %s closes on %s"},
 	GreetingF:        "Hello %s,",
 	Greeting:         "Hello,",
 	InviteSelfF:      "It is time for your month-end self-assessment for %s. Please rate your own attitude, problem solving and collaboration from 0 to 100, and add a comment if you like.",
@@ -140,7 +141,7 @@ var en = &messages{
 	RemindSelfF:      "A reminder: your self-assessment for %s closes soon. Please rate your own attitude, problem solving and collaboration from 0 to 100.",
 	RemindLeadF:      "A reminder: the team assessment for %s closes soon. Please rate each of your %s on attitude, problem solving and collaboration from 0 to 100:",
 	ReminderDone:     "Already submitted? Then nothing more is needed; the link shows your answers, and you can change them until the deadline.",
-	MailButton:       map[Kind]string{Self: "Assess yourself", Lead: "Assess your team"},
+	MailButton:       map[assessment.Kind]string{assessment.Self: "Assess yourself", assessment.Lead: "Assess your team"},
 	MailDeadlineF:    "The form is open until %s. After that it is closed.",
 	MailPersonal:     "This link is personal: please do not forward this mail.",
 	MailWhy:          "You receive this mail because you take part in the monthly performance review (Aftersales Scorecard).",
@@ -192,8 +193,8 @@ var zhCN = &messages{
 		return fmt.Sprintf("%d年%d月%d日（星期%s）%s（%s）", t.Year(), t.Month(), t.Day(), weekday, t.Format("15:04"), zone)
 	},
 
-	KindName:       map[Kind]string{Self: "自我评估", Lead: "主管评估"},
-	KindTitle:      map[Kind]string{Self: "自我评估", Lead: "主管评估"},
+	KindName:       map[assessment.Kind]string{assessment.Self: "自我评估", assessment.Lead: "主管评估"},
+	KindTitle:      map[assessment.Kind]string{assessment.Self: "自我评估", assessment.Lead: "主管评估"},
 	Attitude:       "工作态度",
 	ProblemSolving: "问题解决能力",
 	Collaboration:  "团队协作",
@@ -201,8 +202,8 @@ var zhCN = &messages{
 	Optional:       "（选填）",
 	OutOf:          "/ 100",
 
-	SubjectF:         map[Kind]string{Self: "请完成%s的自我评估", Lead: "请完成%s的主管评估"},
-	ReminderSubjectF: map[Kind]string{Self: "提醒：%s的自我评估将于%s截止", Lead: "提醒：%s的主管评估将于%s截止"},
+	SubjectF:         map[assessment.Kind]string{assessment.Self: "请完成%s的自我评估", assessment.Lead: "请完成%s的主管评估"},
+	ReminderSubjectF: map[assessment.Kind]string{assessment.Self: "提醒：%s的自我评估将于%s截止", assessment.Lead: "提醒：%s的主管评估将于%s截止"},
 	GreetingF:        "%s，您好：",
 	Greeting:         "您好：",
 	InviteSelfF:      "%s的月末自我评估已开始。请为自己的工作态度、问题解决能力和团队协作分别打分（0–100），并可填写评语。",
@@ -210,7 +211,7 @@ var zhCN = &messages{
 	RemindSelfF:      "提醒：%s的自我评估即将截止。请为自己的工作态度、问题解决能力和团队协作分别打分（0–100）。",
 	RemindLeadF:      "提醒：%s的主管评估即将截止。请为您团队的%s的工作态度、问题解决能力和团队协作分别打分（0–100）：",
 	ReminderDone:     "如果您已经提交，则无需其他操作；打开链接可以查看您的评分，截止前仍可修改。",
-	MailButton:       map[Kind]string{Self: "开始自我评估", Lead: "开始评估团队"},
+	MailButton:       map[assessment.Kind]string{assessment.Self: "开始自我评估", assessment.Lead: "开始评估团队"},
 	MailDeadlineF:    "表单开放至%s，截止后将关闭。",
 	MailPersonal:     "此链接仅供您本人使用，请勿转发此邮件。",
 	MailWhy:          "您收到此邮件，是因为您参与每月绩效考评（售后服务记分卡）。",

@@ -1,4 +1,4 @@
-package survey_test
+package surveyform_test
 
 import (
 	"net/url"
@@ -8,8 +8,9 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"scorecard/shared/app/formkit"
-	"scorecard/shared/app/survey"
+	"scorecard/shared/app/surveyform"
 	"scorecard/shared/app/token"
+	"scorecard/shared/core/survey"
 	"scorecard/shared/devkit/formtest"
 )
 
@@ -84,11 +85,11 @@ func form(csrf, rating, solved, comment string) string {
 // clock is a settable Now.
 type clock = formtest.Clock
 
-func handler(store survey.Store, c *clock) *survey.Handler {
+func handler(store survey.Store, c *clock) *surveyform.Handler {
 	if c == nil {
 		c = formtest.NewClock(now)
 	}
-	return &survey.Handler{Config: formtest.Config(key, c, base), Store: store}
+	return &surveyform.Handler{Config: formtest.Config(key, c, base), Store: store}
 }
 
 // request is the captured API Gateway v2 event for method on /s/{tok},
@@ -99,7 +100,7 @@ func request(t testing.TB, method, tok, body string, edit func(*events.APIGatewa
 }
 
 // invoke runs the handler through the Lambda JSON layer.
-func invoke(t testing.TB, h *survey.Handler, payload []byte) events.APIGatewayV2HTTPResponse {
+func invoke(t testing.TB, h *surveyform.Handler, payload []byte) events.APIGatewayV2HTTPResponse {
 	t.Helper()
 	return formtest.Invoke(t, h.Handle, payload)
 }

@@ -1,10 +1,10 @@
-// Package survey owns the customer satisfaction survey after a ticket's
-// final resolution (issue 5, DESIGN §1, §4): the Survey and its Answer, the
-// survey mail (Mail), and the pages behind its links (Handler, serving
-// GET and POST /s/{token}). It is pure except for the Store interface it
-// declares; time comes in (Handler.Now, the now arguments). MemStore is a
-// thread-safe in-memory Store for tests and local use; the DynamoDB adapter
-// lives with the other storage code.
+// Package surveyform owns what the customer sees of the satisfaction
+// survey after a ticket's final resolution (issue 5, DESIGN §1, §4): the
+// survey mail (Mail) and the pages behind its links (Handler, serving GET
+// and POST /s/{token}), built on the forms kit. The Survey, its Answer and
+// the Store the pages read are the core's (package survey); time comes in
+// (Handler.Now, the now arguments). The tests use an in-memory Store; the
+// DynamoDB adapter lives with the other storage code.
 //
 // The links are package token's: five survey links (Kind "survey", Subject
 // the survey id, Rating 1–5 preselected) and one unsubscribe link (Kind
@@ -72,4 +72,4 @@
 //     which is never more than a browser's maxlength counts).
 //   - The log names survey ids, ratings and reasons, never a token, a
 //     comment or a customer key.
-package survey
+package surveyform

@@ -1,4 +1,4 @@
-package assessment
+package assessmentform
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 	"scorecard/shared/app/formkit"
 	"scorecard/shared/app/httpapi"
 	"scorecard/shared/app/token"
+	"scorecard/shared/core/assessment"
 	"scorecard/shared/core/errcode"
 )
 
@@ -20,7 +21,7 @@ import (
 // submission.
 type Handler struct {
 	formkit.Config
-	Store    Store
+	Store    assessment.Store
 	Location *time.Location // the policy's time zone, for the deadline shown; UTC when nil
 }
 
@@ -88,7 +89,7 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	if err != nil {
 		return h.fail(nil, lang, err), nil
 	}
-	if err := a.check(); err != nil {
+	if err := a.Check(); err != nil {
 		return h.fail(nil, lang, errcode.Wrap(errcode.Internal, err, "assessment cannot be shown")), nil
 	}
 	m := catalog(a.Locale)
@@ -102,7 +103,7 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	return h.submit(ctx, req, headers, m, a, tok, now), nil
 }
 
-func (h *Handler) submit(ctx context.Context, req events.APIGatewayV2HTTPRequest, headers http.Header, m *messages, a Assessment, tok string, now time.Time) events.APIGatewayV2HTTPResponse {
+func (h *Handler) submit(ctx context.Context, req events.APIGatewayV2HTTPRequest, headers http.Header, m *messages, a assessment.Assessment, tok string, now time.Time) events.APIGatewayV2HTTPResponse {
 	if !httpapi.SameOrigin(h.BaseURL, headers) {
 		return h.pages().Forbidden(m.Common, "origin", headers.Get("Origin"), "assessment", a.ID)
 	}
@@ -141,16 +142,16 @@ func (h *Handler) submit(ctx context.Context, req events.APIGatewayV2HTTPRequest
 
 // formPage is the form: empty, or holding the answers submitted so far
 // with a note that they can be changed until the deadline.
-func (h *Handler) formPage(m *messages, a Assessment, tok string, now time.Time) page {
+func (h *Handler) formPage(m *messages, a assessment.Assessment, tok string, now time.Time) page {
 	title := fmt.Sprintf(m.TitleF, m.KindTitle[a.Kind], m.Month(a.Month))
 	intro := fmt.Sprintf(m.IntroSelfF, m.Month(a.Month))
-	if a.Kind == Lead {
+	if a.Kind == assessment.Lead {
 		intro = fmt.Sprintf(m.IntroLeadF, m.engineers(len(a.Engineers)), m.Month(a.Month))
 	}
 	deadline := m.When(a.Deadline, h.loc())
 	p := page{L: m, Page: "form", Title: title, Heading: title,
 		Paras: []string{intro, fmt.Sprintf(m.DeadlineF, deadline)},
-		Form:  &formView{CSRF: httpapi.CSRF(h.Key, tok), Hint: fmt.Sprintf(m.ScaleHintF, MaxComment), Submit: m.Submit}}
+		Form:  &formView{CSRF: httpapi.CSRF(h.Key, tok), Hint: fmt.Sprintf(m.ScaleHintF, assessment.MaxComment), Submit: m.Submit}}
 	if a.Submitted() {
 		p.Page = "submitted"
 		p.Paras = p.Paras[:1]
@@ -160,11 +161,11 @@ func (h *Handler) formPage(m *messages, a Assessment, tok string, now time.Time)
 	names := legends(a.Engineers)
 	for i, e := range a.Engineers {
 		s, has := a.Answers[e.ID]
-		sec := sectionView{Legend: names[i], Max: MaxComment}
+		sec := sectionView{Legend: names[i], Max: assessment.MaxComment}
 		for _, f := range scoreFields {
 			in := inputView{ID: fmt.Sprintf("e%d-%s", i, f), Name: inputName(f, e.ID), Label: m.fieldName(f)}
 			if has {
-				in.Value = formatScore(*s.score(f))
+				in.Value = formatScore(*score(&s, f))
 			}
 			sec.Scores = append(sec.Scores, in)
 		}
@@ -177,7 +178,7 @@ func (h *Handler) formPage(m *messages, a Assessment, tok string, now time.Time)
 // legends are the engineers' names as the form shows them: the id is
 // added where a name is missing or shared, so that no two sections look
 // alike.
-func legends(es []Engineer) []string {
+func legends(es []assessment.Engineer) []string {
 	count := map[string]int{}
 	for _, e := range es {
 		count[strings.TrimSpace(e.Name)]++
@@ -200,7 +201,7 @@ func legends(es []Engineer) []string {
 // reject answers a form that cannot be stored: 400 (or 413) with the form
 // again, each problem named beside its field and listed above the form,
 // and what was typed kept. Nothing is stored.
-func (h *Handler) reject(m *messages, a Assessment, tok string, now time.Time, vals url.Values, err error) events.APIGatewayV2HTTPResponse {
+func (h *Handler) reject(m *messages, a assessment.Assessment, tok string, now time.Time, vals url.Values, err error) events.APIGatewayV2HTTPResponse {
 	fe := formErrorOf(err)
 	h.Logger().Info("assessment form rejected", "assessment", a.ID, "status", httpapi.Status(err), "reason", errcode.Message(err))
 	p := h.formPage(m, a, tok, now)
@@ -253,7 +254,7 @@ func problemText(m *messages, p FieldError) string {
 	case ProblemDecimals:
 		return m.BadDecimals
 	case ProblemLong:
-		return fmt.Sprintf(m.BadLongF, p.Length, MaxComment)
+		return fmt.Sprintf(m.BadLongF, p.Length, assessment.MaxComment)
 	case ProblemEncoding:
 		return m.BadEncoding
 	case ProblemRepeated:
@@ -263,7 +264,7 @@ func problemText(m *messages, p FieldError) string {
 }
 
 // results lists the stored scores for the thank-you page.
-func (h *Handler) results(m *messages, a Assessment) []resultView {
+func (h *Handler) results(m *messages, a assessment.Assessment) []resultView {
 	names := legends(a.Engineers)
 	var out []resultView
 	for i, e := range a.Engineers {
@@ -273,7 +274,7 @@ func (h *Handler) results(m *messages, a Assessment) []resultView {
 		}
 		r := resultView{Name: names[i], Comment: s.Comment}
 		for _, f := range scoreFields {
-			r.Rows = append(r.Rows, [2]string{m.fieldName(f), formatScore(*s.score(f))})
+			r.Rows = append(r.Rows, [2]string{m.fieldName(f), formatScore(*score(&s, f))})
 		}
 		out = append(out, r)
 	}
@@ -281,7 +282,7 @@ func (h *Handler) results(m *messages, a Assessment) []resultView {
 }
 
 // closed is the 410 page of an assessment past its deadline.
-func (h *Handler) closed(m *messages, a Assessment) events.APIGatewayV2HTTPResponse {
+func (h *Handler) closed(m *messages, a assessment.Assessment) events.APIGatewayV2HTTPResponse {
 	h.Logger().Info("assessment page refused", "status", http.StatusGone, "assessment", a.ID, "reason", "closed")
 	return h.render(http.StatusGone, page{L: m, Page: "closed", Title: m.ClosedTitle, Heading: m.ClosedTitle,
 		Paras: []string{fmt.Sprintf(m.ClosedF, m.KindName[a.Kind], m.Month(a.Month), m.When(a.Deadline, h.loc()))}})
@@ -294,7 +295,7 @@ func (h *Handler) expired(ctx context.Context, tok, lang string) events.APIGatew
 	// Parsed again ignoring the expiry (the zero time is before any): the
 	// MAC was checked already, so this only reads the subject.
 	if c, err := token.ParseKind(h.Key, tok, token.KindAssessment, time.Time{}); err == nil {
-		if a, err := h.Store.Assessment(ctx, c.Subject); err == nil && a.check() == nil {
+		if a, err := h.Store.Assessment(ctx, c.Subject); err == nil && a.Check() == nil {
 			return h.closed(catalog(a.Locale), a)
 		}
 	}

@@ -1,4 +1,4 @@
-package survey_test
+package surveyform_test
 
 import (
 	"strings"
@@ -8,9 +8,10 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"scorecard/shared/app/survey"
+	"scorecard/shared/app/surveyform"
 	"scorecard/shared/app/token"
 	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/survey"
 )
 
 func TestMail(t *testing.T) {
@@ -27,7 +28,7 @@ func TestMail(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			s := sample(tc.locale)
-			m, err := survey.Mail(key, base+"/", s)
+			m, err := surveyform.Mail(key, base+"/", s)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -80,7 +81,7 @@ func TestMail(t *testing.T) {
 func TestMailGreetsWithoutAName(t *testing.T) {
 	s := sample("en")
 	s.CustomerName = "  "
-	m, err := survey.Mail(key, base, s)
+	m, err := surveyform.Mail(key, base, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -93,7 +94,7 @@ func TestMailEscapes(t *testing.T) {
 	s := sample("en")
 	s.CustomerName = `<b onclick="x">Bob</b>`
 	s.TicketID = `T-1"><script>`
-	m, err := survey.Mail(key, base, s)
+	m, err := surveyform.Mail(key, base, s)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +121,7 @@ func TestMailRefusesWhatCannotBeLinked(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			s, b, k := sample("en"), base, key
 			tc.edit(&s, &b, &k)
-			if _, err := survey.Mail(k, b, s); errcode.Code(err) != tc.code {
+			if _, err := surveyform.Mail(k, b, s); errcode.Code(err) != tc.code {
 				t.Errorf("error %v, want %s", err, tc.code)
 			}
 		})

@@ -1,4 +1,4 @@
-package survey
+package surveyform
 
 import (
 	"embed"
@@ -10,6 +10,7 @@ import (
 	"scorecard/shared/app/token"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/mail"
+	"scorecard/shared/core/survey"
 )
 
 //go:embed templates
@@ -42,7 +43,7 @@ var scale = [5]string{"#b91c1c", "#c2410c", "#4b5563", "#15803d", "#166534"}
 // preselected, and an unsubscribe link; every link a fresh token expiring
 // at s.ExpiresAt. A survey without id, customer key or expiry, or a base
 // that is not an absolute http(s) URL, is an errcode.Invalid error.
-func Mail(key []byte, base string, s Survey) (mail.Mail, error) {
+func Mail(key []byte, base string, s survey.Survey) (mail.Mail, error) {
 	switch {
 	case s.ID == "":
 		return mail.Mail{}, errcode.Errorf(errcode.Invalid, "survey mail: no survey id")

@@ -1,4 +1,4 @@
-package assessment_test
+package assessmentform_test
 
 import (
 	"net/url"
@@ -8,9 +8,10 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"scorecard/shared/app/assessment"
+	"scorecard/shared/app/assessmentform"
 	"scorecard/shared/app/formkit"
 	"scorecard/shared/app/token"
+	"scorecard/shared/core/assessment"
 	"scorecard/shared/core/month"
 	"scorecard/shared/devkit/formtest"
 )
@@ -143,11 +144,11 @@ func goodRows() map[string]*row {
 // clock is a settable Now.
 type clock = formtest.Clock
 
-func handler(store assessment.Store, c *clock) *assessment.Handler {
+func handler(store assessment.Store, c *clock) *assessmentform.Handler {
 	if c == nil {
 		c = formtest.NewClock(now)
 	}
-	return &assessment.Handler{Config: formtest.Config(key, c, base), Store: store, Location: shanghai}
+	return &assessmentform.Handler{Config: formtest.Config(key, c, base), Store: store, Location: shanghai}
 }
 
 // fixture, as a request body, keeps the captured POST's body (with its
@@ -171,7 +172,7 @@ func request(t testing.TB, method, tok, body string, edit func(*events.APIGatewa
 }
 
 // invoke runs the handler through the Lambda JSON layer.
-func invoke(t testing.TB, h *assessment.Handler, payload []byte) events.APIGatewayV2HTTPResponse {
+func invoke(t testing.TB, h *assessmentform.Handler, payload []byte) events.APIGatewayV2HTTPResponse {
 	t.Helper()
 	return formtest.Invoke(t, h.Handle, payload)
 }

@@ -1,4 +1,4 @@
-package survey_test
+package surveyform_test
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"scorecard/shared/app/survey"
+	"scorecard/shared/app/surveyform"
 	"scorecard/shared/devkit/browsertest"
 	"scorecard/shared/devkit/formtest"
 )
@@ -26,7 +26,7 @@ func TestSurveyInChromium(t *testing.T) {
 	dir := browsertest.ArtifactDir(t, "SURVEY_ARTIFACTS")
 	b := browsertest.Browser(t, 390, 844)
 
-	store := survey.NewMemStore()
+	store := surveyform.NewMemStore()
 	h := handler(store, nil)
 	srv := formtest.Serve(t, "/s/", h.Handle)
 	h.BaseURL = srv.URL
@@ -42,7 +42,7 @@ func TestSurveyInChromium(t *testing.T) {
 			s := sample(tc.locale)
 			s.ID = tc.id
 			store.Put(s)
-			m, err := survey.Mail(key, srv.URL, s)
+			m, err := surveyform.Mail(key, srv.URL, s)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -132,7 +132,7 @@ func TestSurveyInChromium(t *testing.T) {
 
 	t.Run("unsubscribe", func(t *testing.T) {
 		s := sample("en")
-		m, err := survey.Mail(key, srv.URL, s)
+		m, err := surveyform.Mail(key, srv.URL, s)
 		if err != nil {
 			t.Fatal(err)
 		}

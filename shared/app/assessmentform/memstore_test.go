@@ -1,4 +1,4 @@
-package assessment
+package assessmentform
 
 import (
 	"context"
@@ -7,27 +7,28 @@ import (
 	"sync"
 	"time"
 
+	"scorecard/shared/core/assessment"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/devkit/formtest"
 )
 
-var _ Store = (*MemStore)(nil)
+var _ assessment.Store = (*MemStore)(nil)
 
 // MemStore is a thread-safe in-memory Store for the tests. It hands out
 // copies: changing a returned Assessment never changes the store.
 // The zero value is ready to use.
 type MemStore struct {
 	once        sync.Once
-	assessments formtest.Records[Assessment]
+	assessments formtest.Records[assessment.Assessment]
 }
 
-func (m *MemStore) table() *formtest.Records[Assessment] {
+func (m *MemStore) table() *formtest.Records[assessment.Assessment] {
 	m.once.Do(func() { m.assessments.What, m.assessments.Clone = "assessment", clone })
 	return &m.assessments
 }
 
 // NewMemStore returns a MemStore holding the given assessments.
-func NewMemStore(as ...Assessment) *MemStore {
+func NewMemStore(as ...assessment.Assessment) *MemStore {
 	m := &MemStore{}
 	for _, a := range as {
 		m.Put(a)
@@ -36,21 +37,21 @@ func NewMemStore(as ...Assessment) *MemStore {
 }
 
 // Put adds or replaces an assessment.
-func (m *MemStore) Put(a Assessment) { m.table().Put(a.ID, a) }
+func (m *MemStore) Put(a assessment.Assessment) { m.table().Put(a.ID, a) }
 
 // Assessment implements Store.
-func (m *MemStore) Assessment(_ context.Context, id string) (Assessment, error) {
+func (m *MemStore) Assessment(_ context.Context, id string) (assessment.Assessment, error) {
 	return m.table().Get(id)
 }
 
 // Submit implements Store.
-func (m *MemStore) Submit(_ context.Context, id string, answers map[string]Scores, now time.Time) (Assessment, error) {
-	return m.table().Update(id, func(a Assessment) (Assessment, error) {
+func (m *MemStore) Submit(_ context.Context, id string, answers map[string]assessment.Scores, now time.Time) (assessment.Assessment, error) {
+	return m.table().Update(id, func(a assessment.Assessment) (assessment.Assessment, error) {
 		if !a.Open(now) {
-			return Assessment{}, errcode.Errorf(errcode.Gone, "the assessment is closed")
+			return assessment.Assessment{}, errcode.Errorf(errcode.Gone, "the assessment is closed")
 		}
 		if err := a.CheckAnswers(answers); err != nil {
-			return Assessment{}, err
+			return assessment.Assessment{}, err
 		}
 		a.Answers = maps.Clone(answers)
 		a.SubmittedAt = now
@@ -59,7 +60,7 @@ func (m *MemStore) Submit(_ context.Context, id string, answers map[string]Score
 }
 
 // clone copies a deeply (engineers and answers).
-func clone(a Assessment) Assessment {
+func clone(a assessment.Assessment) assessment.Assessment {
 	a.Engineers = slices.Clone(a.Engineers)
 	a.Answers = maps.Clone(a.Answers)
 	return a

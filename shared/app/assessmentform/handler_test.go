@@ -1,4 +1,4 @@
-package assessment_test
+package assessmentform_test
 
 import (
 	"context"
@@ -13,9 +13,10 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/google/go-cmp/cmp"
 
-	"scorecard/shared/app/assessment"
+	"scorecard/shared/app/assessmentform"
 	"scorecard/shared/app/formkit"
 	"scorecard/shared/app/token"
+	"scorecard/shared/core/assessment"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/devkit/formtest"
 )
@@ -252,7 +253,7 @@ func TestPages(t *testing.T) {
 			status: 400, page: "invalid", has: []string{"We could not read the form."},
 		},
 		{
-			name: "a body too large for the team is 413", stored: self("en"), method: "POST", tok: sk, body: form(csrfFor(sk), selfRows) + "&x=" + strings.Repeat("x", assessment.MaxFormBytes(1)),
+			name: "a body too large for the team is 413", stored: self("en"), method: "POST", tok: sk, body: form(csrfFor(sk), selfRows) + "&x=" + strings.Repeat("x", assessmentform.MaxFormBytes(1)),
 			status: 413, page: "invalid", has: []string{"The form is too large."},
 		},
 		{
@@ -271,7 +272,7 @@ func TestPages(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			store := assessment.NewMemStore(tc.stored)
+			store := assessmentform.NewMemStore(tc.stored)
 			c := formtest.NewClock(now)
 			if !tc.at.IsZero() {
 				c.Set(tc.at)
@@ -293,7 +294,7 @@ func TestPages(t *testing.T) {
 }
 
 func TestEveryInvalidTokenGetsTheSamePage(t *testing.T) {
-	store := assessment.NewMemStore(lead("en"))
+	store := assessmentform.NewMemStore(lead("en"))
 	good := link(t, leadID)
 	var first string
 	for i, tok := range []string{
@@ -327,9 +328,9 @@ func TestEveryInvalidTokenGetsTheSamePage(t *testing.T) {
 // is recorded, each shows the form.
 func TestPrefetchingTheMailRecordsNothing(t *testing.T) {
 	for _, a := range []assessment.Assessment{lead("en"), lead("zh-CN"), self("en")} {
-		store := assessment.NewMemStore(a)
+		store := assessmentform.NewMemStore(a)
 		for _, reminder := range []bool{false, true} {
-			m, err := assessment.Invitation(key, base, a, shanghai, reminder)
+			m, err := assessmentform.Invitation(key, base, a, shanghai, reminder)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -365,7 +366,7 @@ func (f failing) Submit(context.Context, string, map[string]assessment.Scores, t
 
 // submitFails reads from a MemStore and fails writes.
 type submitFails struct {
-	*assessment.MemStore
+	*assessmentform.MemStore
 	err error
 }
 
@@ -387,8 +388,8 @@ func TestStorageFaults(t *testing.T) {
 	}{
 		{"reading the assessment fails: 503", failing{down}, "GET", now, 503, "error"},
 		{"an unexpected error: 500", failing{bug}, "GET", now, 500, "error"},
-		{"storing the answers fails: 503 in the form's language", submitFails{assessment.NewMemStore(lead("zh-CN")), down}, "POST", now, 503, "error"},
-		{"the deadline passed while the form was sent: 410", submitFails{assessment.NewMemStore(lead("en")), errcode.Errorf(errcode.Gone, "the assessment is closed")}, "POST", now, 410, "closed"},
+		{"storing the answers fails: 503 in the form's language", submitFails{assessmentform.NewMemStore(lead("zh-CN")), down}, "POST", now, 503, "error"},
+		{"the deadline passed while the form was sent: 410", submitFails{assessmentform.NewMemStore(lead("en")), errcode.Errorf(errcode.Gone, "the assessment is closed")}, "POST", now, 410, "closed"},
 		{"an expired link while storage is down: 410 in both languages", failing{down}, "GET", deadline, 410, "closed"},
 	}
 	for _, tc := range tests {
@@ -404,10 +405,10 @@ func TestStorageFaults(t *testing.T) {
 
 func TestAnUnconfiguredHandlerIs500(t *testing.T) {
 	quiet := handler(nil, nil).Log
-	for name, h := range map[string]*assessment.Handler{
+	for name, h := range map[string]*assessmentform.Handler{
 		"no store": {Config: formkit.Config{Key: key, Now: time.Now, Log: quiet}},
-		"no key":   {Config: formkit.Config{Now: time.Now, Log: quiet}, Store: assessment.NewMemStore()},
-		"no clock": {Config: formkit.Config{Key: key, Log: quiet}, Store: assessment.NewMemStore()},
+		"no key":   {Config: formkit.Config{Now: time.Now, Log: quiet}, Store: assessmentform.NewMemStore()},
+		"no clock": {Config: formkit.Config{Key: key, Log: quiet}, Store: assessmentform.NewMemStore()},
 	} {
 		t.Run(name, func(t *testing.T) {
 			resp := invoke(t, h, request(t, "GET", link(t, leadID), "", nil))
@@ -417,7 +418,7 @@ func TestAnUnconfiguredHandlerIs500(t *testing.T) {
 }
 
 func TestAForeignOriginIsRefusedWithoutABaseURL(t *testing.T) {
-	store := assessment.NewMemStore(lead("en"))
+	store := assessmentform.NewMemStore(lead("en"))
 	h := handler(store, nil)
 	h.BaseURL = ""
 	tok := link(t, leadID)
@@ -429,7 +430,7 @@ func TestAForeignOriginIsRefusedWithoutABaseURL(t *testing.T) {
 
 // Without a time zone the deadline is shown in UTC.
 func TestTimesAreInUTCWithoutALocation(t *testing.T) {
-	h := handler(assessment.NewMemStore(lead("en")), nil)
+	h := handler(assessmentform.NewMemStore(lead("en")), nil)
 	h.Location = nil
 	resp := invoke(t, h, request(t, "GET", link(t, leadID), "", nil))
 	if want := "The form closes on Friday 30 October 2026, 10:00 (UTC)."; !strings.Contains(resp.Body, want) {
@@ -442,7 +443,7 @@ func TestTimesAreInUTCWithoutALocation(t *testing.T) {
 func TestLegendsTellEngineersApart(t *testing.T) {
 	a := lead("en")
 	a.Engineers = []assessment.Engineer{{ID: "E014", Name: "Li Wei"}, {ID: "E031", Name: "Li Wei"}, {ID: "E040", Name: " "}}
-	resp := invoke(t, handler(assessment.NewMemStore(a), nil), request(t, "GET", link(t, leadID), "", nil))
+	resp := invoke(t, handler(assessmentform.NewMemStore(a), nil), request(t, "GET", link(t, leadID), "", nil))
 	for _, want := range []string{"<legend>Li Wei (E014)</legend>", "<legend>Li Wei (E031)</legend>", "<legend>E040</legend>"} {
 		if !strings.Contains(resp.Body, want) {
 			t.Errorf("page lacks %q", want)
@@ -467,7 +468,7 @@ func FuzzHandle(f *testing.F) {
 	f.Add("../../etc/passwd", "GET", "")
 	f.Add("%00", "DELETE", "")
 	f.Fuzz(func(t *testing.T, tok, method, body string) {
-		store := assessment.NewMemStore(lead("en"))
+		store := assessmentform.NewMemStore(lead("en"))
 		resp := invoke(t, handler(store, nil), request(t, method, tok, body, nil))
 		switch resp.StatusCode {
 		case 200, 400, 403, 404, 405, 410, 413:
@@ -491,7 +492,7 @@ func TestTimesNameTheirZone(t *testing.T) {
 		"Asia/Kolkata":     "The form closes on Friday 30 October 2026, 15:30 (Asia/Kolkata, UTC+5:30).",
 		"America/New_York": "The form closes on Friday 30 October 2026, 06:00 (America/New_York, UTC-4).",
 	} {
-		h := handler(assessment.NewMemStore(lead("en")), nil)
+		h := handler(assessmentform.NewMemStore(lead("en")), nil)
 		h.Location = mustLoad(zone)
 		resp := invoke(t, h, request(t, "GET", link(t, leadID), "", nil))
 		if !strings.Contains(html.UnescapeString(resp.Body), want) {
@@ -507,7 +508,7 @@ func TestARejectedFormKeepsWhatWasTyped(t *testing.T) {
 	rows["E015"][0] = strings.Repeat("九十", 40)
 	rows["E015"][3] = strings.Repeat("很好", 300)
 	tok := link(t, leadID)
-	resp := invoke(t, handler(assessment.NewMemStore(lead("en")), nil), request(t, "POST", tok, form(csrfFor(tok), rows), nil))
+	resp := invoke(t, handler(assessmentform.NewMemStore(lead("en")), nil), request(t, "POST", tok, form(csrfFor(tok), rows), nil))
 	if resp.StatusCode != 400 {
 		t.Fatalf("status %d", resp.StatusCode)
 	}

@@ -1,4 +1,4 @@
-package assessment_test
+package assessmentform_test
 
 import (
 	"errors"
@@ -11,7 +11,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"scorecard/shared/app/assessment"
+	"scorecard/shared/app/assessmentform"
+	"scorecard/shared/core/assessment"
 	"scorecard/shared/core/errcode"
 )
 
@@ -24,7 +25,7 @@ func TestParseForm(t *testing.T) {
 	s := func(a, p, c float64, comment string) map[string]assessment.Scores {
 		return map[string]assessment.Scores{"E014": {Attitude: a, ProblemSolving: p, Collaboration: c, Comment: comment}}
 	}
-	type problem = assessment.FieldError
+	type problem = assessmentform.FieldError
 	tests := []struct {
 		name      string
 		body      string
@@ -63,7 +64,7 @@ func TestParseForm(t *testing.T) {
 		{"the csrf twice", scores("1", "2", "3") + "&csrf=a&csrf=b", one, nil, errcode.Invalid, []problem{{Field: "csrf", Problem: "repeated"}}},
 		{"a bad escape", "attitude%3AE014=%zz", one, nil, errcode.Invalid, []problem{{Problem: "unreadable"}}},
 		{"a semicolon separator", scores("1", "2", "3") + ";x=1", one, nil, errcode.Invalid, []problem{{Problem: "unreadable"}}},
-		{"over the limit for one engineer", scores("1", "2", "3") + "&x=" + strings.Repeat("x", assessment.MaxFormBytes(1)), one, nil, errcode.TooLarge, []problem{{Problem: "too_large"}}},
+		{"over the limit for one engineer", scores("1", "2", "3") + "&x=" + strings.Repeat("x", assessmentform.MaxFormBytes(1)), one, nil, errcode.TooLarge, []problem{{Problem: "too_large"}}},
 		{"every engineer's problems, in the order of the form", form("", map[string]*row{"E014": {"1", "2", "", ""}, "E016": {"x", "2", "3", ""}}), team, nil, errcode.Invalid, []problem{
 			{Engineer: "E014", Field: "collaboration", Problem: "missing"},
 			{Engineer: "E015", Field: "attitude", Problem: "missing"}, {Engineer: "E015", Field: "problem_solving", Problem: "missing"}, {Engineer: "E015", Field: "collaboration", Problem: "missing"},
@@ -71,12 +72,12 @@ func TestParseForm(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got, err := assessment.ParseForm([]byte(tc.body), tc.engineers)
+			got, err := assessmentform.ParseForm([]byte(tc.body), tc.engineers)
 			if errcode.Code(err) != tc.code {
 				t.Fatalf("error %v, want code %q", err, tc.code)
 			}
 			if err != nil {
-				var fe *assessment.FormError
+				var fe *assessmentform.FormError
 				if !errors.As(err, &fe) {
 					t.Fatalf("error %v is not a FormError", err)
 				}
@@ -96,17 +97,17 @@ func TestParseForm(t *testing.T) {
 }
 
 func TestFormErrorNamesEngineerAndField(t *testing.T) {
-	_, err := assessment.ParseForm([]byte("attitude%3AE015=x"), team[1:2])
+	_, err := assessmentform.ParseForm([]byte("attitude%3AE015=x"), team[1:2])
 	for _, want := range []string{"engineer E015: attitude: number", "engineer E015: problem_solving: missing"} {
 		if !strings.Contains(errcode.Message(err), want) {
 			t.Errorf("message %q lacks %q", errcode.Message(err), want)
 		}
 	}
-	_, err = assessment.ParseForm([]byte("%zz"), team)
+	_, err = assessmentform.ParseForm([]byte("%zz"), team)
 	if got := errcode.Message(err); got != "form: unreadable" {
 		t.Errorf("message %q", got)
 	}
-	_, err = assessment.ParseForm([]byte("csrf=1&csrf=2"), team)
+	_, err = assessmentform.ParseForm([]byte("csrf=1&csrf=2"), team)
 	if got := errcode.Message(err); got != "form: csrf: repeated" {
 		t.Errorf("message %q", got)
 	}
@@ -125,12 +126,12 @@ func FuzzParseForm(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		got, err := assessment.ParseForm(body, team)
+		got, err := assessmentform.ParseForm(body, team)
 		if err != nil {
 			if c := errcode.Code(err); c != errcode.Invalid && c != errcode.TooLarge {
 				t.Fatalf("error %v", err)
 			}
-			var fe *assessment.FormError
+			var fe *assessmentform.FormError
 			if !errors.As(err, &fe) || len(fe.Problems) == 0 {
 				t.Fatalf("error %v names no problem", err)
 			}
