@@ -1,6 +1,6 @@
 // Command forms is the Lambda behind GET/POST /s/{token} (the survey page a
-// customer reaches from the survey mail, shared/app/survey) and GET/POST
-// /a/{token} (the month-end assessment forms, shared/app/assessment).
+// customer reaches from the survey mail, shared/app/surveyform) and GET/POST
+// /a/{token} (the month-end assessment forms, shared/app/assessmentform).
 package main
 
 import (

@@ -6,7 +6,9 @@
 package awsenv
 
 import (
+	"context"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
@@ -59,11 +61,12 @@ func (e Env) Local() bool { return e.DynamoDBEndpoint != "" || e.SESEndpoint != 
 // LambdaConfig is the SDK configuration of a function, from what Lambda
 // puts in its environment: the region and the execution role's
 // credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY,
-// AWS_SESSION_TOKEN). It is what config.LoadDefaultConfig resolves there,
-// without linking the shared-config files, SSO, STS and instance-metadata
-// providers a function never uses (about 2 MB of every binary). Against
-// local servers without credentials in the environment it uses the dummy
-// ones they accept.
+// AWS_SESSION_TOKEN), and endpoints where AWS_ENDPOINT_URL or
+// AWS_ENDPOINT_URL_<SERVICE> name one. It is what config.LoadDefaultConfig
+// resolves there, without linking the shared-config files, SSO, STS and
+// instance-metadata providers a function never uses (about 2 MB of every
+// binary). Against local servers without credentials in the environment
+// it uses the dummy ones they accept.
 func (e Env) LambdaConfig(getenv func(string) string) (aws.Config, error) {
 	id, secret := getenv("AWS_ACCESS_KEY_ID"), getenv("AWS_SECRET_ACCESS_KEY")
 	switch {
@@ -77,10 +80,26 @@ func (e Env) LambdaConfig(getenv func(string) string) (aws.Config, error) {
 	if region == "" {
 		return aws.Config{}, fmt.Errorf("AWS_REGION is not set")
 	}
-	return aws.Config{
-		Region:      region,
-		Credentials: aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(id, secret, getenv("AWS_SESSION_TOKEN"))),
-	}, nil
+	cfg := aws.Config{
+		Region:        region,
+		Credentials:   aws.NewCredentialsCache(credentials.NewStaticCredentialsProvider(id, secret, getenv("AWS_SESSION_TOKEN"))),
+		ConfigSources: []any{endpointsFromEnv(getenv)},
+	}
+	if u := getenv("AWS_ENDPOINT_URL"); u != "" {
+		cfg.BaseEndpoint = aws.String(u)
+	}
+	return cfg, nil
+}
+
+// endpointsFromEnv gives the SDK clients a service's endpoint from
+// AWS_ENDPOINT_URL_<SERVICE> (the SDK id upper-cased, spaces as
+// underscores: AWS_ENDPOINT_URL_SSM), as the shared config loader does.
+type endpointsFromEnv func(string) string
+
+// GetServiceBaseEndpoint is what the clients ask their config sources.
+func (e endpointsFromEnv) GetServiceBaseEndpoint(_ context.Context, sdkID string) (string, bool, error) {
+	v := e("AWS_ENDPOINT_URL_" + strings.ToUpper(strings.ReplaceAll(sdkID, " ", "_")))
+	return v, v != "", nil
 }
 
 // DynamoDB returns a client for the configured endpoint.

@@ -4,8 +4,36 @@ import (
 	"context"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/sesv2"
+	"github.com/aws/aws-sdk-go-v2/service/ssm"
+
 	"scorecard/shared/aws/awsenv"
 )
+
+// TestLambdaConfigEndpoints holds the clients to AWS_ENDPOINT_URL_<SERVICE>
+// as the shared config loader reads it: a client of that service goes
+// there, others to AWS.
+func TestLambdaConfigEndpoints(t *testing.T) {
+	env := map[string]string{"AWS_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b",
+		"AWS_ENDPOINT_URL_SSM": "http://127.0.0.1:9001", "AWS_ENDPOINT_URL_DYNAMODB": "http://127.0.0.1:9002"}
+	for k, v := range env {
+		t.Setenv(k, v) // the clients look the variables up themselves too
+	}
+	cfg, err := awsenv.Env{Region: "us-east-1"}.LambdaConfig(func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ssm.NewFromConfig(cfg).Options().BaseEndpoint; got == nil || *got != "http://127.0.0.1:9001" {
+		t.Errorf("SSM endpoint %v", got)
+	}
+	if got := dynamodb.NewFromConfig(cfg).Options().BaseEndpoint; got == nil || *got != "http://127.0.0.1:9002" {
+		t.Errorf("DynamoDB endpoint %v", got)
+	}
+	if got := sesv2.NewFromConfig(cfg).Options().BaseEndpoint; got != nil {
+		t.Errorf("SES endpoint %v, want AWS's", *got)
+	}
+}
 
 func TestLambdaConfig(t *testing.T) {
 	lambdaEnv := map[string]string{
