@@ -104,7 +104,7 @@ type CustomerInfo struct {
 
 // Event is one normalised ticket event. Which fields are set depends on Type.
 type Event struct {
-	Source     string    // "zendesk", "jira", "freshdesk", "generic"
+	Source     string    // the system's name in the source registry (shared/source): "zendesk", "jira", …
 	ID         string    // the source's event id: the dedupe key within Source
 	TicketID   string    // the source's ticket id
 	Type       Type      //
