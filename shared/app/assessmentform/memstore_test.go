@@ -4,7 +4,6 @@ import (
 	"context"
 	"maps"
 	"slices"
-	"sync"
 	"time"
 
 	"scorecard/shared/core/assessment"
@@ -18,13 +17,11 @@ var _ assessment.Store = (*MemStore)(nil)
 // copies: changing a returned Assessment never changes the store.
 // The zero value is ready to use.
 type MemStore struct {
-	once        sync.Once
 	assessments formtest.Records[assessment.Assessment]
 }
 
 func (m *MemStore) table() *formtest.Records[assessment.Assessment] {
-	m.once.Do(func() { m.assessments.What, m.assessments.Clone = "assessment", clone })
-	return &m.assessments
+	return m.assessments.Of("assessment", clone)
 }
 
 // NewMemStore returns a MemStore holding the given assessments.

@@ -49,15 +49,6 @@ func TestID(t *testing.T) {
 
 func TestMemStore(t *testing.T) {
 	ctx := context.Background()
-	t.Run("an unknown assessment is not found", func(t *testing.T) {
-		m := assessmentform.NewMemStore()
-		if _, err := m.Assessment(ctx, "nope"); errcode.Code(err) != errcode.NotFound {
-			t.Errorf("Assessment: %v", err)
-		}
-		if _, err := m.Submit(ctx, "nope", fixtureAnswers, now); errcode.Code(err) != errcode.NotFound {
-			t.Errorf("Submit: %v", err)
-		}
-	})
 	t.Run("submitting stores the answers and the time; again replaces them", func(t *testing.T) {
 		m := assessmentform.NewMemStore(lead("en"))
 		got, err := m.Submit(ctx, leadID, fixtureAnswers, now)

@@ -16,16 +16,12 @@ var _ survey.Store = (*MemStore)(nil)
 // copies: changing a returned Survey never changes the store.
 // The zero value is ready to use.
 type MemStore struct {
-	once    sync.Once
 	surveys formtest.Records[survey.Survey]
 	mu      sync.Mutex
 	optOuts map[string]time.Time
 }
 
-func (m *MemStore) table() *formtest.Records[survey.Survey] {
-	m.once.Do(func() { m.surveys.What, m.surveys.Clone = "survey", clone })
-	return &m.surveys
-}
+func (m *MemStore) table() *formtest.Records[survey.Survey] { return m.surveys.Of("survey", clone) }
 
 // NewMemStore returns a MemStore holding the given surveys.
 func NewMemStore(surveys ...survey.Survey) *MemStore {

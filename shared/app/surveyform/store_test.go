@@ -13,15 +13,6 @@ import (
 
 func TestMemStore(t *testing.T) {
 	ctx := context.Background()
-	t.Run("an unknown survey is not found", func(t *testing.T) {
-		m := surveyform.NewMemStore()
-		if _, err := m.Survey(ctx, "nope"); errcode.Code(err) != errcode.NotFound {
-			t.Errorf("Survey: %v", err)
-		}
-		if _, err := m.Answer(ctx, "nope", survey.Answer{Rating: 5}, now); errcode.Code(err) != errcode.NotFound {
-			t.Errorf("Answer: %v", err)
-		}
-	})
 	t.Run("the first answer sets both times, a change keeps the first", func(t *testing.T) {
 		m := surveyform.NewMemStore(sample("en"))
 		got, err := m.Answer(ctx, surveyID, survey.Answer{Rating: 2}, now)

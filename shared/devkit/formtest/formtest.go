@@ -223,13 +223,21 @@ func Config(key []byte, c *Clock, base string) formkit.Config {
 }
 
 // Records is a thread-safe in-memory table of T by id that hands out
-// copies (Clone), for the pages' in-memory stores. The zero value (with
-// Clone set) is ready to use.
+// copies, for the pages' in-memory stores. The zero value is ready once Of
+// has named it.
 type Records[T any] struct {
-	What  string // "survey": the not-found error names it
-	Clone func(T) T
+	once  sync.Once
+	what  string
+	clone func(T) T
 	mu    sync.Mutex
 	rows  map[string]T
+}
+
+// Of readies the table on its first use — what names it in not-found
+// errors, clone copies a row — and returns it.
+func (r *Records[T]) Of(what string, clone func(T) T) *Records[T] {
+	r.once.Do(func() { r.what, r.clone = what, clone })
+	return r
 }
 
 // Put adds or replaces the row id.
@@ -239,7 +247,7 @@ func (r *Records[T]) Put(id string, v T) {
 	if r.rows == nil {
 		r.rows = map[string]T{}
 	}
-	r.rows[id] = r.Clone(v)
+	r.rows[id] = r.clone(v)
 }
 
 // Get is a copy of the row id; errcode.NotFound when there is none.
@@ -255,12 +263,12 @@ func (r *Records[T]) Update(id string, change func(T) (T, error)) (T, error) {
 	var zero T
 	v, ok := r.rows[id]
 	if !ok {
-		return zero, errcode.Errorf(errcode.NotFound, "%s not found", r.What)
+		return zero, errcode.Errorf(errcode.NotFound, "%s not found", r.what)
 	}
-	v, err := change(r.Clone(v))
+	v, err := change(r.clone(v))
 	if err != nil {
 		return zero, err
 	}
-	r.rows[id] = r.Clone(v)
-	return r.Clone(v), nil
+	r.rows[id] = r.clone(v)
+	return r.clone(v), nil
 }
