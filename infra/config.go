@@ -19,30 +19,32 @@ import (
 // Context keys. /cdk.json sets each to its default so that an operator sees
 // every knob in one place; `-c key=value` on the CDK CLI overrides one.
 const (
-	ctxMailFrom           = "mailFrom"
-	ctxSESIdentity        = "sesIdentity"
-	ctxSandboxRecipients  = "sandboxRecipients"
-	ctxBaseURL            = "baseUrl"
-	ctxTimeZone           = "timeZone"
-	ctxMonthlySchedule    = "monthlySchedule"
-	ctxRoundSchedule      = "roundSchedule"
-	ctxAlarmEmail         = "alarmEmail"
-	ctxSecretsPrefix      = "secretsPrefix"
-	ctxWebhookConcurrency = "webhookConcurrency"
-	ctxAPIRateLimit       = "apiRateLimit"
-	ctxAPIBurstLimit      = "apiBurstLimit"
+	ctxMailFrom            = "mailFrom"
+	ctxSESIdentity         = "sesIdentity"
+	ctxSandboxRecipients   = "sandboxRecipients"
+	ctxBaseURL             = "baseUrl"
+	ctxTimeZone            = "timeZone"
+	ctxMonthlySchedule     = "monthlySchedule"
+	ctxRoundSchedule       = "roundSchedule"
+	ctxAlarmEmail          = "alarmEmail"
+	ctxSecretsPrefix       = "secretsPrefix"
+	ctxWebhookConcurrency  = "webhookConcurrency"
+	ctxFormsConcurrency    = "formsConcurrency"
+	ctxMonthlyConcurrency  = "monthlyConcurrency"
+	ctxNotifierConcurrency = "notifierConcurrency"
+	ctxAPIRateLimit        = "apiRateLimit"
+	ctxAPIBurstLimit       = "apiBurstLimit"
 )
 
 // Defaults of the context keys.
 const (
-	defaultMailFrom           = "scorecard@example.com"
-	defaultTimeZone           = "Asia/Shanghai" // the shipped policy's time_zone
-	defaultMonthlySchedule    = "cron(0 6 1 * ? *)"
-	defaultRoundSchedule      = "cron(0 9 * * ? *)"
-	defaultSecretsPrefix      = "/scorecard"
-	defaultWebhookConcurrency = 50
-	defaultAPIRateLimit       = 50
-	defaultAPIBurstLimit      = 100
+	defaultMailFrom        = "scorecard@example.com"
+	defaultTimeZone        = "Asia/Shanghai" // the shipped policy's time_zone
+	defaultMonthlySchedule = "cron(0 6 1 * ? *)"
+	defaultRoundSchedule   = "cron(0 9 * * ? *)"
+	defaultSecretsPrefix   = "/scorecard"
+	defaultAPIRateLimit    = 50
+	defaultAPIBurstLimit   = 100
 )
 
 // Config is the deployment configuration read from CDK context.
@@ -74,10 +76,19 @@ type Config struct {
 	// SecretsPrefix is the SSM Parameter Store path of the secrets
 	// (SECRETS_PREFIX): "/" and segments, no trailing slash.
 	SecretsPrefix string
-	// WebhookConcurrency is the webhook function's reserved concurrency: the
-	// most concurrent writers a webhook storm can put on the table. 0 leaves
-	// the function unreserved.
-	WebhookConcurrency int
+	// WebhookConcurrency, FormsConcurrency, MonthlyConcurrency and
+	// NotifierConcurrency are the functions' reserved concurrency; 0 (the
+	// default) leaves a function unreserved. Reserving takes from the
+	// account's concurrency limit, of which Lambda keeps 100 unreserved, so
+	// a new account (a limit of 10 is common) can deploy only with none
+	// reserved; the HTTP API's throttling bounds the webhooks meanwhile.
+	// With a raised limit, reserving bounds how many copies can write to the
+	// table at once (the webhook's against a redelivery storm; the monthly
+	// run's to one at a time).
+	WebhookConcurrency  int
+	FormsConcurrency    int
+	MonthlyConcurrency  int
+	NotifierConcurrency int
 	// APIRateLimit and APIBurstLimit throttle the HTTP API's default stage
 	// (requests per second, and the bucket size).
 	APIRateLimit  float64
@@ -186,18 +197,21 @@ func configFromContext(scope constructs.Construct) (Config, error) {
 	}
 
 	cfg := Config{
-		MailFrom:           str(ctxMailFrom, defaultMailFrom),
-		SESIdentity:        strings.ToLower(strings.TrimSuffix(str(ctxSESIdentity, ""), ".")),
-		SandboxRecipients:  list(ctxSandboxRecipients),
-		BaseURL:            strings.TrimSuffix(str(ctxBaseURL, ""), "/"),
-		TimeZone:           str(ctxTimeZone, defaultTimeZone),
-		MonthlySchedule:    str(ctxMonthlySchedule, defaultMonthlySchedule),
-		RoundSchedule:      str(ctxRoundSchedule, defaultRoundSchedule),
-		AlarmEmail:         str(ctxAlarmEmail, ""),
-		SecretsPrefix:      strings.TrimSuffix(str(ctxSecretsPrefix, defaultSecretsPrefix), "/"),
-		WebhookConcurrency: integer(ctxWebhookConcurrency, defaultWebhookConcurrency, 0, 1000),
-		APIRateLimit:       num(ctxAPIRateLimit, defaultAPIRateLimit),
-		APIBurstLimit:      integer(ctxAPIBurstLimit, defaultAPIBurstLimit, 1, 5000),
+		MailFrom:            str(ctxMailFrom, defaultMailFrom),
+		SESIdentity:         strings.ToLower(strings.TrimSuffix(str(ctxSESIdentity, ""), ".")),
+		SandboxRecipients:   list(ctxSandboxRecipients),
+		BaseURL:             strings.TrimSuffix(str(ctxBaseURL, ""), "/"),
+		TimeZone:            str(ctxTimeZone, defaultTimeZone),
+		MonthlySchedule:     str(ctxMonthlySchedule, defaultMonthlySchedule),
+		RoundSchedule:       str(ctxRoundSchedule, defaultRoundSchedule),
+		AlarmEmail:          str(ctxAlarmEmail, ""),
+		SecretsPrefix:       strings.TrimSuffix(str(ctxSecretsPrefix, defaultSecretsPrefix), "/"),
+		WebhookConcurrency:  integer(ctxWebhookConcurrency, 0, 0, 1000),
+		FormsConcurrency:    integer(ctxFormsConcurrency, 0, 0, 1000),
+		MonthlyConcurrency:  integer(ctxMonthlyConcurrency, 0, 0, 1000),
+		NotifierConcurrency: integer(ctxNotifierConcurrency, 0, 0, 1000),
+		APIRateLimit:        num(ctxAPIRateLimit, defaultAPIRateLimit),
+		APIBurstLimit:       integer(ctxAPIBurstLimit, defaultAPIBurstLimit, 1, 5000),
 	}
 
 	// Sender and SES identity.

@@ -18,7 +18,6 @@ var defaults = Config{
 	MonthlySchedule:    "cron(0 6 1 * ? *)",
 	RoundSchedule:      "cron(0 9 * * ? *)",
 	SecretsPrefix:      "/scorecard",
-	WebhookConcurrency: 50,
 	APIRateLimit:       50,
 	APIBurstLimit:      100,
 }
@@ -46,6 +45,8 @@ func TestConfigFromContext(t *testing.T) {
 			"alarmEmail":         "ops@corp.example",
 			"secretsPrefix":      "/corp/scorecard",
 			"webhookConcurrency": float64(20),
+			"formsConcurrency":   float64(5),
+			"monthlyConcurrency": float64(1),
 			"apiRateLimit":       float64(12.5),
 			"apiBurstLimit":      float64(40),
 		}, Config{
@@ -59,17 +60,19 @@ func TestConfigFromContext(t *testing.T) {
 			AlarmEmail:         "ops@corp.example",
 			SecretsPrefix:      "/corp/scorecard",
 			WebhookConcurrency: 20,
+			FormsConcurrency:   5,
+			MonthlyConcurrency: 1,
 			APIRateLimit:       12.5,
 			APIBurstLimit:      40,
 		}},
 		{"context as the CLI's -c gives it: everything a string", map[string]any{
 			"sandboxRecipients":  "lead@corp.example, hr@corp.example",
-			"webhookConcurrency": "0",
+			"notifierConcurrency": "3",
 			"apiRateLimit":       "100",
 			"apiBurstLimit":      "200",
 		}, with(func(c *Config) {
 			c.SandboxRecipients = []string{"lead@corp.example", "hr@corp.example"}
-			c.WebhookConcurrency = 0
+			c.NotifierConcurrency = 3
 			c.APIRateLimit = 100
 			c.APIBurstLimit = 200
 		})},
@@ -128,6 +131,9 @@ func TestConfigFromContextRejects(t *testing.T) {
 		{"negative webhook concurrency", map[string]any{"webhookConcurrency": -1.0}, "webhookConcurrency"},
 		{"fractional webhook concurrency", map[string]any{"webhookConcurrency": "2.5"}, "webhookConcurrency"},
 		{"webhook concurrency that is not a number", map[string]any{"webhookConcurrency": "many"}, "webhookConcurrency"},
+		{"negative forms concurrency", map[string]any{"formsConcurrency": -1.0}, "formsConcurrency"},
+		{"monthly concurrency that is not a number", map[string]any{"monthlyConcurrency": "one"}, "monthlyConcurrency"},
+		{"notifier concurrency over 1000", map[string]any{"notifierConcurrency": 5000.0}, "notifierConcurrency"},
 		{"zero API rate", map[string]any{"apiRateLimit": 0.0}, "apiRateLimit"},
 		{"zero API burst", map[string]any{"apiBurstLimit": "0"}, "apiBurstLimit"},
 		{"boolean API burst", map[string]any{"apiBurstLimit": true}, "apiBurstLimit"},
@@ -190,7 +196,8 @@ func TestCDKJSONHoldsTheDefaults(t *testing.T) {
 		t.Errorf("cdk.json app = %q, want the Go app in infra", file.App)
 	}
 	keys := []string{ctxMailFrom, ctxSESIdentity, ctxSandboxRecipients, ctxBaseURL, ctxTimeZone, ctxMonthlySchedule,
-		ctxRoundSchedule, ctxAlarmEmail, ctxSecretsPrefix, ctxWebhookConcurrency, ctxAPIRateLimit, ctxAPIBurstLimit}
+		ctxRoundSchedule, ctxAlarmEmail, ctxSecretsPrefix, ctxWebhookConcurrency, ctxFormsConcurrency, ctxMonthlyConcurrency, ctxNotifierConcurrency,
+		ctxAPIRateLimit, ctxAPIBurstLimit}
 	for _, k := range keys {
 		if _, ok := file.Context[k]; !ok {
 			t.Errorf("cdk.json has no context %s", k)

@@ -17,8 +17,8 @@ type function struct {
 	// MemoryMB also buys CPU: Lambda gives one full vCPU at 1769 MB.
 	MemoryMB int
 	Timeout  time.Duration
-	// Concurrency is the reserved concurrency, bounding how many copies can
-	// hit the table at once; 0 leaves the function unreserved.
+	// Concurrency is the reserved concurrency from the configuration
+	// (<name>Concurrency); 0 leaves the function unreserved.
 	Concurrency func(Config) int
 
 	// TableActions are the DynamoDB actions the function's code calls on the
@@ -50,8 +50,9 @@ var functions = []function{
 		// leaves room for the SDK's retries of a throttled transaction.
 		MemoryMB: 256,
 		Timeout:  10 * time.Second,
-		// A storm of redeliveries must not take the table's whole on-demand
-		// throughput from the monthly run; API throttling sits in front.
+		// Reserve (webhookConcurrency) so that a storm of redeliveries cannot
+		// take the table's whole on-demand throughput from the monthly run;
+		// unreserved, the API's throttling is the bound.
 		Concurrency: func(c Config) int { return c.WebhookConcurrency },
 		// PutItem: the items of TransactWriteItems; BatchWriteItem: people
 		// records posted to /webhooks/records.
@@ -67,9 +68,10 @@ var functions = []function{
 		// room to resume (a rerun continues where a timed-out one stopped).
 		MemoryMB: 1769,
 		Timeout:  15 * time.Minute,
-		// One run at a time: a second copy would only race for the same
-		// mail claims and double the read load.
-		Concurrency: func(Config) int { return 1 },
+		// monthlyConcurrency 1 runs one copy at a time; unreserved, a second
+		// copy (a manual rerun during the scheduled one) only races for the
+		// same mail claims, which let each mail out once.
+		Concurrency: func(c Config) int { return c.MonthlyConcurrency },
 		TableActions: []string{
 			"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query",
 			"dynamodb:PutItem", "dynamodb:BatchWriteItem", "dynamodb:DeleteItem",
@@ -97,9 +99,10 @@ var formsFunction = function{
 	// One page render or one answer: an item read and a write.
 	MemoryMB: 256,
 	Timeout:  10 * time.Second,
-	// People clicking links from mail: a handful at a time. The bound
-	// keeps a link-scanner storm from taking table throughput.
-	Concurrency:  func(Config) int { return 10 },
+	// People clicking links from mail: a handful at a time. Reserving
+	// (formsConcurrency) keeps a link-scanner storm from taking table
+	// throughput.
+	Concurrency:  func(c Config) int { return c.FormsConcurrency },
 	TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"},
 	Secrets:      true, // the link-signing key
 }
@@ -119,9 +122,9 @@ var notifierFunction = function{
 	// before its deadline and leaves the rest due.
 	MemoryMB: 512,
 	Timeout:  5 * time.Minute,
-	// Unreserved: a stream consumer runs one copy per shard, and a reserved
-	// limit would only add throttles and iterator age.
-	Concurrency: func(Config) int { return 0 },
+	// Best unreserved: a stream consumer runs one copy per shard, and a
+	// reserved limit would only add throttles and iterator age.
+	Concurrency: func(c Config) int { return c.NotifierConcurrency },
 	TableActions: []string{
 		"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
 	},

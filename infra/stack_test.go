@@ -45,7 +45,9 @@ var fullContext = map[string]any{
 	"sandboxRecipients":  []any{"lead@corp.example"},
 	"baseUrl":            "https://scorecard.corp.example",
 	"alarmEmail":         "ops@corp.example",
-	"webhookConcurrency": float64(0),
+	"webhookConcurrency": float64(50),
+	"formsConcurrency":   float64(10),
+	"monthlyConcurrency": float64(1),
 	"timeZone":           "Europe/Berlin",
 }
 
@@ -1020,5 +1022,22 @@ func TestMain_buildDirHasEveryTestFunction(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(testBuildDir, f.Name, "bootstrap")); err != nil {
 			t.Error(err)
 		}
+	}
+}
+
+// TestANewAccountCanDeployTheDefaults: reserved concurrency takes from the
+// account's limit, of which Lambda keeps 100 unreserved, so with a new
+// account's limit of 10 the default stack must reserve none.
+func TestANewAccountCanDeployTheDefaults(t *testing.T) {
+	s := defaultSynth(t)
+	reserved := 0
+	for _, fn := range *s.tmpl.FindResources(jsii.String("AWS::Lambda::Function"), nil) {
+		props, _ := (*fn)["Properties"].(map[string]any)
+		if n, ok := props["ReservedConcurrentExecutions"].(float64); ok {
+			reserved += int(n)
+		}
+	}
+	if reserved > 0 {
+		t.Errorf("the default stack reserves %d concurrent executions; an account limited to 10 can reserve none", reserved)
 	}
 }
