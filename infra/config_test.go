@@ -13,13 +13,13 @@ import (
 
 // defaults is the configuration without any context.
 var defaults = Config{
-	MailFrom:           "scorecard@example.com",
-	TimeZone:           "Asia/Shanghai",
-	MonthlySchedule:    "cron(0 6 1 * ? *)",
-	RoundSchedule:      "cron(0 9 * * ? *)",
-	SecretsPrefix:      "/scorecard",
-	APIRateLimit:       50,
-	APIBurstLimit:      100,
+	MailFrom:        "scorecard@example.com",
+	TimeZone:        "Asia/Shanghai",
+	MonthlySchedule: "cron(0 6 1 * ? *)",
+	RoundSchedule:   "cron(0 9 * * ? *)",
+	SecretsPrefix:   "/scorecard",
+	APIRateLimit:    50,
+	APIBurstLimit:   100,
 }
 
 func TestConfigFromContext(t *testing.T) {
@@ -66,10 +66,10 @@ func TestConfigFromContext(t *testing.T) {
 			APIBurstLimit:      40,
 		}},
 		{"context as the CLI's -c gives it: everything a string", map[string]any{
-			"sandboxRecipients":  "lead@corp.example, hr@corp.example",
+			"sandboxRecipients":   "lead@corp.example, hr@corp.example",
 			"notifierConcurrency": "3",
-			"apiRateLimit":       "100",
-			"apiBurstLimit":      "200",
+			"apiRateLimit":        "100",
+			"apiBurstLimit":       "200",
 		}, with(func(c *Config) {
 			c.SandboxRecipients = []string{"lead@corp.example", "hr@corp.example"}
 			c.NotifierConcurrency = 3

@@ -894,14 +894,30 @@ func TestAlarmTopic(t *testing.T) {
 			}})},
 		})
 	})
-	check(t, func() {
-		s.tmpl.HasResourceProperties(jsii.String("AWS::SNS::TopicPolicy"), map[string]any{
-			"PolicyDocument": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{assertions.Match_ObjectLike(&map[string]any{
-				"Effect":    "Deny",
-				"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
-			})})},
+	// The topic's own policy (TLS only) replaces SNS's default one, so it
+	// must let this account's alarms publish, and keep the deny.
+	for _, st := range []synthesized{s, defaultSynth(t)} {
+		check(t, func() {
+			st.tmpl.HasResourceProperties(jsii.String("AWS::SNS::TopicPolicy"), map[string]any{
+				"PolicyDocument": map[string]any{"Statement": assertions.Match_ArrayWith(&[]any{
+					assertions.Match_ObjectLike(&map[string]any{
+						"Effect":    "Deny",
+						"Condition": map[string]any{"Bool": map[string]any{"aws:SecureTransport": "false"}},
+					}),
+					assertions.Match_ObjectLike(&map[string]any{
+						"Sid":       "CloudWatchAlarmsPublish",
+						"Effect":    "Allow",
+						"Principal": map[string]any{"Service": "cloudwatch.amazonaws.com"},
+						"Action":    "sns:Publish",
+						"Condition": map[string]any{
+							"StringEquals": map[string]any{"aws:SourceAccount": map[string]any{"Ref": "AWS::AccountId"}},
+							"ArnLike":      map[string]any{"aws:SourceArn": assertions.Match_AnyValue()},
+						},
+					}),
+				})},
+			})
 		})
-	})
+	}
 	check(t, func() {
 		s.tmpl.HasResourceProperties(jsii.String("AWS::SNS::Subscription"), map[string]any{
 			"Protocol": "email", "Endpoint": "ops@corp.example", "TopicArn": ref(s.only(t, "AWS::SNS::Topic")),
