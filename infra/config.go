@@ -33,6 +33,7 @@ const (
 	ctxMonthlyConcurrency  = "monthlyConcurrency"
 	ctxNotifierConcurrency = "notifierConcurrency"
 	ctxAPIRateLimit        = "apiRateLimit"
+	ctxMailRate            = "mailRate"
 	ctxAPIBurstLimit       = "apiBurstLimit"
 )
 
@@ -44,6 +45,7 @@ const (
 	defaultRoundSchedule   = "cron(0 9 * * ? *)"
 	defaultSecretsPrefix   = "/scorecard"
 	defaultAPIRateLimit    = 50
+	defaultMailRate        = 1 // the SES sandbox's maximum send rate
 	defaultAPIBurstLimit   = 100
 )
 
@@ -89,6 +91,9 @@ type Config struct {
 	FormsConcurrency    int
 	MonthlyConcurrency  int
 	NotifierConcurrency int
+	// MailRate is the most mails a second the notifier sends (MAIL_RATE):
+	// the SES account's maximum send rate, 1 in the sandbox.
+	MailRate float64
 	// APIRateLimit and APIBurstLimit throttle the HTTP API's default stage
 	// (requests per second, and the bucket size).
 	APIRateLimit  float64
@@ -211,6 +216,7 @@ func configFromContext(scope constructs.Construct) (Config, error) {
 		MonthlyConcurrency:  integer(ctxMonthlyConcurrency, 0, 0, 1000),
 		NotifierConcurrency: integer(ctxNotifierConcurrency, 0, 0, 1000),
 		APIRateLimit:        num(ctxAPIRateLimit, defaultAPIRateLimit),
+		MailRate:            num(ctxMailRate, defaultMailRate),
 		APIBurstLimit:       integer(ctxAPIBurstLimit, defaultAPIBurstLimit, 1, 5000),
 	}
 
@@ -285,6 +291,9 @@ func configFromContext(scope constructs.Construct) (Config, error) {
 	// Throttling: API Gateway takes a rate from 0 (exclusive) to 10 000.
 	if cfg.APIRateLimit <= 0 || cfg.APIRateLimit > 10000 {
 		fail(ctxAPIRateLimit, "%v: want requests per second above 0 and at most 10000", cfg.APIRateLimit)
+	}
+	if !(cfg.MailRate > 0) || cfg.MailRate > 10000 {
+		fail(ctxMailRate, "%v: want mails per second above 0 (1 in the SES sandbox) and at most 10000", cfg.MailRate)
 	}
 
 	if len(errs) > 0 {

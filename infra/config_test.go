@@ -20,6 +20,7 @@ var defaults = Config{
 	SecretsPrefix:   "/scorecard",
 	APIRateLimit:    50,
 	APIBurstLimit:   100,
+	MailRate:        1,
 }
 
 func TestConfigFromContext(t *testing.T) {
@@ -48,6 +49,7 @@ func TestConfigFromContext(t *testing.T) {
 			"formsConcurrency":   float64(5),
 			"monthlyConcurrency": float64(1),
 			"apiRateLimit":       float64(12.5),
+			"mailRate":           float64(14),
 			"apiBurstLimit":      float64(40),
 		}, Config{
 			MailFrom:           "Scorecard <noreply@mail.corp.example>",
@@ -63,6 +65,7 @@ func TestConfigFromContext(t *testing.T) {
 			FormsConcurrency:   5,
 			MonthlyConcurrency: 1,
 			APIRateLimit:       12.5,
+			MailRate:           14,
 			APIBurstLimit:      40,
 		}},
 		{"context as the CLI's -c gives it: everything a string", map[string]any{
@@ -132,6 +135,8 @@ func TestConfigFromContextRejects(t *testing.T) {
 		{"fractional webhook concurrency", map[string]any{"webhookConcurrency": "2.5"}, "webhookConcurrency"},
 		{"webhook concurrency that is not a number", map[string]any{"webhookConcurrency": "many"}, "webhookConcurrency"},
 		{"negative forms concurrency", map[string]any{"formsConcurrency": -1.0}, "formsConcurrency"},
+		{"no mail rate", map[string]any{"mailRate": 0.0}, "mailRate"},
+		{"a mail rate that is not a number", map[string]any{"mailRate": "fast"}, "mailRate"},
 		{"monthly concurrency that is not a number", map[string]any{"monthlyConcurrency": "one"}, "monthlyConcurrency"},
 		{"notifier concurrency over 1000", map[string]any{"notifierConcurrency": 5000.0}, "notifierConcurrency"},
 		{"zero API rate", map[string]any{"apiRateLimit": 0.0}, "apiRateLimit"},
@@ -197,7 +202,7 @@ func TestCDKJSONHoldsTheDefaults(t *testing.T) {
 	}
 	keys := []string{ctxMailFrom, ctxSESIdentity, ctxSandboxRecipients, ctxBaseURL, ctxTimeZone, ctxMonthlySchedule,
 		ctxRoundSchedule, ctxAlarmEmail, ctxSecretsPrefix, ctxWebhookConcurrency, ctxFormsConcurrency, ctxMonthlyConcurrency, ctxNotifierConcurrency,
-		ctxAPIRateLimit, ctxAPIBurstLimit}
+		ctxMailRate, ctxAPIRateLimit, ctxAPIBurstLimit}
 	for _, k := range keys {
 		if _, ok := file.Context[k]; !ok {
 			t.Errorf("cdk.json has no context %s", k)

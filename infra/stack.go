@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -67,6 +68,7 @@ func NewScorecardStack(scope constructs.Construct, id string, props *ScorecardSt
 		"MAIL_FROM":             jsii.String(cfg.MailFrom),
 		"BASE_URL":              jsii.String(baseURL),
 		"SES_CONFIGURATION_SET": mail.ConfigurationSet.ConfigurationSetName(),
+		"MAIL_RATE":             jsii.String(strconv.FormatFloat(cfg.MailRate, 'f', -1, 64)),
 	}
 
 	scheduled := map[string]bool{}

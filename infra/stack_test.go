@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -321,6 +322,7 @@ func TestFunctions(t *testing.T) {
 								"MAIL_FROM":             tc.config.MailFrom,
 								"BASE_URL":              assertions.Match_AnyValue(),
 								"SES_CONFIGURATION_SET": ref(s.only(t, "AWS::SES::ConfigurationSet")),
+								"MAIL_RATE":             strconv.FormatFloat(tc.config.MailRate, 'f', -1, 64),
 							}},
 							"LoggingConfig": map[string]any{"LogGroup": map[string]any{"Ref": assertions.Match_AnyValue()}},
 						})

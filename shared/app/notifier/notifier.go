@@ -163,6 +163,42 @@ type Notifier struct {
 	Cache    ContactCache
 	// Engineers, when set, keeps engineers' own tickets from being surveyed.
 	Engineers Engineers
+	// Rate is how many mails a second the sweep sends at most: the SES
+	// account's maximum send rate (1 in the sandbox). 0 does not pace.
+	Rate float64
+	// Margin is the time an invocation keeps in hand before its deadline
+	// (DefaultMargin when 0): no survey is claimed within it, and a mail
+	// still being sent when half of it is left is given up and its claim
+	// released, so that no survey stays claimed and unsent.
+	Margin time.Duration
+	// Wait pauses between mails to keep to Rate; a timer on ctx when nil.
+	Wait func(ctx context.Context, d time.Duration) error
+}
+
+// DefaultMargin is Notifier.Margin's default.
+const DefaultMargin = 15 * time.Second
+
+func (n *Notifier) margin() time.Duration { return cmp.Or(n.Margin, DefaultMargin) }
+
+// timeLeft reports whether ctx leaves more than the margin for another
+// survey.
+func (n *Notifier) timeLeft(ctx context.Context) bool {
+	d, ok := ctx.Deadline()
+	return !ok || time.Until(d) >= n.margin()
+}
+
+func (n *Notifier) wait(ctx context.Context, d time.Duration) error {
+	if n.Wait != nil {
+		return n.Wait(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // Consider records the survey a ticket calls for and sends it at once when
@@ -205,8 +241,12 @@ func (n *Notifier) SendDue(ctx context.Context) (sent, failed int, err error) {
 	if err != nil {
 		return 0, 0, err
 	}
+	var gap time.Duration
+	if n.Rate > 0 {
+		gap = time.Duration(float64(time.Second) / n.Rate)
+	}
 	for i, sv := range due {
-		if d, ok := ctx.Deadline(); ok && time.Until(d) < sweepMargin {
+		if i > 0 && gap > 0 && n.wait(ctx, gap) != nil || !n.timeLeft(ctx) {
 			failed += len(due) - i // left due for the next sweep
 			break
 		}
@@ -219,10 +259,6 @@ func (n *Notifier) SendDue(ctx context.Context) (sent, failed int, err error) {
 	}
 	return sent, failed, nil
 }
-
-// sweepMargin is the time a sweep keeps in hand before its deadline: the
-// surveys it has not reached stay due for the next one.
-const sweepMargin = 15 * time.Second
 
 // outcome is what became of one survey in send.
 type outcome int
@@ -259,6 +295,9 @@ func (n *Notifier) send(ctx context.Context, sv survey.Survey) outcome {
 			sv.Locale = l
 		}
 	}
+	if !n.timeLeft(ctx) {
+		return sendFailed // the lookup took the time: left due for the next sweep
+	}
 	if err := n.Store.ClaimSurvey(ctx, sv.ID, now); err != nil {
 		if errors.Is(err, survey.ErrNotRecorded) {
 			return notSent // someone else sent it: not a failure
@@ -268,22 +307,32 @@ func (n *Notifier) send(ctx context.Context, sv survey.Survey) outcome {
 	if late := now.Sub(sv.DueAt); late > 0 {
 		sv.ExpiresAt = sv.ExpiresAt.Add(late) // the links last their full validity from the mail
 	}
+	// The mail gets until half the margin is left; the bookkeeping after
+	// it gets the other half even when the invocation's context is done,
+	// so that a claim is always marked or released.
+	sendCtx, cancel := ctx, context.CancelFunc(func() {})
+	if d, ok := ctx.Deadline(); ok {
+		sendCtx, cancel = context.WithDeadline(ctx, d.Add(-n.margin()/2))
+	}
+	defer cancel()
 	mail, err := surveyform.Mail(n.Key, n.BaseURL, sv)
 	var id string
 	if err == nil {
-		id, err = n.Mailer.Send(ctx, []string{sv.CustomerEmail}, mail)
+		id, err = n.Mailer.Send(sendCtx, []string{sv.CustomerEmail}, mail)
 	}
+	after, cancelAfter := context.WithTimeout(context.WithoutCancel(ctx), n.margin()/2)
+	defer cancelAfter()
 	if err == nil {
 		// The mail went out. Should marking it fail, the claim stays and
 		// keeps the sweep from sending it again.
-		if err := n.Store.MarkSurveySent(ctx, sv.ID, id, n.Now()); err != nil {
+		if err := n.Store.MarkSurveySent(after, sv.ID, id, n.Now()); err != nil {
 			n.Log.Error("survey sent but not marked; its claim keeps it from being sent again", "survey", sv.ID, "err", err)
 		}
 		n.Log.Info("survey sent", "survey", sv.ID, "ticket", sv.TicketID)
 		return sentOK
 	}
 	n.Log.Error("survey mail failed; it stays due", "survey", sv.ID, "err", err)
-	if rerr := n.Store.ReleaseSurvey(ctx, sv.ID); rerr != nil {
+	if rerr := n.Store.ReleaseSurvey(after, sv.ID); rerr != nil {
 		n.Log.Error("survey mail failed and its claim could not be released: it will not be sent", "survey", sv.ID, "err", rerr)
 	}
 	return sendFailed
