@@ -99,7 +99,7 @@ demo-offline: ## the same three months scored offline from the generated files (
 	done
 
 .PHONY: lint
-lint: ## gofmt, go vet, staticcheck, go mod tidy
+lint: ## gofmt, go vet, staticcheck, go mod tidy, govulncheck, cfn-lint over the synthesized template (where cfn-lint is installed)
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION) ./...
@@ -107,6 +107,13 @@ lint: ## gofmt, go vet, staticcheck, go mod tidy
 	cd infra && $(GO) vet ./... && $(GO) mod tidy -diff
 	cd bench && $(GO) vet ./... && $(GO) mod tidy -diff
 	scripts/vulncheck.sh
+	@# cfn-lint: an independent check of the template CloudFormation will
+	@# get; its errors fail, its warnings (W3005: CDK's redundant DependsOn
+	@# beside a GetAtt) are shown by `cfn-lint cdk.out/*.template.json`.
+	@if command -v cfn-lint >/dev/null; then \
+	  $(MAKE) --no-print-directory synth >/dev/null 2>&1 || $(MAKE) --no-print-directory synth; \
+	  cfn-lint --ignore-checks W I -- cdk.out/*.template.json && echo "cfn-lint $$(cfn-lint --version | cut -d' ' -f2): no errors in $$(ls cdk.out/*.template.json)"; \
+	else echo "cfn-lint is not installed: the template was not linted (pip install cfn-lint)"; fi
 
 .PHONY: bench
 bench: ## every benchmark, then one table: handler and engine, ingest load (mixed signed webhooks), monthly run on DynamoDB Local, the engine vs DuckDB, cold starts (scripts/bench.sh)
