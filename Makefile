@@ -142,8 +142,8 @@ sizes: ## each function's binary as deployed (linux/arm64, stripped) against its
 	scripts/sizes.sh
 
 .PHONY: synth
-synth: build ## synthesize the CDK app into cdk.out/, checked by cdk-nag (no AWS credentials needed)
-	cd infra && $(GO) run .
+synth: build ## synthesize the CDK app into cdk.out/, checked by cdk-nag (no AWS credentials needed; the example sender allowed, for synthesis only)
+	cd infra && CDK_CONTEXT_JSON='{"allowExampleSender":true}' $(GO) run .
 
 .PHONY: diff
 diff: build ## what make deploy would change in the AWS account of your credentials

@@ -34,6 +34,10 @@ const (
 	ctxNotifierConcurrency = "notifierConcurrency"
 	ctxAPIRateLimit        = "apiRateLimit"
 	ctxMailRate            = "mailRate"
+	// ctxAllowExampleSender lets a sender on a reserved example domain
+	// through, for synthesis alone (make synth, the tests): no mail could
+	// ever leave from it.
+	ctxAllowExampleSender = "allowExampleSender"
 	ctxAPIBurstLimit       = "apiBurstLimit"
 )
 
@@ -225,6 +229,9 @@ func configFromContext(scope constructs.Construct) (Config, error) {
 	if err != nil {
 		fail(ctxMailFrom, "%q: %v", cfg.MailFrom, err)
 	}
+	if allow := fmt.Sprint(raw(ctxAllowExampleSender)); sender != nil && exampleDomain(sender.Address) && allow != "true" {
+		fail(ctxMailFrom, "%s is on a domain reserved for examples: SES can never verify it, so the stack would deploy and every mail fail. Set mailFrom to your sender (to synthesize only, -c %s=true)", sender.Address, ctxAllowExampleSender)
+	}
 	if cfg.SESIdentity != "" {
 		if !domainRE.MatchString(cfg.SESIdentity) {
 			fail(ctxSESIdentity, "%q is not a domain name such as example.com", cfg.SESIdentity)
@@ -318,4 +325,17 @@ func checkScheduleExpression(expr string) error {
 		return errors.New(`exactly one of day-of-month and day-of-week must be "?"`)
 	}
 	return nil
+}
+
+// exampleDomain reports whether an address is on a domain reserved for
+// documentation and tests (RFC 2606, RFC 6761): example.com, .net, .org and
+// their subdomains, and the .example, .test, .invalid and .localhost TLDs.
+func exampleDomain(address string) bool {
+	domain := strings.ToLower(strings.TrimSuffix(address[strings.LastIndex(address, "@")+1:], "."))
+	for _, d := range []string{"example.com", "example.net", "example.org", "example", "test", "invalid", "localhost"} {
+		if domain == d || strings.HasSuffix(domain, "."+d) {
+			return true
+		}
+	}
+	return false
 }

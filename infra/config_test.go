@@ -101,6 +101,16 @@ func TestConfigFromContext(t *testing.T) {
 	}
 }
 
+// TestARealSenderDeploys: the example-domain refusal is for example
+// domains alone.
+func TestARealSenderDeploys(t *testing.T) {
+	for _, from := range []string{"sc@corp.example.cn", "sc@example.co.uk", "sc@myexample.com", "Scorecard <sc@support.acme.com>"} {
+		if _, err := configFromContext(newApp(map[string]any{"mailFrom": from, ctxAllowExampleSender: false})); err != nil {
+			t.Errorf("%s: %v", from, err)
+		}
+	}
+}
+
 func TestConfigFromContextRejects(t *testing.T) {
 	tests := []struct {
 		name    string
@@ -111,6 +121,9 @@ func TestConfigFromContextRejects(t *testing.T) {
 		{"Local is not an IANA zone", map[string]any{"timeZone": "Local"}, "timeZone"},
 		{"empty time zone", map[string]any{"timeZone": ""}, "timeZone"},
 		{"sender without an address", map[string]any{"mailFrom": "scorecard"}, "mailFrom"},
+		{"the default example sender, to deploy", map[string]any{ctxAllowExampleSender: false}, "mailFrom"},
+		{"a sender under example.org", map[string]any{"mailFrom": "Scorecard <sc@mail.Example.ORG>", ctxAllowExampleSender: "false"}, "mailFrom"},
+		{"a sender on the .test domain", map[string]any{"mailFrom": "sc@corp.test", ctxAllowExampleSender: false}, "mailFrom"},
 		{"SES identity that is not a domain", map[string]any{"sesIdentity": "scorecard@corp.example"}, "sesIdentity"},
 		{"SES identity that does not cover the sender", map[string]any{"sesIdentity": "other.example"}, "sesIdentity"},
 		{"SES identity that only shares a suffix", map[string]any{"mailFrom": "a@badexample.com", "sesIdentity": "example.com"}, "sesIdentity"},
@@ -233,9 +246,12 @@ func TestDefaultTimeZoneIsThePolicys(t *testing.T) {
 	}
 }
 
+// newApp is an app with context; unless the context says otherwise it
+// allows the example sender the defaults have, as make synth does.
 func newApp(context map[string]any) awscdk.App {
-	if context == nil {
-		return awscdk.NewApp(nil)
+	c := map[string]any{ctxAllowExampleSender: true}
+	for k, v := range context {
+		c[k] = v
 	}
-	return awscdk.NewApp(&awscdk.AppProps{Context: &context})
+	return awscdk.NewApp(&awscdk.AppProps{Context: &c})
 }

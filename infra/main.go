@@ -11,6 +11,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -44,7 +45,18 @@ func main() {
 // run builds the app and synthesizes it. getenv is os.Getenv outside tests;
 // SCORECARD_BUILD_DIR overrides where the function binaries are.
 func run(getenv func(string) string) error {
-	app := awscdk.NewApp(&awscdk.AppProps{Outdir: outdir(getenv)})
+	props := &awscdk.AppProps{Outdir: outdir(getenv)}
+	// The CLI hands the context over in CDK_CONTEXT_JSON, which the app's
+	// runtime reads itself; without the CLI (make synth, the tests) it is
+	// read here, through getenv.
+	if j := getenv("CDK_CONTEXT_JSON"); j != "" {
+		var context map[string]any
+		if err := json.Unmarshal([]byte(j), &context); err != nil {
+			return fmt.Errorf("CDK_CONTEXT_JSON: %w", err)
+		}
+		props.Context = &context
+	}
+	app := awscdk.NewApp(props)
 	cfg, err := configFromContext(app)
 	if err != nil {
 		return err

@@ -87,7 +87,7 @@ func TestCheckBuiltNamesEveryMissingBinary(t *testing.T) {
 
 func TestRunWritesTemplateAndNagReport(t *testing.T) {
 	dir := t.TempDir()
-	if err := run(mapEnv(map[string]string{"CDK_OUTDIR": dir, "SCORECARD_BUILD_DIR": testBuildDir})); err != nil {
+	if err := run(mapEnv(map[string]string{"CDK_OUTDIR": dir, "SCORECARD_BUILD_DIR": testBuildDir, "CDK_CONTEXT_JSON": synthOnly})); err != nil {
 		t.Fatalf("run: %v", err)
 	}
 	for _, name := range []string{stackName + ".template.json", "AwsSolutions--" + stackName + "-NagReport.csv"} {
@@ -98,9 +98,21 @@ func TestRunWritesTemplateAndNagReport(t *testing.T) {
 }
 
 func TestRunRefusesWithoutBinaries(t *testing.T) {
-	err := run(mapEnv(map[string]string{"CDK_OUTDIR": t.TempDir(), "SCORECARD_BUILD_DIR": t.TempDir()}))
+	err := run(mapEnv(map[string]string{"CDK_OUTDIR": t.TempDir(), "SCORECARD_BUILD_DIR": t.TempDir(), "CDK_CONTEXT_JSON": synthOnly}))
 	if err == nil || !strings.Contains(err.Error(), "make build") {
 		t.Errorf("run without binaries: got %v, want an error telling to run make build", err)
+	}
+}
+
+// synthOnly is the context make synth gives: the example sender allowed.
+const synthOnly = `{"allowExampleSender": true}`
+
+// TestRunRefusesTheExampleSender: without configuration the app will not
+// synthesize a stack to deploy whose every mail would fail.
+func TestRunRefusesTheExampleSender(t *testing.T) {
+	err := run(mapEnv(map[string]string{"CDK_OUTDIR": t.TempDir(), "SCORECARD_BUILD_DIR": testBuildDir}))
+	if err == nil || !strings.Contains(err.Error(), "context mailFrom:") || !strings.Contains(err.Error(), "allowExampleSender=true") {
+		t.Errorf("run with the example sender: got %v, want the mailFrom key and the way to synthesize only", err)
 	}
 }
 
