@@ -45,7 +45,7 @@ help: ## list the targets
 # and only those are stopped afterwards, whatever the tests' result (the exit
 # status stays the tests').
 .PHONY: test
-test: ## run every test (unit, property, the functions' size budgets, every fuzz target for 2 s, faults, load, hostile input, the demo in small, end to end on the local servers, headless Chromium, CDK app)
+test: ## run every test (unit, property, each function under the Lambda Runtime Interface Emulator, the functions' size budgets, every fuzz target for 2 s, faults, load, hostile input, the demo in small, end to end on the local servers, headless Chromium, CDK app)
 	@trap '{ status=$$?; set +x; } 2>/dev/null; "$(LOCAL_SH)" down --tag test; exit $$status' EXIT; \
 	"$(LOCAL_SH)" up --tag test; \
 	scripts/chromium.sh; \

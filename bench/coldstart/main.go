@@ -48,7 +48,6 @@ import (
 	"bytes"
 	"cmp"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -72,6 +71,7 @@ import (
 	"time"
 
 	"scorecard/shared/core/records"
+	"scorecard/shared/devkit/ssmfake"
 	"scorecard/shared/source"
 )
 
@@ -486,32 +486,32 @@ func (f *fakeRuntime) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// fakeAWS answers SSM's GetParametersByPath with the stack's secrets and
-// refuses every other call (DynamoDB, SES) with a non-retryable error.
+// fakeAWS answers SSM's GetParametersByPath with the stack's secrets
+// (ssmfake, as the runtime-emulator tests do) and refuses every other call
+// (DynamoDB, SES) with a non-retryable error; it notes when SSM was first
+// asked.
 type fakeAWS struct {
-	mu     sync.Mutex
-	ssm    time.Time // the first GetParametersByPath since reset
-	params []parameter
-}
-
-type parameter struct {
-	Name, Type, Value, ARN, DataType string
-	Version                          int
-	LastModifiedDate                 float64
+	ssmfake.Server
+	mu  sync.Mutex
+	ssm time.Time // the first GetParametersByPath since reset
 }
 
 func newFakeAWS() *fakeAWS {
 	f := &fakeAWS{}
+	f.Params = map[string]string{}
 	names := []string{"link-signing-key"}
 	for _, s := range webhookSources {
 		names = append(names, "webhook/"+s)
 	}
 	for _, n := range names {
-		full := secretsPrefix + "/" + n
-		f.params = append(f.params, parameter{
-			Name: full, Type: "SecureString", Value: "coldstart-" + strings.ReplaceAll(n, "/", "-") + "-secret",
-			ARN: "arn:aws:ssm:us-east-1:123456789012:parameter" + full, DataType: "text", Version: 1, LastModifiedDate: 1.7e9,
-		})
+		f.Params[secretsPrefix+"/"+n] = "coldstart-" + strings.ReplaceAll(n, "/", "-") + "-secret"
+	}
+	f.Seen = func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		if f.ssm.IsZero() {
+			f.ssm = time.Now()
+		}
 	}
 	return f
 }
@@ -526,57 +526,6 @@ func (f *fakeAWS) ssmAt() (time.Time, bool) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return f.ssm, !f.ssm.IsZero()
-}
-
-func (f *fakeAWS) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	now := time.Now()
-	w.Header().Set("X-Amzn-RequestId", "00000000-0000-0000-0000-000000000000")
-	if r.Header.Get("X-Amz-Target") != "AmazonSSM.GetParametersByPath" {
-		io.Copy(io.Discard, r.Body)
-		refuse(w, "not served by the cold-start measurement")
-		return
-	}
-	if !strings.HasPrefix(r.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ") {
-		refuse(w, "unsigned request")
-		return
-	}
-	var in struct {
-		Path           string
-		Recursive      bool
-		WithDecryption bool
-	}
-	if err := json.NewDecoder(r.Body).Decode(&in); err != nil {
-		refuse(w, "body: "+err.Error())
-		return
-	}
-	f.mu.Lock()
-	if f.ssm.IsZero() {
-		f.ssm = now
-	}
-	f.mu.Unlock()
-	out := struct {
-		Parameters []parameter
-	}{Parameters: []parameter{}}
-	for _, p := range f.params {
-		rest, ok := strings.CutPrefix(p.Name, strings.TrimSuffix(in.Path, "/")+"/")
-		if ok && (in.Recursive || !strings.Contains(rest, "/")) {
-			if !in.WithDecryption {
-				p.Value = "encrypted"
-			}
-			out.Parameters = append(out.Parameters, p)
-		}
-	}
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	json.NewEncoder(w).Encode(out)
-}
-
-// refuse answers as AWS JSON protocols do for a validation error, which the
-// SDK does not retry.
-func refuse(w http.ResponseWriter, msg string) {
-	w.Header().Set("Content-Type", "application/x-amz-json-1.1")
-	w.Header().Set("X-Amzn-ErrorType", "ValidationException")
-	w.WriteHeader(http.StatusBadRequest)
-	json.NewEncoder(w).Encode(map[string]string{"__type": "ValidationException", "message": msg})
 }
 
 // pkgInit is one line of GODEBUG=inittrace=1.

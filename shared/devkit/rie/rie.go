@@ -1,0 +1,143 @@
+// Package rie runs a function binary under the AWS Lambda Runtime
+// Interface Emulator — the runtime API Lambda gives a provided.al2023
+// function — for the tests: the emulator is installed from the Go module
+// proxy once, the function built for this machine, and events invoked
+// through the emulator's HTTP endpoint as Lambda would deliver them.
+package rie
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+)
+
+// The emulator's module and the version these tests run.
+const (
+	Module  = "github.com/aws/aws-lambda-runtime-interface-emulator/cmd/aws-lambda-rie"
+	Version = "v0.0.0-20261030222936-bef5c4ba774d"
+)
+
+// Emulator is the emulator's binary under root/.local/bin, installed with
+// go install the first time.
+func Emulator(t testing.TB, root string) string {
+	t.Helper()
+	bin, err := filepath.Abs(filepath.Join(root, ".local", "bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(bin, "aws-lambda-rie-"+Version)
+	if _, err := os.Stat(path); err == nil {
+		return path
+	}
+	tmp := t.TempDir()
+	cmd := exec.Command("go", "install", Module+"@"+Version)
+	cmd.Env = append(os.Environ(), "GOBIN="+tmp, "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go install %s@%s: %v\n%s", Module, Version, err, out)
+	}
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(filepath.Join(tmp, "aws-lambda-rie"), path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// Build builds root/functions/<name> for this machine, statically, as the
+// deployed one is built for arm64.
+func Build(t testing.TB, root, name string) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "bootstrap")
+	cmd := exec.Command("go", "build", "-trimpath", "-tags", "lambda.norpc", "-o", out, "./functions/"+name)
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("build %s: %v\n%s", name, err, b)
+	}
+	return out
+}
+
+// Function is a function binary running under the emulator.
+type Function struct {
+	url  string
+	logs *bytes.Buffer
+}
+
+// Start runs bootstrap under the emulator with env (and nothing else of
+// this process's environment but PATH and HOME), stopped when t ends.
+func Start(t testing.TB, emulator, bootstrap string, env ...string) *Function {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	f := &Function{url: "http://" + addr + "/2015-03-31/functions/function/invocations", logs: &bytes.Buffer{}}
+	cmd := exec.Command(emulator, "--runtime-interface-emulator-address", addr, "--log-level", "error", bootstrap)
+	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
+	cmd.Stdout, cmd.Stderr = f.logs, f.logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		if t.Failed() {
+			t.Logf("emulator and function output:\n%s", f.logs)
+		}
+	})
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		c, err := net.DialTimeout("tcp", addr, 100*time.Millisecond)
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the emulator did not listen on %s: %v\n%s", addr, err, f.logs)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return f
+}
+
+// Invoke delivers one event (JSON) and returns the function's answer as
+// the emulator gives it; a function that fails to answer fails t.
+func (f *Function) Invoke(t testing.TB, event []byte) []byte {
+	t.Helper()
+	status, b := f.InvokeStatus(t, event)
+	if status != http.StatusOK {
+		t.Fatalf("invoke: HTTP %d: %s", status, b)
+	}
+	return b
+}
+
+// InvokeStatus delivers one event and returns the emulator's HTTP status
+// (502 when the function died, at init or in the handler) and its answer.
+func (f *Function) InvokeStatus(t testing.TB, event []byte) (int, []byte) {
+	t.Helper()
+	resp, err := http.Post(f.url, "application/json", bytes.NewReader(event))
+	if err != nil {
+		t.Fatalf("invoke: %v", err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, b
+}
+
+// Logs are what the emulator and the function wrote so far.
+func (f *Function) Logs() string { return f.logs.String() }
+
+// String names the function's endpoint.
+func (f *Function) String() string { return fmt.Sprintf("function at %s", f.url) }
