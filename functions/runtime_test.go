@@ -49,8 +49,8 @@ func newStack(t *testing.T) stack {
 	}
 	t.Cleanup(func() { db.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: aws.String(table)}) })
 	ssm := httptest.NewServer(&ssmfake.Server{Params: map[string]string{
-		prefix + "/webhook/generic": "rie-generic-secret",
-		prefix + "/webhook/records": "rie-records-secret",
+		prefix + "/webhook/generic":  "rie-generic-secret",
+		prefix + "/webhook/records":  "rie-records-secret",
 		prefix + "/link-signing-key": "rie-signing-key",
 	}})
 	t.Cleanup(ssm.Close)

@@ -38,7 +38,7 @@ const (
 	// through, for synthesis alone (make synth, the tests): no mail could
 	// ever leave from it.
 	ctxAllowExampleSender = "allowExampleSender"
-	ctxAPIBurstLimit       = "apiBurstLimit"
+	ctxAPIBurstLimit      = "apiBurstLimit"
 )
 
 // Defaults of the context keys.
