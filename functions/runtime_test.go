@@ -17,7 +17,6 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 
 	"scorecard/shared/aws/awsenv"
 	"scorecard/shared/aws/dynamo"
@@ -135,8 +134,7 @@ func TestFunctionsInTheLambdaRuntime(t *testing.T) {
 
 	t.Run("notifier: a stream batch records the survey, and only the broken record fails", func(t *testing.T) {
 		fn := s.start(t, "notifier", "MAIL_RATE=100")
-		streams := dynamodbstreams.NewFromConfig(aws.Config{Region: "us-east-1", Credentials: s.db.Options().Credentials},
-			func(o *dynamodbstreams.Options) { o.BaseEndpoint = aws.String(dynamotest.Endpoint()) })
+		streams := dynamotest.Streams(s.db)
 		r := &dynamostream.StreamReader{DB: s.db, Streams: streams, Table: s.table, Every: 50 * time.Millisecond}
 		var batch events.DynamoDBEvent
 		readCtx, stop := context.WithTimeout(ctx, 20*time.Second)

@@ -8,7 +8,6 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
-	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 	"github.com/google/go-cmp/cmp"
 
 	"scorecard/shared/aws/dynamo"
@@ -43,8 +42,7 @@ func TestTicketImageReadsTheStream(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	streams := dynamodbstreams.NewFromConfig(aws.Config{Region: "us-east-1", Credentials: db.Options().Credentials},
-		func(o *dynamodbstreams.Options) { o.BaseEndpoint = aws.String(dynamotest.Endpoint()) })
+	streams := dynamotest.Streams(db)
 	r := &dynamostream.StreamReader{DB: db, Streams: streams, Table: table, Every: 50 * time.Millisecond}
 	var tickets, others int
 	runCtx, stop := context.WithCancel(ctx)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 
 	"scorecard/shared/aws/awsconfig"
 	"scorecard/shared/aws/awsenv"
@@ -71,4 +72,12 @@ func Table(t testing.TB, db *dynamodb.Client) string {
 		db.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: aws.String(name)})
 	})
 	return name
+}
+
+// Streams returns a DynamoDB Streams client for the test server, with db's
+// credentials, for reading a table's stream as Lambda's event source
+// mapping does (dynamostream.StreamReader).
+func Streams(db *dynamodb.Client) *dynamodbstreams.Client {
+	return dynamodbstreams.NewFromConfig(aws.Config{Region: "us-east-1", Credentials: db.Options().Credentials},
+		func(o *dynamodbstreams.Options) { o.BaseEndpoint = aws.String(Endpoint()) })
 }
