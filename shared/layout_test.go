@@ -48,7 +48,7 @@ func TestLayout(t *testing.T) {
 		may      []string // the product's packages it may link, by prefix
 		not      []string // packages it must not link, by prefix
 	}{
-		{"no function links the demo and test tooling, nor the SDK's profile loader", "./functions/...", []string{core, source, app, aws, mod + "functions/"}, []string{sdk + "aws-sdk-go-v2/config", mod + "shared/aws/awsconfig"}},
+		{"no function links the demo and test tooling, nor the SDK's profile loader", "./functions/...", []string{core, source, app, aws, mod + "functions"}, []string{sdk + "aws-sdk-go-v2/config", mod + "shared/aws/awsconfig"}},
 		{"the core imports nothing but the core, and no AWS", "./shared/core/...", []string{core}, []string{sdk}},
 		{"a source imports only the core and the sources", "./shared/source/...", []string{core, source}, []string{sdk}},
 		{"the services use no AWS adapter and no AWS SDK", "./shared/app/...", []string{core, source, app}, []string{sdk + "aws-sdk-go-v2", sdk + "smithy-go"}},
