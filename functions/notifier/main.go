@@ -5,10 +5,8 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
-	"strconv"
 	"time"
 	_ "time/tzdata" // the policy's time zone, whatever the runtime image has
 
@@ -42,7 +40,7 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (*
 	if err != nil {
 		return nil, err
 	}
-	rate, err := mailRate(getenv("MAIL_RATE"))
+	rate, err := ses.ParseRate(getenv("MAIL_RATE"))
 	if err != nil {
 		return nil, err
 	}
@@ -55,18 +53,4 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (*
 		Rate:      rate,
 	}
 	return &notifier.StreamHandler{Notifier: n, Decode: dynamo.TicketImage}, nil
-}
-
-// mailRate is MAIL_RATE, the most mails a second to send: the SES
-// account's maximum send rate. Unset, nothing is paced (the local SES
-// server takes any rate); the stack sets it (mailRate, 1 in the sandbox).
-func mailRate(v string) (float64, error) {
-	if v == "" {
-		return 0, nil
-	}
-	r, err := strconv.ParseFloat(v, 64)
-	if err != nil || !(r > 0) {
-		return 0, fmt.Errorf("MAIL_RATE %q: want mails per second above 0", v)
-	}
-	return r, nil
 }

@@ -81,6 +81,30 @@ type Runner struct {
 	// Out, when set, receives every report as files a person can open
 	// (the local run writes them under out/).
 	Out func(name string, data []byte) error
+	// Rate is how many mails a second the run sends at most: the SES
+	// account's maximum send rate (1 in the sandbox). 0 does not pace.
+	Rate float64
+	// Wait pauses between mails to keep to Rate; a timer on ctx when nil.
+	Wait func(ctx context.Context, d time.Duration) error
+}
+
+// pace waits before every mail after the first, to keep to Rate.
+func (r *Runner) pace(ctx context.Context, first bool) error {
+	if first || r.Rate <= 0 {
+		return nil
+	}
+	d := time.Duration(float64(time.Second) / r.Rate)
+	if r.Wait != nil {
+		return r.Wait(ctx, d)
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
 }
 
 // Request asks for a month's run. The scheduler sends {} (the previous
@@ -226,10 +250,16 @@ func (r *Runner) score(ctx context.Context, m month.Month, asOf time.Time, peopl
 // mail sends every mail of the month that has not gone out yet.
 func (r *Runner) mail(ctx context.Context, m month.Month, cards []scoring.Card, dir *directory.Directory, history map[string][]consequence.Record, gaps map[string][]report.Gap, force bool, sum *Summary) error {
 	var failed []string
+	attempts := 0
 	send := func(key string, to []string, build func() (report.Mail, error)) {
 		if len(to) == 0 {
 			return
 		}
+		if err := r.pace(ctx, attempts == 0); err != nil {
+			failed = append(failed, key) // not claimed: a rerun sends it
+			return
+		}
+		attempts++
 		switch err := r.Store.ClaimMail(ctx, m, key, r.Now(), force); {
 		case errors.Is(err, ErrMailClaimed):
 			sum.Skipped++

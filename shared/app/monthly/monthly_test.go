@@ -220,6 +220,21 @@ func TestThreeMonthsOfConsequencesAndMails(t *testing.T) {
 	}
 }
 
+// TestMailsKeepToTheRate: a second between mails in the SES sandbox.
+func TestMailsKeepToTheRate(t *testing.T) {
+	_, ml, r := setup(t)
+	r.Rate = 1
+	var waits []time.Duration
+	r.Wait = func(_ context.Context, d time.Duration) error { waits = append(waits, d); return nil }
+	sum, err := r.Run(context.Background(), monthly.Request{Month: aug.String()})
+	if err != nil || sum.Sent != 3 || len(ml.sent) != 3 {
+		t.Fatalf("%v, %v", sum, err)
+	}
+	if len(waits) != 2 || waits[0] != time.Second || waits[1] != time.Second {
+		t.Errorf("waits %v, want a second before each mail after the first", waits)
+	}
+}
+
 func TestRerunSendsNothingNewAndStoresTheSame(t *testing.T) {
 	st, ml, r := setup(t)
 	ctx := context.Background()
