@@ -96,8 +96,8 @@ type Config struct {
 	MonthlyConcurrency  int
 	NotifierConcurrency int
 	// MailRate is the most mails a second the notifier and the monthly run
-	// send (MAIL_RATE):
-	// the SES account's maximum send rate, 1 in the sandbox.
+	// send (MAIL_RATE): the SES account's maximum send rate, 1 in the
+	// sandbox.
 	MailRate float64
 	// APIRateLimit and APIBurstLimit throttle the HTTP API's default stage
 	// (requests per second, and the bucket size).
