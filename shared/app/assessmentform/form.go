@@ -57,7 +57,7 @@ func (e FieldError) String() string {
 	case e.Engineer == "":
 		return e.Field + ": " + e.Problem
 	}
-	return "engineer " + formkit.Clip(e.Engineer) + ": " + e.Field + ": " + e.Problem
+	return "engineer " + errcode.Clip(e.Engineer) + ": " + e.Field + ": " + e.Problem
 }
 
 // FormError lists every problem found in a submitted form, in the order

@@ -212,7 +212,7 @@ func (h *Handler) reject(m *messages, a assessment.Assessment, tok string, now t
 		for i, e := range a.Engineers {
 			sec := &p.Form.Sections[i]
 			for j, f := range scoreFields {
-				sec.Scores[j].Value = formkit.Clip(vals.Get(inputName(f, e.ID)))
+				sec.Scores[j].Value = errcode.Clip(vals.Get(inputName(f, e.ID)))
 			}
 			sec.Comment.Value = vals.Get(inputName(FieldComment, e.ID))
 		}

@@ -114,10 +114,10 @@ func ReadForm(req events.APIGatewayV2HTTPRequest, headers http.Header, limit int
 	if ct := headers.Get("Content-Type"); ct != "" {
 		mt, params, err := mime.ParseMediaType(ct)
 		if err != nil || mt != "application/x-www-form-urlencoded" {
-			return nil, errcode.Errorf(errcode.Invalid, "form: content type %q is not application/x-www-form-urlencoded", Clip(ct))
+			return nil, errcode.Errorf(errcode.Invalid, "form: content type %q is not application/x-www-form-urlencoded", errcode.Clip(ct))
 		}
 		if cs := params["charset"]; cs != "" && !strings.EqualFold(cs, "utf-8") {
-			return nil, errcode.Errorf(errcode.Invalid, "form: charset %q is not UTF-8", Clip(cs))
+			return nil, errcode.Errorf(errcode.Invalid, "form: charset %q is not UTF-8", errcode.Clip(cs))
 		}
 	}
 	// Checked before decoding so that a huge body is never decoded.
@@ -144,10 +144,6 @@ func CleanComment(c string) string {
 	}, c)
 	return strings.TrimSpace(c)
 }
-
-// Clip shortens what a sender chose (a header, a field) for a log line or
-// a message (errcode.Clip).
-func Clip(s string) string { return errcode.Clip(s) }
 
 //go:embed templates
 var kitFS embed.FS

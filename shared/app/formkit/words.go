@@ -142,6 +142,6 @@ func (p Pages) Error(err error, lang string, known bool, own func(lang string) (
 // (401 would ask for credentials the reader does not have). check names
 // what failed ("origin", "csrf"); attrs add to the log line.
 func (p Pages) Forbidden(c Common, check, origin string, attrs ...any) events.APIGatewayV2HTTPResponse {
-	p.log().Info(p.Name+" form refused", append([]any{"status", http.StatusForbidden, "check", check, "origin", Clip(origin)}, attrs...)...)
+	p.log().Info(p.Name+" form refused", append([]any{"status", http.StatusForbidden, "check", check, "origin", errcode.Clip(origin)}, attrs...)...)
 	return p.Simple(http.StatusForbidden, "forbidden", Words{Lang: c.Lang, Title: c.ForbiddenTitle, Paras: []string{c.ForbiddenBody}})
 }

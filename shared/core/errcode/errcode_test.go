@@ -40,3 +40,16 @@ func TestCodeAndMessage(t *testing.T) {
 		t.Error("Unwrap should expose the cause")
 	}
 }
+
+// TestClip: a sender's long value is cut at a rune boundary, a short one
+// kept.
+func TestClip(t *testing.T) {
+	long := strings.Repeat("很", 30) // 90 bytes
+	got := errcode.Clip(long)
+	if !strings.HasSuffix(got, "…") || !strings.HasPrefix(long, strings.TrimSuffix(got, "…")) || len(got) > 63 {
+		t.Errorf("Clip cut a rune or kept too much: %q", got)
+	}
+	if errcode.Clip("short") != "short" {
+		t.Error("Clip changed a short string")
+	}
+}
