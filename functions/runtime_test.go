@@ -73,17 +73,38 @@ func (s stack) start(t *testing.T, name string, env ...string) *rie.Function {
 	return rie.Start(t, rie.Emulator(t, ".."), rie.Build(t, "..", name), append(append([]string{}, s.env...), env...)...)
 }
 
-func apiRequest(method, path string, headers map[string]string, body string) []byte {
-	req := events.APIGatewayV2HTTPRequest{Version: "2.0", RouteKey: method + " " + path, RawPath: path, Headers: headers, Body: body}
-	req.RequestContext.HTTP.Method, req.RequestContext.HTTP.Path = method, path
-	if src, ok := strings.CutPrefix(path, "/webhooks/"); ok {
-		req.PathParameters = map[string]string{"source": src}
-	} else if i := strings.LastIndex(path, "/"); i > 0 {
-		req.PathParameters = map[string]string{"token": path[i+1:]}
+// captured is an API Gateway v2 request as the handlers' tests keep it in
+// testdata (file), made a request for path with body; headers are set over
+// the captured ones, an empty value removing one.
+func captured(t *testing.T, file, path string, headers map[string]string, body string) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var req events.APIGatewayV2HTTPRequest
+	if err := json.Unmarshal(raw, &req); err != nil {
+		t.Fatal(err)
+	}
+	req.RawPath, req.RequestContext.HTTP.Path, req.Body, req.IsBase64Encoded = path, path, body, false
+	for k := range req.PathParameters {
+		req.PathParameters[k] = path[strings.LastIndex(path, "/")+1:]
+	}
+	for k, v := range headers {
+		if v == "" {
+			delete(req.Headers, k)
+		} else {
+			req.Headers[k] = v
+		}
 	}
 	b, _ := json.Marshal(req)
 	return b
 }
+
+const (
+	webhookCapture = "../shared/app/webhook/testdata/apigw-generic.json"
+	formsCapture   = "../shared/app/surveyform/testdata/apigw-get.json"
+)
 
 func response(t *testing.T, b []byte) events.APIGatewayV2HTTPResponse {
 	t.Helper()
@@ -111,22 +132,22 @@ func TestFunctionsInTheLambdaRuntime(t *testing.T) {
 			{"event_id": "rie-2", "ticket_id": "RIE-1", "type": "assigned", "assignee_id": "ag-1", "occurred_at": %q},
 			{"event_id": "rie-3", "ticket_id": "RIE-1", "type": "status_changed", "status": "resolved", "occurred_at": %q}]}`,
 			now.Add(-3*time.Hour).Format(time.RFC3339), now.Add(-2*time.Hour).Format(time.RFC3339), now.Add(-5*time.Minute).Format(time.RFC3339))
-		signed := map[string]string{"content-type": "application/json", "x-signature": generic.Sign([]byte("rie-generic-secret"), []byte(body))}
-		resp := response(t, fn.Invoke(t, apiRequest("POST", "/webhooks/generic", signed, body)))
+		signed := map[string]string{"x-signature": generic.Sign([]byte("rie-generic-secret"), []byte(body))}
+		resp := response(t, fn.Invoke(t, captured(t, webhookCapture, "/webhooks/generic", signed, body)))
 		if resp.StatusCode != 200 || !strings.Contains(resp.Body, `"stored":3`) {
 			t.Fatalf("signed webhook: %d %s", resp.StatusCode, resp.Body)
 		}
 		if st, _, err := store.Ticket(ctx, generic.Source, "RIE-1"); err != nil || st.Status != "resolved" {
 			t.Errorf("stored ticket %+v, %v", st, err)
 		}
-		unsigned := response(t, fn.Invoke(t, apiRequest("POST", "/webhooks/generic", map[string]string{"content-type": "application/json"}, body)))
+		unsigned := response(t, fn.Invoke(t, captured(t, webhookCapture, "/webhooks/generic", map[string]string{"x-signature": ""}, body)))
 		if unsigned.StatusCode != 401 || !strings.Contains(unsigned.Body, "X-Signature") {
 			t.Errorf("unsigned webhook: %d %s", unsigned.StatusCode, unsigned.Body)
 		}
 	})
 
 	t.Run("forms: an invalid link is the 404 page in both languages", func(t *testing.T) {
-		resp := response(t, s.start(t, "forms").Invoke(t, apiRequest("GET", "/s/not-a-token", map[string]string{"accept-language": "zh-CN"}, "")))
+		resp := response(t, s.start(t, "forms").Invoke(t, captured(t, formsCapture, "/s/not-a-token", map[string]string{"accept-language": "zh-CN"}, "")))
 		if resp.StatusCode != 404 || !strings.HasPrefix(resp.Headers["Content-Type"], "text/html") || !strings.Contains(resp.Body, "链接无效") || !strings.Contains(resp.Body, "Link not found") {
 			t.Errorf("forms: %d %v\n%s", resp.StatusCode, resp.Headers, resp.Body)
 		}
@@ -187,8 +208,8 @@ func TestFunctionsInTheLambdaRuntime(t *testing.T) {
 
 	t.Run("a missing secret stops the function at init", func(t *testing.T) {
 		fn := s.start(t, "forms", "SECRETS_PREFIX=/nothing-here")
-		status, b := fn.InvokeStatus(t, apiRequest("GET", "/s/x", nil, ""))
-		if status != 502 || !strings.Contains(fn.Logs(), "secrets missing: /nothing-here/link-signing-key") || !strings.Contains(fn.Logs(), "Init failed") {
+		status, b := fn.InvokeStatus(t, captured(t, formsCapture, "/s/x", nil, ""))
+		if status != 502 || !fn.WaitLogs("secrets missing: /nothing-here/link-signing-key", "Init failed") {
 			t.Errorf("HTTP %d %s; logs:\n%s", status, b, fn.Logs())
 		}
 	})

@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
-	"github.com/aws/aws-lambda-go/lambda"
 
 	"scorecard/shared/app/webhook"
 	"scorecard/shared/aws/dynamo"
@@ -23,6 +22,7 @@ import (
 	"scorecard/shared/core/event"
 	"scorecard/shared/core/policy"
 	"scorecard/shared/devkit/dynamotest"
+	"scorecard/shared/devkit/formtest"
 	"scorecard/shared/source/generic"
 )
 
@@ -89,15 +89,7 @@ func request(t *testing.T, source, body, signature string) []byte {
 // invoke runs the handler through the Lambda JSON layer.
 func invoke(t *testing.T, h *webhook.Handler, payload []byte) events.APIGatewayV2HTTPResponse {
 	t.Helper()
-	out, err := lambda.NewHandler(h.Handle).Invoke(context.Background(), payload)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var resp events.APIGatewayV2HTTPResponse
-	if err := json.Unmarshal(out, &resp); err != nil {
-		t.Fatal(err)
-	}
-	return resp
+	return formtest.Invoke(t, h.Handle, payload)
 }
 
 func batch(t *testing.T) string {

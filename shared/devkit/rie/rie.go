@@ -14,6 +14,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -68,7 +70,26 @@ func Build(t testing.TB, root, name string) string {
 // Function is a function binary running under the emulator.
 type Function struct {
 	url  string
-	logs *bytes.Buffer
+	logs *logs
+}
+
+// logs collects the emulator's output, written by exec's copying
+// goroutines while the test reads it.
+type logs struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *logs) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logs) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // Start runs bootstrap under the emulator with env (and nothing else of
@@ -81,7 +102,7 @@ func Start(t testing.TB, emulator, bootstrap string, env ...string) *Function {
 	}
 	addr := l.Addr().String()
 	l.Close()
-	f := &Function{url: "http://" + addr + "/2015-03-31/functions/function/invocations", logs: &bytes.Buffer{}}
+	f := &Function{url: "http://" + addr + "/2015-03-31/functions/function/invocations", logs: &logs{}}
 	cmd := exec.Command(emulator, "--runtime-interface-emulator-address", addr, "--log-level", "error", bootstrap)
 	cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + os.Getenv("HOME")}, env...)
 	cmd.Stdout, cmd.Stderr = f.logs, f.logs
@@ -138,6 +159,24 @@ func (f *Function) InvokeStatus(t testing.TB, event []byte) (int, []byte) {
 
 // Logs are what the emulator and the function wrote so far.
 func (f *Function) Logs() string { return f.logs.String() }
+
+// WaitLogs waits up to 10 s for the output to hold every one of want (the
+// emulator may write after it has answered) and reports whether it did.
+func (f *Function) WaitLogs(want ...string) bool {
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		out := f.Logs()
+		missing := false
+		for _, w := range want {
+			missing = missing || !strings.Contains(out, w)
+		}
+		if !missing {
+			return true
+		}
+		if time.Now().After(deadline) {
+			return false
+		}
+	}
+}
 
 // String names the function's endpoint.
 func (f *Function) String() string { return fmt.Sprintf("function at %s", f.url) }
