@@ -95,8 +95,8 @@ func randomSeed() string {
 
 // Send sends mail to the recipients (all in To) and returns SES's message
 // id.
-func (m *Mailer) Send(ctx context.Context, to []string, mail mail.Mail) (messageID string, err error) {
-	raw, err := Build(m.from, to, mail, m.seed())
+func (m *Mailer) Send(ctx context.Context, to []string, msg mail.Mail) (messageID string, err error) {
+	raw, err := mail.Build(m.from, to, msg, m.seed())
 	if err != nil {
 		return "", err
 	}

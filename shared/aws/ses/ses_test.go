@@ -16,6 +16,7 @@ import (
 
 	"scorecard/shared/aws/ses"
 	"scorecard/shared/core/errcode"
+	"scorecard/shared/devkit/mimetest"
 )
 
 // fakeSender records the input and answers with out or err.
@@ -66,7 +67,7 @@ func TestSendMapsErrors(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			m := ses.New(&fakeSender{err: tc.err}, "scorecard@example.com", "")
-			id, err := m.Send(context.Background(), []string{secret}, sampleMail())
+			id, err := m.Send(context.Background(), []string{secret}, mimetest.Sample())
 			if id != "" || errcode.Code(err) != tc.want {
 				t.Fatalf("got (%q, %v), want a %s error", id, err, tc.want)
 			}
@@ -80,14 +81,14 @@ func TestSendMapsErrors(t *testing.T) {
 	}
 	t.Run("context errors stay visible to errors.Is", func(t *testing.T) {
 		m := ses.New(&fakeSender{err: context.Canceled}, "scorecard@example.com", "")
-		_, err := m.Send(context.Background(), []string{"b@example.com"}, sampleMail())
+		_, err := m.Send(context.Background(), []string{"b@example.com"}, mimetest.Sample())
 		if !errors.Is(err, context.Canceled) {
 			t.Errorf("got %v", err)
 		}
 	})
 	t.Run("the request id is kept for the logs", func(t *testing.T) {
 		m := ses.New(&fakeSender{err: httpErr(500, &smithy.GenericAPIError{Code: "InternalFailure"})}, "scorecard@example.com", "")
-		_, err := m.Send(context.Background(), []string{"b@example.com"}, sampleMail())
+		_, err := m.Send(context.Background(), []string{"b@example.com"}, mimetest.Sample())
 		if !strings.Contains(err.Error(), "InternalFailure") || !strings.Contains(err.Error(), "req-1") || !strings.Contains(err.Error(), "HTTP 500") {
 			t.Errorf("got %v", err)
 		}
@@ -98,7 +99,7 @@ func TestSendBuildsARawMessage(t *testing.T) {
 	f := &fakeSender{out: &sesv2.SendEmailOutput{MessageId: aws.String("m-1")}}
 	m := ses.New(f, "Scorecard <scorecard@example.com>", "scorecard-events")
 	to := []string{"mia@example.com", "ann@example.com"}
-	id, err := m.Send(context.Background(), to, sampleMail())
+	id, err := m.Send(context.Background(), to, mimetest.Sample())
 	if err != nil || id != "m-1" {
 		t.Fatalf("got (%q, %v)", id, err)
 	}
@@ -112,14 +113,14 @@ func TestSendBuildsARawMessage(t *testing.T) {
 	if in.Content == nil || in.Content.Raw == nil || in.Content.Simple != nil {
 		t.Fatalf("want raw content only: %+v", in.Content)
 	}
-	p := parse(t, in.Content.Raw.Data)
-	if p.Subject != sampleMail().Subject || len(p.Leaves) != 4 {
+	p := mimetest.Parse(t, in.Content.Raw.Data)
+	if p.Subject != mimetest.Sample().Subject || len(p.Leaves) != 4 {
 		t.Errorf("raw message: subject %q, %d parts", p.Subject, len(p.Leaves))
 	}
 
 	// Two sends use different boundaries.
 	first := string(in.Content.Raw.Data)
-	if _, err := m.Send(context.Background(), to, sampleMail()); err != nil {
+	if _, err := m.Send(context.Background(), to, mimetest.Sample()); err != nil {
 		t.Fatal(err)
 	}
 	if first == string(f.in.Content.Raw.Data) {
@@ -128,7 +129,7 @@ func TestSendBuildsARawMessage(t *testing.T) {
 
 	// No configuration set: the field stays nil.
 	f2 := &fakeSender{out: &sesv2.SendEmailOutput{MessageId: aws.String("m-2")}}
-	if _, err := ses.New(f2, "scorecard@example.com", "").Send(context.Background(), to, sampleMail()); err != nil || f2.in.ConfigurationSetName != nil {
+	if _, err := ses.New(f2, "scorecard@example.com", "").Send(context.Background(), to, mimetest.Sample()); err != nil || f2.in.ConfigurationSetName != nil {
 		t.Errorf("configuration set %v, err %v", f2.in.ConfigurationSetName, err)
 	}
 }
@@ -136,10 +137,10 @@ func TestSendBuildsARawMessage(t *testing.T) {
 func TestSendRefusesBeforeCallingSES(t *testing.T) {
 	f := &fakeSender{out: &sesv2.SendEmailOutput{MessageId: aws.String("never")}}
 	m := ses.New(f, "scorecard@example.com", "")
-	if _, err := m.Send(context.Background(), nil, sampleMail()); errcode.Code(err) != errcode.Invalid {
+	if _, err := m.Send(context.Background(), nil, mimetest.Sample()); errcode.Code(err) != errcode.Invalid {
 		t.Errorf("no recipients: %v", err)
 	}
-	huge := sampleMail()
+	huge := mimetest.Sample()
 	huge.Attachments[0].Data = make([]byte, ses.MaxMessageBytes)
 	if _, err := m.Send(context.Background(), []string{"b@example.com"}, huge); errcode.Code(err) != errcode.TooLarge {
 		t.Errorf("over the size limit: %v", err)
@@ -148,7 +149,7 @@ func TestSendRefusesBeforeCallingSES(t *testing.T) {
 		t.Error("SES was called")
 	}
 	f.out = &sesv2.SendEmailOutput{}
-	if _, err := m.Send(context.Background(), []string{"b@example.com"}, sampleMail()); errcode.Code(err) != errcode.Unavailable {
+	if _, err := m.Send(context.Background(), []string{"b@example.com"}, mimetest.Sample()); errcode.Code(err) != errcode.Unavailable {
 		t.Errorf("no message id: %v", err)
 	}
 }

@@ -1,7 +1,7 @@
 // Package mail owns the shape of a rendered mail, shared by everything that
-// builds mail (reports, surveys, assessments) and what sends it (SES),
-// without pulling the report's chart and workbook libraries into functions
-// that only send a survey.
+// builds mail (reports, surveys, assessments), and the MIME message that
+// every sender (SES, an SMTP relay) sends, without pulling the report's
+// chart and workbook libraries into functions that only send a survey.
 package mail
 
 // Part is one MIME part of a mail besides its bodies: an inline image

@@ -1,4 +1,4 @@
-package ses
+package mail
 
 import (
 	"bytes"
@@ -11,7 +11,6 @@ import (
 	"unicode"
 
 	"scorecard/shared/core/errcode"
-	"scorecard/shared/core/mail"
 )
 
 // Build writes a mail as a raw MIME message (RFC 5322 / 2045–2047 / 2387):
@@ -28,12 +27,12 @@ import (
 // lines of 76 characters; the subject is an RFC 2047 B-encoded word when it
 // is not plain ASCII, and file names are RFC 2231 encoded when they need it.
 // Boundaries are derived from boundarySeed so that a test gets the same
-// bytes every time; Mailer.Send uses a random seed. Build adds no Date or
-// Message-ID header: SES sets both.
+// bytes every time; the senders use a random seed. Build adds no Date or
+// Message-ID header: SES sets both, and the SMTP sender writes them itself.
 //
 // Bad addresses, a missing subject or a bad Content-ID are errcode.Invalid
 // errors whose messages name no address.
-func Build(from string, to []string, m mail.Mail, boundarySeed string) ([]byte, error) {
+func Build(from string, to []string, m Mail, boundarySeed string) ([]byte, error) {
 	sender, err := netmail.ParseAddress(from)
 	if err != nil {
 		return nil, errcode.Errorf(errcode.Invalid, "sender: not a valid e-mail address")
@@ -195,7 +194,7 @@ func textHeader(contentType string) textproto.MIMEHeader {
 }
 
 // fileHeader is the header of an inline image or an attachment.
-func fileHeader(disposition string, p mail.Part) textproto.MIMEHeader {
+func fileHeader(disposition string, p Part) textproto.MIMEHeader {
 	name := cleanFilename(p.Filename)
 	ct := p.ContentType
 	if _, _, err := mime.ParseMediaType(ct); err != nil || ct == "" {

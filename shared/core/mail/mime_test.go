@@ -1,138 +1,33 @@
-package ses_test
+package mail_test
 
 import (
 	"bytes"
-	"encoding/base64"
-	"io"
-	"mime"
-	"mime/multipart"
-	netmail "net/mail"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
-	"scorecard/shared/aws/ses"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/mail"
+	"scorecard/shared/devkit/mimetest"
 )
 
-// leaf is a decoded MIME leaf part.
-type leaf struct {
-	ContentType string // media type only
-	Charset     string
-	Disposition string
-	Filename    string
-	ContentID   string
-	Data        string
-}
-
-// parsed is a message parsed back with net/mail and mime/multipart.
-type parsed struct {
-	From, To, Subject string
-	Structure         []string // media types, depth first
-	Leaves            []leaf
-}
-
-func parse(t *testing.T, raw []byte) parsed {
-	t.Helper()
-	msg, err := netmail.ReadMessage(bytes.NewReader(raw))
-	if err != nil {
-		t.Fatalf("net/mail cannot read the message: %v", err)
-	}
-	var dec mime.WordDecoder
-	subject, err := dec.DecodeHeader(msg.Header.Get("Subject"))
-	if err != nil {
-		t.Fatalf("subject: %v", err)
-	}
-	p := parsed{From: msg.Header.Get("From"), To: msg.Header.Get("To"), Subject: subject}
-	if msg.Header.Get("MIME-Version") != "1.0" {
-		t.Errorf("MIME-Version %q", msg.Header.Get("MIME-Version"))
-	}
-	walk(t, &p, msg.Header.Get("Content-Type"), msg.Header.Get("Content-Transfer-Encoding"), "", "", msg.Body)
-	return p
-}
-
-func walk(t *testing.T, p *parsed, contentType, cte, disposition, cid string, body io.Reader) {
-	t.Helper()
-	mt, params, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		t.Fatalf("content type %q: %v", contentType, err)
-	}
-	p.Structure = append(p.Structure, mt)
-	if strings.HasPrefix(mt, "multipart/") {
-		mr := multipart.NewReader(body, params["boundary"])
-		for {
-			part, err := mr.NextRawPart()
-			if err == io.EOF {
-				return
-			}
-			if err != nil {
-				t.Fatalf("%s: %v", mt, err)
-			}
-			walk(t, p, part.Header.Get("Content-Type"), part.Header.Get("Content-Transfer-Encoding"),
-				part.Header.Get("Content-Disposition"), part.Header.Get("Content-ID"), part)
-		}
-	}
-	if cte != "base64" {
-		t.Errorf("%s: transfer encoding %q, want base64", mt, cte)
-	}
-	enc, err := io.ReadAll(body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, line := range strings.Split(strings.TrimRight(string(enc), "\r\n"), "\r\n") {
-		if len(line) > 76 {
-			t.Errorf("%s: base64 line of %d characters", mt, len(line))
-		}
-	}
-	data, err := base64.StdEncoding.DecodeString(strings.ReplaceAll(string(enc), "\r\n", ""))
-	if err != nil {
-		t.Fatalf("%s: base64: %v", mt, err)
-	}
-	l := leaf{ContentType: mt, Charset: params["charset"], Data: string(data), ContentID: cid}
-	if disposition != "" {
-		d, dp, err := mime.ParseMediaType(disposition)
-		if err != nil {
-			t.Fatalf("disposition %q: %v", disposition, err)
-		}
-		l.Disposition, l.Filename = d, dp["filename"]
-	}
-	p.Leaves = append(p.Leaves, l)
-}
-
-var png1x1 = []byte("\x89PNG\r\n\x1a\n fake image bytes \x00\x01\x02\xff")
-
-func sampleMail() mail.Mail {
-	return mail.Mail{
-		Subject: "团队绩效报告 North — 2026年10月: a long subject that has to be folded over several lines",
-		HTML:    `<!DOCTYPE html><html><body><p>Hello — 你好</p><img src="cid:grade-histogram@scorecard"></body></html>`,
-		Text:    "Hello — 你好\n" + strings.Repeat("a long line of text ", 20),
-		Inline:  []mail.Part{{Filename: "grades.png", ContentType: "image/png", ContentID: "grade-histogram@scorecard", Data: png1x1}},
-		Attachments: []mail.Part{{
-			Filename:    "scorecard-华东-2026-10.xlsx",
-			ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-			Data:        []byte("PK\x03\x04 not really a zip \x00\xff"),
-		}},
-	}
-}
-
 func TestBuildParsesBackIntoTheSameParts(t *testing.T) {
-	m := sampleMail()
-	raw, err := ses.Build("Scorecard <scorecard@example.com>", []string{"mia@example.com", "Lee Ann <ann@example.com>"}, m, "seed1")
+	m := mimetest.Sample()
+	raw, err := mail.Build("Scorecard <scorecard@example.com>", []string{"mia@example.com", "Lee Ann <ann@example.com>"}, m, "seed1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := parse(t, raw)
-	want := parsed{
+	got := mimetest.Parse(t, raw)
+	want := mimetest.Message{
 		From:      `"Scorecard" <scorecard@example.com>`,
 		To:        `<mia@example.com>, "Lee Ann" <ann@example.com>`,
 		Subject:   m.Subject,
 		Structure: []string{"multipart/mixed", "multipart/related", "multipart/alternative", "text/plain", "text/html", "image/png", m.Attachments[0].ContentType},
-		Leaves: []leaf{
+		Leaves: []mimetest.Leaf{
 			{ContentType: "text/plain", Charset: "utf-8", Data: m.Text},
 			{ContentType: "text/html", Charset: "utf-8", Data: m.HTML},
-			{ContentType: "image/png", Disposition: "inline", Filename: "grades.png", ContentID: "<grade-histogram@scorecard>", Data: string(png1x1)},
+			{ContentType: "image/png", Disposition: "inline", Filename: "grades.png", ContentID: "<grade-histogram@scorecard>", Data: string(mimetest.PNG)},
 			{ContentType: m.Attachments[0].ContentType, Disposition: "attachment", Filename: "scorecard-华东-2026-10.xlsx", Data: string(m.Attachments[0].Data)},
 		},
 	}
@@ -150,14 +45,14 @@ func TestBuildParsesBackIntoTheSameParts(t *testing.T) {
 	if strings.Contains(string(raw), "团队") {
 		t.Error("raw UTF-8 in the headers or bodies: everything must be encoded")
 	}
-	again, err := ses.Build("Scorecard <scorecard@example.com>", []string{"mia@example.com", "Lee Ann <ann@example.com>"}, m, "seed1")
+	again, err := mail.Build("Scorecard <scorecard@example.com>", []string{"mia@example.com", "Lee Ann <ann@example.com>"}, m, "seed1")
 	if err != nil || !bytes.Equal(raw, again) {
 		t.Error("the same seed must give the same bytes")
 	}
 }
 
 func TestBuildLeavesOutSingleChildContainers(t *testing.T) {
-	full := sampleMail()
+	full := mimetest.Sample()
 	tests := []struct {
 		name string
 		mail mail.Mail
@@ -174,11 +69,11 @@ func TestBuildLeavesOutSingleChildContainers(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			raw, err := ses.Build("a@example.com", []string{"b@example.com"}, tc.mail, "")
+			raw, err := mail.Build("a@example.com", []string{"b@example.com"}, tc.mail, "")
 			if err != nil {
 				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tc.want, parse(t, raw).Structure); diff != "" {
+			if diff := cmp.Diff(tc.want, mimetest.Parse(t, raw).Structure); diff != "" {
 				t.Errorf("structure (-want +got):\n%s", diff)
 			}
 		})
@@ -190,11 +85,11 @@ func TestBuildPartDetails(t *testing.T) {
 		{Filename: "../../etc/report\r\n.xlsx", Data: []byte("x")},
 		{Filename: "", ContentType: "not a type", Data: []byte("y")},
 	}}
-	raw, err := ses.Build("a@example.com", []string{"b@example.com"}, m, "s")
+	raw, err := mail.Build("a@example.com", []string{"b@example.com"}, m, "s")
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := parse(t, raw)
+	p := mimetest.Parse(t, raw)
 	if p.Subject != "plain ascii subject" || !strings.Contains(string(raw), "Subject: plain ascii subject\r\n") {
 		t.Errorf("an ASCII subject is left as it is: %q", p.Subject)
 	}
@@ -229,7 +124,7 @@ func TestBuildRejectsBadInput(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := ses.Build(tc.from, tc.to, tc.mail, "s")
+			_, err := mail.Build(tc.from, tc.to, tc.mail, "s")
 			if errcode.Code(err) != errcode.Invalid || !strings.Contains(err.Error(), tc.wantText) {
 				t.Errorf("want an invalid error about %q, got %v", tc.wantText, err)
 			}
