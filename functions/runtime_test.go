@@ -5,11 +5,14 @@
 package functions_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -23,12 +26,16 @@ import (
 	"scorecard/shared/core/directory"
 	"scorecard/shared/devkit/dynamostream"
 	"scorecard/shared/devkit/dynamotest"
+	"scorecard/shared/devkit/mailpit"
 	"scorecard/shared/devkit/rie"
 	"scorecard/shared/devkit/ssmfake"
 	"scorecard/shared/source/generic"
 )
 
 const prefix = "/rie"
+
+// The SMTP relay's login, the password served as the smtp-password secret.
+const relayUser, relayPassword = "rie-relay", "rie-relay-password"
 
 // stack is one table with a stream, the secrets, and the environment the
 // stack gives every function.
@@ -51,6 +58,7 @@ func newStack(t *testing.T) stack {
 		prefix + "/webhook/generic":  "rie-generic-secret",
 		prefix + "/webhook/records":  "rie-records-secret",
 		prefix + "/link-signing-key": "rie-signing-key",
+		prefix + "/smtp-password":    relayPassword,
 	}})
 	t.Cleanup(ssm.Close)
 	ses := os.Getenv("SES_ENDPOINT")
@@ -203,6 +211,45 @@ func TestFunctionsInTheLambdaRuntime(t *testing.T) {
 		}
 		if b := fn.Invoke(t, []byte(`{"round": "tick"}`)); strings.Contains(string(b), "errorMessage") {
 			t.Errorf("round tick: %s", b)
+		}
+	})
+
+	t.Run("monthly, where mail goes through an SMTP relay: the report and the scorecard arrive whole", func(t *testing.T) {
+		relay := mailpit.Start(t, "..", mailpit.Options{Users: map[string]string{relayUser: relayPassword}})
+		fn := s.start(t, "monthly", "SMTP_HOST=127.0.0.1", fmt.Sprintf("SMTP_PORT=%d", relay.SMTPPort), "SMTP_USER="+relayUser,
+			// The relay's certificate is the one root the function trusts,
+			// read the way Go reads the system's roots.
+			"SSL_CERT_FILE="+relay.CertFile, "SES_ENDPOINT=http://127.0.0.1:1")
+		m := now.In(time.FixedZone("", 8*3600)).Format("2006-01")
+		if b := fn.Invoke(t, []byte(`{"month": "`+m+`", "mail": true, "force": true}`)); strings.Contains(string(b), "errorMessage") {
+			t.Fatalf("monthly run: %s\n%s", b, fn.Logs())
+		}
+		byTo := map[string]mailpit.Message{}
+		for _, sum := range relay.Messages(t) {
+			msg := relay.Message(t, sum.ID)
+			if len(msg.To) == 1 && slices.Contains(msg.Tags, relayUser) {
+				byTo[msg.To[0].Address] = msg
+			}
+		}
+		report, card := byTo["mia@example.com"], byTo["ann@example.com"]
+		if len(byTo) != 2 || report.ID == "" || card.ID == "" {
+			t.Fatalf("mails to %v, want the manager's report and the engineer's scorecard, sent with the relay's login", slices.Collect(maps.Keys(byTo)))
+		}
+		if len(report.Attachments) != 1 || !strings.HasSuffix(report.Attachments[0].FileName, ".xlsx") || !strings.Contains(card.Text, "Ann Lee") {
+			t.Fatalf("the report arrived with attachments %+v; the scorecard's text: %.200q", report.Attachments, card.Text)
+		}
+		// One engineer with one ticket has too little data for a chart:
+		// shared/aws/smtp's test sends a report with both charts.
+		for _, p := range report.Inline {
+			if png := relay.Part(t, report.ID, p.PartID); !bytes.HasPrefix(png, []byte("\x89PNG\r\n")) || !strings.Contains(report.HTML, "cid:"+p.ContentID) {
+				t.Errorf("inline %s (%s, %d bytes) is not the chart the HTML shows", p.FileName, p.ContentID, len(png))
+			}
+		}
+		if x := relay.Part(t, report.ID, report.Attachments[0].PartID); !bytes.HasPrefix(x, []byte("PK\x03\x04")) {
+			t.Errorf("the workbook arrived as %d bytes that are not a zip", len(x))
+		}
+		if strings.Contains(fn.Logs(), relayPassword) {
+			t.Error("the relay's password is in the logs")
 		}
 	})
 

@@ -18,7 +18,7 @@ import (
 
 	"scorecard/shared/app/monthly"
 	"scorecard/shared/app/round"
-	"scorecard/shared/aws/ses"
+	"scorecard/shared/aws/mailer"
 	"scorecard/shared/aws/startup"
 )
 
@@ -55,14 +55,13 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (*
 	if err != nil {
 		return nil, err
 	}
-	rate, err := ses.ParseRate(getenv("MAIL_RATE"))
+	sender, rate, err := mailer.New(c, getenv)
 	if err != nil {
 		return nil, err
 	}
 	store := c.Store()
-	mailer := ses.New(ses.Client(c.AWS, c.Env.SESEndpoint), getenv("MAIL_FROM"), getenv("SES_CONFIGURATION_SET"))
 	return &jobs{
-		monthly: &monthly.Runner{Store: store, Mailer: mailer, Policy: c.Policy, Now: time.Now, Log: log, Rate: rate},
-		round:   &round.Round{Store: store, Mailer: mailer, Policy: c.Policy, Key: c.Secrets.SigningKey, BaseURL: getenv("BASE_URL"), Now: time.Now, Log: log},
+		monthly: &monthly.Runner{Store: store, Mailer: sender, Policy: c.Policy, Now: time.Now, Log: log, Rate: rate},
+		round:   &round.Round{Store: store, Mailer: sender, Policy: c.Policy, Key: c.Secrets.SigningKey, BaseURL: getenv("BASE_URL"), Now: time.Now, Log: log},
 	}, nil
 }

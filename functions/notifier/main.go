@@ -14,7 +14,7 @@ import (
 
 	"scorecard/shared/app/notifier"
 	"scorecard/shared/aws/dynamo"
-	"scorecard/shared/aws/ses"
+	"scorecard/shared/aws/mailer"
 	"scorecard/shared/aws/startup"
 )
 
@@ -40,13 +40,13 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (*
 	if err != nil {
 		return nil, err
 	}
-	rate, err := ses.ParseRate(getenv("MAIL_RATE"))
+	sender, rate, err := mailer.New(c, getenv)
 	if err != nil {
 		return nil, err
 	}
 	store := c.Store()
 	n := &notifier.Notifier{
-		Store: store, Mailer: ses.New(ses.Client(c.AWS, c.Env.SESEndpoint), getenv("MAIL_FROM"), getenv("SES_CONFIGURATION_SET")), Key: c.Secrets.SigningKey, BaseURL: getenv("BASE_URL"),
+		Store: store, Mailer: sender, Key: c.Secrets.SigningKey, BaseURL: getenv("BASE_URL"),
 		Rules: notifier.RulesFrom(c.Policy), Now: time.Now, Log: log,
 		Contacts: lookups, Cache: store,
 		Engineers: &notifier.DirectoryEngineers{Load: store.Engineers, TTL: 10 * time.Minute, Now: time.Now},

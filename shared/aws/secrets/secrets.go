@@ -36,6 +36,9 @@ type Secrets struct {
 	Webhook    map[string][]byte                // source → webhook secret
 	SigningKey []byte                           // signs survey and assessment links
 	API        map[string]vendorapi.Credentials // source → API credentials, where configured
+	// SMTPPassword logs in to the SMTP relay, where mail goes out through
+	// one (<prefix>/smtp-password).
+	SMTPPassword string
 }
 
 // Dev returns the local development secrets of DESIGN §5:
@@ -53,8 +56,9 @@ type ParameterStore interface {
 	GetParametersByPath(context.Context, *ssm.GetParametersByPathInput, ...func(*ssm.Options)) (*ssm.GetParametersByPathOutput, error)
 }
 
-// Load reads the secrets under prefix: <prefix>/webhook/<source> and
-// <prefix>/link-signing-key. need names the ones the caller cannot run
+// Load reads the secrets under prefix: <prefix>/webhook/<source>,
+// <prefix>/link-signing-key, <prefix>/api/<source> and
+// <prefix>/smtp-password. need names the ones the caller cannot run
 // without ("webhook/zendesk", "link-signing-key", …); a missing one is an
 // error naming it (never its value).
 func Load(ctx context.Context, ps ParameterStore, prefix string, need ...string) (Secrets, error) {
@@ -81,6 +85,7 @@ func Load(ctx context.Context, ps ParameterStore, prefix string, need ...string)
 	if v := values["link-signing-key"]; v != "" {
 		s.SigningKey = []byte(v)
 	}
+	s.SMTPPassword = values["smtp-password"]
 	s.API = map[string]vendorapi.Credentials{}
 	for _, src := range APISources {
 		v := values["api/"+src]

@@ -27,8 +27,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"math"
-	"strconv"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
@@ -178,18 +176,4 @@ func scrub(err error) error {
 		s += fmt.Sprintf(" (HTTP %d, request id %s)", re.HTTPStatusCode(), re.ServiceRequestID())
 	}
 	return errors.New(s)
-}
-
-// ParseRate reads MAIL_RATE, the most mails a second to send: the SES
-// account's maximum send rate. Unset is 0, nothing paced (the local SES
-// server takes any rate); the stack sets it (mailRate, 1 in the sandbox).
-func ParseRate(v string) (float64, error) {
-	if v == "" {
-		return 0, nil
-	}
-	r, err := strconv.ParseFloat(v, 64)
-	if err != nil || !(r > 0) || math.IsInf(r, 0) {
-		return 0, fmt.Errorf("MAIL_RATE %q: want mails per second above 0", v)
-	}
-	return r, nil
 }

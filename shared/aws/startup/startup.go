@@ -29,6 +29,10 @@ type Config struct {
 // the SSM path the secrets are read from, and need lists the secrets the
 // function cannot run without ("link-signing-key", "webhook/zendesk", …).
 func Load(ctx context.Context, getenv func(string) string, vars []string, need ...string) (*Config, error) {
+	// Mail through a relay logs in with the password in SSM.
+	if getenv("SMTP_HOST") != "" && getenv("SMTP_USER") != "" {
+		need = append(need, "smtp-password")
+	}
 	for _, name := range append([]string{"SECRETS_PREFIX"}, vars...) {
 		if getenv(name) == "" {
 			return nil, fmt.Errorf("%s is not set", name)

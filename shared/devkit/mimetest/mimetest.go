@@ -12,8 +12,15 @@ import (
 	netmail "net/mail"
 	"strings"
 	"testing"
+	"time"
 
+	"scorecard/shared/app/report"
+	"scorecard/shared/core/directory"
 	"scorecard/shared/core/mail"
+	"scorecard/shared/core/metric"
+	"scorecard/shared/core/month"
+	"scorecard/shared/core/policy"
+	"scorecard/shared/core/scoring"
 )
 
 // Leaf is a decoded MIME leaf part.
@@ -118,3 +125,32 @@ func Sample() mail.Mail {
 		}},
 	}
 }
+
+// TeamReport is a real team report of two engineers, in Chinese: its
+// chart inline and its workbook attached.
+func TeamReport(t testing.TB) mail.Mail {
+	t.Helper()
+	p := policy.Default()
+	oct := month.Month{Year: 2026, Month: time.October}
+	v := func(num, den float64, n int) *metric.Value {
+		return &metric.Value{Numerator: num, Denominator: den, N: n, Offending: []string{"T-1", "T-2"}}
+	}
+	months := []*metric.Month{
+		{Engineer: metric.Engineer{ID: "E1", Team: "north"}, Tickets: 40, Values: map[metric.ID]*metric.Value{
+			metric.ResolutionSLARate: v(36, 40, 40), metric.CSATScore: v(850, 10, 10)}},
+		{Engineer: metric.Engineer{ID: "E2", Team: "north"}, Tickets: 30, Values: map[metric.ID]*metric.Value{
+			metric.ResolutionSLARate: v(30, 30, 30), metric.CSATScore: v(950, 10, 10)}},
+	}
+	cards := scoring.Score(p, oct, months)
+	m, err := report.TeamReport(report.Team{
+		Name: "North", ManagerEmail: "mia@example.com", Locale: directory.LocaleZhCN, Month: oct, Cards: cards, Policy: p,
+		Engineers: map[string]directory.Engineer{"E1": {ID: "E1", Name: "李安"}, "E2": {ID: "E2", Name: "Bo Chen"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestSendToLocalSES sends a real team report through the SDK to the local
+// SES server and reads it back from its store.

@@ -1,10 +1,10 @@
-package ses_test
+package mailer_test
 
 import (
 	"strings"
 	"testing"
 
-	"scorecard/shared/aws/ses"
+	"scorecard/shared/aws/mailer"
 )
 
 func TestParseRate(t *testing.T) {
@@ -24,7 +24,7 @@ func TestParseRate(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
-			got, err := ses.ParseRate(tc.in)
+			got, err := mailer.ParseRate(tc.in)
 			if (err != nil) != tc.fail || got != tc.want {
 				t.Errorf("ParseRate(%q) = %v, %v", tc.in, got, err)
 			}
