@@ -194,7 +194,9 @@ func Start(t testing.TB, root string, o Options) *Server {
 }
 
 // TLS is a client configuration that trusts the server's certificate.
-func (s *Server) TLS() *tls.Config { return &tls.Config{RootCAs: s.RootCAs, MinVersion: tls.VersionTLS12} }
+func (s *Server) TLS() *tls.Config {
+	return &tls.Config{RootCAs: s.RootCAs, MinVersion: tls.VersionTLS12}
+}
 
 // Address is one of a message's addresses.
 type Address struct{ Name, Address string }
