@@ -39,6 +39,15 @@ const (
 	// ever leave from it.
 	ctxAllowExampleSender = "allowExampleSender"
 	ctxAPIBurstLimit      = "apiBurstLimit"
+	// ctxRegion is the region to deploy to; unset, the AWS profile's
+	// (CDK_DEFAULT_REGION, which the CDK CLI sets).
+	ctxRegion = "region"
+	// The SMTP relay mail goes out through instead of SES (the regions
+	// without SES): host, port and user; the password is the smtp-password
+	// secret.
+	ctxSMTPHost = "smtpHost"
+	ctxSMTPPort = "smtpPort"
+	ctxSMTPUser = "smtpUser"
 )
 
 // Defaults of the context keys.
@@ -51,6 +60,7 @@ const (
 	defaultAPIRateLimit    = 50
 	defaultMailRate        = 1 // the SES sandbox's maximum send rate
 	defaultAPIBurstLimit   = 100
+	defaultSMTPPort        = 465 // TLS from the first byte (RFC 8314)
 )
 
 // Config is the deployment configuration read from CDK context.
@@ -103,7 +113,22 @@ type Config struct {
 	// (requests per second, and the bucket size).
 	APIRateLimit  float64
 	APIBurstLimit int
+	// Region, when set, binds the stack to that region; unset, the stack
+	// stays region-agnostic and goes where the CLI deploys it.
+	Region string
+	// SMTPHost, when set, sends mail through that relay instead of SES
+	// (SMTP_HOST; the stack then has no SES resources): SMTPPort 465 speaks
+	// TLS from the start, any other port STARTTLS; SMTPUser logs in with the
+	// password at <SecretsPrefix>/smtp-password.
+	SMTPHost string
+	SMTPPort int
+	SMTPUser string
+	// Warnings are what synthesis should say without failing.
+	Warnings []string
 }
+
+// SMTP reports whether mail goes through an SMTP relay rather than SES.
+func (c Config) SMTP() bool { return c.SMTPHost != "" }
 
 // SenderAddress is the bare address of MailFrom.
 func (c Config) SenderAddress() string {
@@ -223,6 +248,10 @@ func configFromContext(scope constructs.Construct) (Config, error) {
 		APIRateLimit:        num(ctxAPIRateLimit, defaultAPIRateLimit),
 		MailRate:            num(ctxMailRate, defaultMailRate),
 		APIBurstLimit:       integer(ctxAPIBurstLimit, defaultAPIBurstLimit, 1, 5000),
+		Region:              strings.ToLower(str(ctxRegion, "")),
+		SMTPHost:            strings.ToLower(strings.TrimSuffix(str(ctxSMTPHost, ""), ".")),
+		SMTPPort:            integer(ctxSMTPPort, defaultSMTPPort, 1, 65535),
+		SMTPUser:            str(ctxSMTPUser, ""),
 	}
 
 	// Sender and SES identity.
@@ -231,7 +260,7 @@ func configFromContext(scope constructs.Construct) (Config, error) {
 		fail(ctxMailFrom, "%q: %v", cfg.MailFrom, err)
 	}
 	if allow := fmt.Sprint(raw(ctxAllowExampleSender)); sender != nil && exampleDomain(sender.Address) && allow != "true" {
-		fail(ctxMailFrom, "%s is on a domain reserved for examples: SES can never verify it, so the stack would deploy and every mail fail. Set mailFrom to your sender (to synthesize only, -c %s=true)", sender.Address, ctxAllowExampleSender)
+		fail(ctxMailFrom, "%s is on a domain reserved for examples: neither SES nor a relay will send from it, so the stack would deploy and every mail fail. Set mailFrom to your sender (to synthesize only, -c %s=true)", sender.Address, ctxAllowExampleSender)
 	}
 	if cfg.SESIdentity != "" {
 		if !domainRE.MatchString(cfg.SESIdentity) {
@@ -257,6 +286,35 @@ func configFromContext(scope constructs.Construct) (Config, error) {
 			fail(ctxSandboxRecipients, "%q is listed twice", r)
 		}
 		seen[strings.ToLower(r)] = true
+	}
+
+	// The SMTP relay, and the SES settings it makes pointless.
+	if cfg.SMTP() {
+		if !domainRE.MatchString(cfg.SMTPHost) {
+			fail(ctxSMTPHost, "%q is not a host name such as smtpdm.aliyun.com", cfg.SMTPHost)
+		}
+		if cfg.SESIdentity != "" {
+			fail(ctxSESIdentity, "has no use when mail goes through the relay %s (%s): leave it out", cfg.SMTPHost, ctxSMTPHost)
+		}
+		if len(cfg.SandboxRecipients) > 0 {
+			fail(ctxSandboxRecipients, "have no use when mail goes through the relay %s (%s): leave them out", cfg.SMTPHost, ctxSMTPHost)
+		}
+	} else {
+		if cfg.SMTPUser != "" {
+			fail(ctxSMTPUser, "is set but %s is not: name the relay too", ctxSMTPHost)
+		}
+	}
+	if cfg.SMTPUser != "" && strings.ContainsAny(cfg.SMTPUser, " \t\r\n") {
+		fail(ctxSMTPUser, "%q: a user name has no spaces", cfg.SMTPUser)
+	}
+
+	// Region, when chosen here.
+	if cfg.Region != "" {
+		if warning, err := checkRegion(cfg.Region, "context "+ctxRegion, cfg); err != nil {
+			errs = append(errs, err)
+		} else if warning != "" {
+			cfg.Warnings = append(cfg.Warnings, warning)
+		}
 	}
 
 	// Links.

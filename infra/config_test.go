@@ -21,6 +21,7 @@ var defaults = Config{
 	APIRateLimit:    50,
 	APIBurstLimit:   100,
 	MailRate:        1,
+	SMTPPort:        465,
 }
 
 func TestConfigFromContext(t *testing.T) {
@@ -67,6 +68,7 @@ func TestConfigFromContext(t *testing.T) {
 			APIRateLimit:       12.5,
 			MailRate:           14,
 			APIBurstLimit:      40,
+			SMTPPort:           465,
 		}},
 		{"context as the CLI's -c gives it: everything a string", map[string]any{
 			"sandboxRecipients":   "lead@corp.example, hr@corp.example",
@@ -87,6 +89,20 @@ func TestConfigFromContext(t *testing.T) {
 		}, defaults},
 		{"a rate schedule", map[string]any{"monthlySchedule": "rate(1 day)"},
 			with(func(c *Config) { c.MonthlySchedule = "rate(1 day)" })},
+		{"Beijing through a relay", map[string]any{
+			"region": "cn-north-1", "smtpHost": "SMTPDM.Aliyun.com.", "smtpPort": "587", "smtpUser": "scorecard@mail.acme.cn",
+		}, with(func(c *Config) {
+			c.Region, c.SMTPHost, c.SMTPPort, c.SMTPUser = "cn-north-1", "smtpdm.aliyun.com", 587, "scorecard@mail.acme.cn"
+		})},
+		{"a region with everything", map[string]any{"region": "ap-southeast-1"},
+			with(func(c *Config) { c.Region = "ap-southeast-1" })},
+		{"a relay where SES exists too", map[string]any{"region": "eu-west-1", "smtpHost": "relay.corp.example"},
+			with(func(c *Config) { c.Region, c.SMTPHost = "eu-west-1", "relay.corp.example" })},
+		{"a region the table does not know is a warning", map[string]any{"region": "xx-west-9"},
+			with(func(c *Config) {
+				c.Region = "xx-west-9"
+				c.Warnings = []string{"region xx-west-9 (context region) is not in the table of regions (infra/regions.go): whether it has SES and HTTP APIs was not checked"}
+			})},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -155,6 +171,15 @@ func TestConfigFromContextRejects(t *testing.T) {
 		{"zero API rate", map[string]any{"apiRateLimit": 0.0}, "apiRateLimit"},
 		{"zero API burst", map[string]any{"apiBurstLimit": "0"}, "apiBurstLimit"},
 		{"boolean API burst", map[string]any{"apiBurstLimit": true}, "apiBurstLimit"},
+		{"Hong Kong without a relay", map[string]any{"region": "ap-east-1"}, "smtpHost"},
+		{"Beijing without a relay", map[string]any{"region": "cn-north-1"}, "smtpHost"},
+		{"Taipei, which has no HTTP API", map[string]any{"region": "ap-east-2", "smtpHost": "relay.corp.example"}, "region"},
+		{"a region that is not a name", map[string]any{"region": "Hong Kong"}, "region"},
+		{"a relay that is a URL", map[string]any{"smtpHost": "smtp://relay.corp.example"}, "smtpHost"},
+		{"a relay port out of range", map[string]any{"smtpHost": "relay.corp.example", "smtpPort": 70000.0}, "smtpPort"},
+		{"a relay user without a relay", map[string]any{"smtpUser": "sc"}, "smtpUser"},
+		{"an SES identity with a relay", map[string]any{"smtpHost": "relay.corp.example", "mailFrom": "sc@corp.example.cn", "sesIdentity": "corp.example.cn"}, "sesIdentity"},
+		{"sandbox recipients with a relay", map[string]any{"smtpHost": "relay.corp.example", "sandboxRecipients": "a@corp.example"}, "sandboxRecipients"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -215,7 +240,7 @@ func TestCDKJSONHoldsTheDefaults(t *testing.T) {
 	}
 	keys := []string{ctxMailFrom, ctxSESIdentity, ctxSandboxRecipients, ctxBaseURL, ctxTimeZone, ctxMonthlySchedule,
 		ctxRoundSchedule, ctxAlarmEmail, ctxSecretsPrefix, ctxWebhookConcurrency, ctxFormsConcurrency, ctxMonthlyConcurrency, ctxNotifierConcurrency,
-		ctxMailRate, ctxAPIRateLimit, ctxAPIBurstLimit}
+		ctxMailRate, ctxAPIRateLimit, ctxAPIBurstLimit, ctxRegion, ctxSMTPHost, ctxSMTPPort, ctxSMTPUser}
 	for _, k := range keys {
 		if _, ok := file.Context[k]; !ok {
 			t.Errorf("cdk.json has no context %s", k)
@@ -254,4 +279,24 @@ func newApp(context map[string]any) awscdk.App {
 		c[k] = v
 	}
 	return awscdk.NewApp(&awscdk.AppProps{Context: &c})
+}
+
+// TestRegionRefusalsSayWhatToDo: the messages an operator gets for the
+// regions the stack cannot go to as configured.
+func TestRegionRefusalsSayWhatToDo(t *testing.T) {
+	for _, tc := range []struct {
+		context map[string]any
+		says    []string
+	}{
+		{map[string]any{"region": "ap-east-1"}, []string{"context smtpHost: ap-east-1 (context region) has no SES", "smtpUser", "/scorecard/smtp-password", "Regions without SES"}},
+		{map[string]any{"region": "cn-northwest-1", "secretsPrefix": "/acme"}, []string{"cn-northwest-1", "/acme/smtp-password"}},
+		{map[string]any{"region": "ap-east-2", "smtpHost": "relay.corp.example"}, []string{"context region: ap-east-2", "AWS::ApiGatewayV2", "ap-southeast-1"}},
+	} {
+		_, err := configFromContext(newApp(tc.context))
+		for _, want := range tc.says {
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("%v: got %v, want it to say %q", tc.context, err, want)
+			}
+		}
+	}
 }

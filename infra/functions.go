@@ -29,8 +29,9 @@ type function struct {
 	// Secrets: the function reads the SSM parameters under SecretsPrefix at
 	// start (shared/aws/secrets) and refuses to start without them.
 	Secrets bool
-	// SendsMail: the function sends through SES as the configured identity
-	// and configuration set.
+	// SendsMail: the function sends mail, through SES as the configured
+	// identity and configuration set, or through the SMTP relay (MAIL_RATE
+	// and SES_CONFIGURATION_SET or SMTP_* in its environment).
 	SendsMail bool
 	// Stream: the function consumes the table's stream (the notifier), with
 	// bisect-on-error, retries, partial batch failures and a dead-letter

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"path/filepath"
 	"time"
 
@@ -26,9 +27,12 @@ type functionDeps struct {
 	Config      Config
 	BuildDir    string
 	Environment map[string]*string
-	Table       awsdynamodb.Table
-	Mail        mailing
-	Alarms      alarms
+	// MailEnvironment is added for the functions that send mail.
+	MailEnvironment map[string]*string
+	Table           awsdynamodb.Table
+	// Mail is SES sending; nil where mail goes through an SMTP relay.
+	Mail   *mailing
+	Alarms alarms
 	// AsyncFailures, when set, receives the events of asynchronous
 	// invocations (the schedules') that failed after Lambda's retries.
 	AsyncFailures *deadLetterQueue
@@ -70,7 +74,7 @@ func newFunction(scope constructs.Construct, spec function, d functionDeps) awsl
 		Timeout:      awscdk.Duration_Seconds(jsii.Number(spec.Timeout.Seconds())),
 		Role:         role,
 		LogGroup:     logs,
-		Environment:  &d.Environment,
+		Environment:  environment(spec, d),
 	}
 	if n := spec.Concurrency(d.Config); n > 0 {
 		props.ReservedConcurrentExecutions = jsii.Number(n)
@@ -89,7 +93,7 @@ func newFunction(scope constructs.Construct, spec function, d functionDeps) awsl
 	if spec.Secrets {
 		grantSecrets(role, d.Config.SecretsPrefix)
 	}
-	if spec.SendsMail {
+	if spec.SendsMail && d.Mail != nil {
 		d.Mail.grantSend(role)
 	}
 	if spec.Stream {
@@ -149,10 +153,20 @@ func grantSecrets(role awsiam.Role, prefix string) {
 	})
 	suppress(role, "AwsSolutions-IAM5",
 		"The function reads every secret under the product's Parameter Store path "+prefix+" (webhook secrets per source, the link-signing key) with one recursive GetParametersByPath; the wildcard is that path's children only.",
-		"Resource::arn:<AWS::Partition>:ssm:<AWS::Region>:<AWS::AccountId>:parameter"+prefix+"/*")
+		"Resource::arn:<AWS::Partition>:ssm:"+nagRegion(stack)+":<AWS::AccountId>:parameter"+prefix+"/*")
 	suppress(role, "AwsSolutions-IAM5",
 		"The key of a SecureString is alias/aws/ssm, whose key id is not known at synth time (or a key the operator chose); kms:Decrypt is limited to calls made by SSM in this region for parameters under "+prefix+" (kms:ViaService and the PARAMETER_ARN encryption context).",
-		"Resource::arn:<AWS::Partition>:kms:<AWS::Region>:<AWS::AccountId>:key/*")
+		"Resource::arn:<AWS::Partition>:kms:"+nagRegion(stack)+":<AWS::AccountId>:key/*")
+}
+
+// nagRegion is the region as cdk-nag writes it in a finding's resource: the
+// pseudo parameter in a region-agnostic stack, the name in one bound to a
+// region (context region).
+func nagRegion(stack awscdk.Stack) string {
+	if *awscdk.Token_IsUnresolved(stack.Region()) {
+		return "<AWS::Region>"
+	}
+	return *stack.Region()
 }
 
 // consumeStream subscribes the function to the table's stream: batches are
@@ -177,4 +191,15 @@ func consumeStream(id string, fn awslambda.Function, role awsiam.Role, table aws
 	al.add(id+"IteratorAge", "The stream consumer is more than 15 minutes behind the table",
 		fn.Metric(jsii.String("IteratorAge"), &awscloudwatch.MetricOptions{Period: alarmPeriod(), Statistic: jsii.String("Maximum")}),
 		float64((15 * time.Minute).Milliseconds()))
+}
+
+// environment is what every function gets, and for those that send mail,
+// how they send it.
+func environment(spec function, d functionDeps) *map[string]*string {
+	env := map[string]*string{}
+	maps.Copy(env, d.Environment)
+	if spec.SendsMail {
+		maps.Copy(env, d.MailEnvironment)
+	}
+	return &env
 }

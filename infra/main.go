@@ -61,6 +61,20 @@ func run(getenv func(string) string) error {
 	if err != nil {
 		return err
 	}
+	// No region in context: the CLI's, from the AWS profile, is where the
+	// region-agnostic stack will go, so that is the one to check.
+	if r := getenv("CDK_DEFAULT_REGION"); cfg.Region == "" && r != "" {
+		warning, err := checkRegion(r, "the AWS profile's region, CDK_DEFAULT_REGION", cfg)
+		if err != nil {
+			return err
+		}
+		if warning != "" {
+			cfg.Warnings = append(cfg.Warnings, warning)
+		}
+	}
+	for _, w := range cfg.Warnings {
+		fmt.Fprintf(os.Stderr, "infra: warning: %s\n", w)
+	}
 	buildDir := getenv("SCORECARD_BUILD_DIR")
 	if buildDir == "" {
 		buildDir = defaultBuildDir
@@ -68,11 +82,16 @@ func run(getenv func(string) string) error {
 	if err := checkBuilt(buildDir, functions); err != nil {
 		return err
 	}
-	// No Env: the stack stays environment-agnostic, so synthesis makes no
-	// account or region lookups and needs no credentials.
+	// No account, and no region unless context names one: synthesis makes
+	// no lookups and needs no credentials.
+	var env *awscdk.Environment
+	if cfg.Region != "" {
+		env = &awscdk.Environment{Region: jsii.String(cfg.Region)}
+	}
 	stack := NewScorecardStack(app, stackName, &ScorecardStackProps{
 		StackProps: awscdk.StackProps{
 			Description: jsii.String("Aftersales Scorecard: webhooks, surveys, monthly scores and consequences"),
+			Env:         env,
 		},
 		Config:   cfg,
 		BuildDir: buildDir,

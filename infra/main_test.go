@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -151,5 +152,50 @@ func TestReadNagReport(t *testing.T) {
 	}
 	if _, err := readNagReport(t.TempDir(), "Scorecard"); err == nil {
 		t.Error("a missing report is not an error")
+	}
+}
+
+// TestRunChecksTheRegionItWillDeployTo: without a region in context, the
+// region the CLI deploys to (CDK_DEFAULT_REGION, from the AWS profile) is
+// checked; with one, the stack is bound to it.
+func TestRunChecksTheRegionItWillDeployTo(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		env     map[string]string
+		says    string // the error's words; "" for none
+		binding string // the stack's environment in the assembly
+	}{
+		{"the profile's Hong Kong, without a relay", map[string]string{"CDK_DEFAULT_REGION": "ap-east-1"},
+			"context smtpHost: ap-east-1 (the AWS profile's region, CDK_DEFAULT_REGION) has no SES", ""},
+		{"the profile's Hong Kong, with a relay", map[string]string{"CDK_DEFAULT_REGION": "ap-east-1",
+			"CDK_CONTEXT_JSON": `{"allowExampleSender": true, "smtpHost": "relay.corp.example"}`}, "", "aws://unknown-account/unknown-region"},
+		{"the profile's Taipei", map[string]string{"CDK_DEFAULT_REGION": "ap-east-2"}, "context region: ap-east-2", ""},
+		{"context's Singapore over the profile's Hong Kong", map[string]string{"CDK_DEFAULT_REGION": "ap-east-1",
+			"CDK_CONTEXT_JSON": `{"allowExampleSender": true, "region": "ap-southeast-1"}`}, "", "aws://unknown-account/ap-southeast-1"},
+		{"context's Beijing with a relay", map[string]string{
+			"CDK_CONTEXT_JSON": `{"allowExampleSender": true, "region": "cn-north-1", "smtpHost": "smtpdm.aliyun.com", "smtpUser": "sc"}`}, "", "aws://unknown-account/cn-north-1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			env := map[string]string{"CDK_OUTDIR": dir, "SCORECARD_BUILD_DIR": testBuildDir, "CDK_CONTEXT_JSON": synthOnly}
+			maps.Copy(env, tc.env)
+			err := run(mapEnv(env))
+			if tc.says != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.says) {
+					t.Errorf("got %v, want %q", err, tc.says)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			manifest, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(manifest), `"environment": "`+tc.binding+`"`) {
+				t.Errorf("manifest.json does not bind the stack to %s:\n%.600s", tc.binding, manifest)
+			}
+		})
 	}
 }

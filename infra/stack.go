@@ -39,7 +39,8 @@ type ScorecardStackProps struct {
 
 // NewScorecardStack defines the whole system (DESIGN §4): the table, one
 // Lambda function per entry of the functions table with its own role, the
-// HTTP API with its routes, the schedules, SES sending, and the alarms.
+// HTTP API with its routes, the schedules, SES sending (or none, where mail
+// goes through an SMTP relay), and the alarms.
 func NewScorecardStack(scope constructs.Construct, id string, props *ScorecardStackProps) awscdk.Stack {
 	stack := awscdk.NewStack(scope, jsii.String(id), &props.StackProps)
 	awscdk.Tags_Of(stack).Add(jsii.String("app"), jsii.String("aftersales-scorecard"), nil)
@@ -50,7 +51,12 @@ func NewScorecardStack(scope constructs.Construct, id string, props *ScorecardSt
 	}
 
 	table := newTable(stack)
-	mail := newMail(stack, cfg)
+	// SES where it sends; no SES resources at all where a relay does.
+	var mail *mailing
+	if !cfg.SMTP() {
+		m := newMail(stack, cfg)
+		mail = &m
+	}
 	alarms := newAlarms(stack, cfg)
 	api := newAPI(stack, cfg, alarms)
 	// Failed scheduled runs: schedules that could not invoke, and invocations
@@ -63,12 +69,23 @@ func NewScorecardStack(scope constructs.Construct, id string, props *ScorecardSt
 		baseURL = *api.ApiEndpoint()
 	}
 	env := map[string]*string{
-		"TABLE_NAME":            table.TableName(),
-		"SECRETS_PREFIX":        jsii.String(cfg.SecretsPrefix),
-		"MAIL_FROM":             jsii.String(cfg.MailFrom),
-		"BASE_URL":              jsii.String(baseURL),
-		"SES_CONFIGURATION_SET": mail.ConfigurationSet.ConfigurationSetName(),
-		"MAIL_RATE":             jsii.String(strconv.FormatFloat(cfg.MailRate, 'f', -1, 64)),
+		"TABLE_NAME":     table.TableName(),
+		"SECRETS_PREFIX": jsii.String(cfg.SecretsPrefix),
+		"MAIL_FROM":      jsii.String(cfg.MailFrom),
+		"BASE_URL":       jsii.String(baseURL),
+	}
+	// How the functions that send mail send it (shared/aws/mailer).
+	mailEnv := map[string]*string{
+		"MAIL_RATE": jsii.String(strconv.FormatFloat(cfg.MailRate, 'f', -1, 64)),
+	}
+	if mail != nil {
+		mailEnv["SES_CONFIGURATION_SET"] = mail.ConfigurationSet.ConfigurationSetName()
+	} else {
+		mailEnv["SMTP_HOST"] = jsii.String(cfg.SMTPHost)
+		mailEnv["SMTP_PORT"] = jsii.String(strconv.Itoa(cfg.SMTPPort))
+		if cfg.SMTPUser != "" {
+			mailEnv["SMTP_USER"] = jsii.String(cfg.SMTPUser)
+		}
 	}
 
 	scheduled := map[string]bool{}
@@ -87,14 +104,15 @@ func NewScorecardStack(scope constructs.Construct, id string, props *ScorecardSt
 				"table stream records the notifier could not process", alarms)
 		}
 		fns[spec.Name] = newFunction(stack, spec, functionDeps{
-			Config:         cfg,
-			BuildDir:       props.BuildDir,
-			Environment:    env,
-			Table:          table,
-			Mail:           mail,
-			Alarms:         alarms,
-			AsyncFailures:  onFailure,
-			StreamFailures: streamFailures,
+			Config:          cfg,
+			BuildDir:        props.BuildDir,
+			Environment:     env,
+			MailEnvironment: mailEnv,
+			Table:           table,
+			Mail:            mail,
+			Alarms:          alarms,
+			AsyncFailures:   onFailure,
+			StreamFailures:  streamFailures,
 		})
 	}
 
@@ -117,8 +135,17 @@ func NewScorecardStack(scope constructs.Construct, id string, props *ScorecardSt
 		output(src.Title+"WebhookUrl", "URL to give the "+src.Title+" webhook (POST; verified by its secret)", jsii.String(*api.ApiEndpoint()+"/webhooks/"+src.Name))
 	}
 	output("SecretsPrefix", "SSM Parameter Store path of the secrets (SecureString parameters set by the operator)", jsii.String(cfg.SecretsPrefix))
-	output("SesIdentity", "SES identity the functions send as; verify it before the first run", jsii.String(cfg.Identity()))
-	if cfg.SESIdentity != "" {
+	if mail == nil {
+		relay := fmt.Sprintf("%s:%d", cfg.SMTPHost, cfg.SMTPPort)
+		if cfg.SMTPUser != "" {
+			relay += " as " + cfg.SMTPUser
+			output("SmtpPasswordParameter", "SSM SecureString parameter holding the relay's password; set it before the first run", jsii.String(cfg.SecretsPrefix+"/smtp-password"))
+		}
+		output("MailRelay", "SMTP relay the functions send through (no SES in this stack)", jsii.String(relay))
+	} else {
+		output("SesIdentity", "SES identity the functions send as; verify it before the first run", jsii.String(cfg.Identity()))
+	}
+	if mail != nil && cfg.SESIdentity != "" {
 		for i, rec := range *mail.Identity.DkimRecords() {
 			output(fmt.Sprintf("DkimRecord%d", i+1), "DKIM CNAME record to add to the DNS of "+cfg.SESIdentity,
 				jsii.String(*rec.Name+" CNAME "+*rec.Value))

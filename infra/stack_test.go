@@ -27,9 +27,24 @@ type synthesized struct {
 }
 
 var (
-	defaultOnce, fullOnce, partialOnce    sync.Once
-	defaultStack, fullStack, partialStack synthesized
+	defaultOnce, fullOnce, partialOnce, relayOnce     sync.Once
+	defaultStack, fullStack, partialStack, relayStack synthesized
 )
+
+// relayContext is Beijing, where mail goes through an SMTP relay.
+var relayContext = map[string]any{
+	"region":   "cn-north-1",
+	"mailFrom": "Scorecard <scorecard@mail.acme.example.cn>",
+	"smtpHost": "smtpdm.aliyun.com",
+	"smtpUser": "scorecard@mail.acme.example.cn",
+}
+
+// relaySynth is the stack of a region without SES.
+func relaySynth(t *testing.T) synthesized {
+	t.Helper()
+	relayOnce.Do(func() { relayStack = synth(relayContext, nil) })
+	return relayStack
+}
 
 // defaultSynth is the stack as `make synth` builds it: the functions table
 // and no context.
@@ -294,6 +309,7 @@ func TestFunctions(t *testing.T) {
 	}{
 		{"default", defaultSynth, functions, defaults},
 		{"planned functions and full context", fullSynth, append(append([]function{}, functions...), plannedFunctions...), mustConfig(fullContext)},
+		{"mail through a relay", relaySynth, functions, mustConfig(relayContext)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := tc.synth(t)
@@ -316,14 +332,7 @@ func TestFunctions(t *testing.T) {
 							"MemorySize":                   spec.MemoryMB,
 							"Timeout":                      spec.Timeout.Seconds(),
 							"ReservedConcurrentExecutions": concurrency,
-							"Environment": map[string]any{"Variables": map[string]any{
-								"TABLE_NAME":            ref(table),
-								"SECRETS_PREFIX":        tc.config.SecretsPrefix,
-								"MAIL_FROM":             tc.config.MailFrom,
-								"BASE_URL":              assertions.Match_AnyValue(),
-								"SES_CONFIGURATION_SET": ref(s.only(t, "AWS::SES::ConfigurationSet")),
-								"MAIL_RATE":             strconv.FormatFloat(tc.config.MailRate, 'f', -1, 64),
-							}},
+							"Environment": map[string]any{"Variables": wantEnvironment(t, s, spec, tc.config, table)},
 							"LoggingConfig": map[string]any{"LogGroup": map[string]any{"Ref": assertions.Match_AnyValue()}},
 						})
 					})
@@ -331,6 +340,30 @@ func TestFunctions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// wantEnvironment is what a function's environment must be: the common
+// variables, and how to send mail for those that do, nothing of it for the
+// others.
+func wantEnvironment(t *testing.T, s synthesized, spec function, cfg Config, table string) map[string]any {
+	absent := assertions.Match_Absent()
+	vars := map[string]any{
+		"TABLE_NAME":     ref(table),
+		"SECRETS_PREFIX": cfg.SecretsPrefix,
+		"MAIL_FROM":      cfg.MailFrom,
+		"BASE_URL":       assertions.Match_AnyValue(),
+		"MAIL_RATE":      absent, "SES_CONFIGURATION_SET": absent, "SMTP_HOST": absent, "SMTP_PORT": absent, "SMTP_USER": absent,
+	}
+	if !spec.SendsMail {
+		return vars
+	}
+	vars["MAIL_RATE"] = strconv.FormatFloat(cfg.MailRate, 'f', -1, 64)
+	if !cfg.SMTP() {
+		vars["SES_CONFIGURATION_SET"] = ref(s.only(t, "AWS::SES::ConfigurationSet"))
+		return vars
+	}
+	vars["SMTP_HOST"], vars["SMTP_PORT"], vars["SMTP_USER"] = cfg.SMTPHost, strconv.Itoa(cfg.SMTPPort), cfg.SMTPUser
+	return vars
 }
 
 func mustConfig(context map[string]any) Config {
@@ -955,6 +988,37 @@ func TestMailIdentity(t *testing.T) {
 	}
 }
 
+// TestARelayStackHasNoSES: where mail goes through a relay the stack has no
+// SES resource, no role may use SES, and the outputs name the relay and the
+// password's parameter instead of an identity.
+func TestARelayStackHasNoSES(t *testing.T) {
+	s := relaySynth(t)
+	for id, r := range s.json["Resources"].(map[string]any) {
+		if typ := r.(map[string]any)["Type"].(string); strings.HasPrefix(typ, "AWS::SES::") {
+			t.Errorf("%s is an %s", id, typ)
+		}
+	}
+	for id, p := range s.resources("AWS::IAM::Policy") {
+		for _, st := range statements(props(p)["PolicyDocument"]) {
+			for _, a := range strs(st["Action"]) {
+				if strings.HasPrefix(a, "ses:") {
+					t.Errorf("%s allows %s", id, a)
+				}
+			}
+		}
+	}
+	outputs := *s.tmpl.FindOutputs(jsii.String("*"), nil)
+	if _, ok := outputs["SesIdentity"]; ok {
+		t.Error("an SesIdentity output")
+	}
+	check(t, func() {
+		s.tmpl.HasOutput(jsii.String("MailRelay"), map[string]any{"Value": "smtpdm.aliyun.com:465 as scorecard@mail.acme.example.cn"})
+	})
+	check(t, func() {
+		s.tmpl.HasOutput(jsii.String("SmtpPasswordParameter"), map[string]any{"Value": "/scorecard/smtp-password"})
+	})
+}
+
 func TestOutputs(t *testing.T) {
 	s := defaultSynth(t)
 	outputs := *s.tmpl.FindOutputs(jsii.String("*"), nil)
@@ -982,7 +1046,7 @@ func TestOutputs(t *testing.T) {
 // cdk-nag's AwsSolutions rules leave no error and no warning: each finding
 // is fixed or suppressed with a reason.
 func TestNoUnsuppressedNagFindings(t *testing.T) {
-	for name, s := range map[string]synthesized{"default": defaultSynth(t), "full": fullSynth(t), "partial": partialSynth(t)} {
+	for name, s := range map[string]synthesized{"default": defaultSynth(t), "full": fullSynth(t), "partial": partialSynth(t), "relay": relaySynth(t)} {
 		t.Run(name, func(t *testing.T) {
 			a := assertions.Annotations_FromStack(s.stack)
 			for _, m := range *a.FindError(jsii.String("*"), assertions.Match_AnyValue()) {
