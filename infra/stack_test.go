@@ -332,8 +332,8 @@ func TestFunctions(t *testing.T) {
 							"MemorySize":                   spec.MemoryMB,
 							"Timeout":                      spec.Timeout.Seconds(),
 							"ReservedConcurrentExecutions": concurrency,
-							"Environment": map[string]any{"Variables": wantEnvironment(t, s, spec, tc.config, table)},
-							"LoggingConfig": map[string]any{"LogGroup": map[string]any{"Ref": assertions.Match_AnyValue()}},
+							"Environment":                  map[string]any{"Variables": wantEnvironment(t, s, spec, tc.config, table)},
+							"LoggingConfig":                map[string]any{"LogGroup": map[string]any{"Ref": assertions.Match_AnyValue()}},
 						})
 					})
 				})
