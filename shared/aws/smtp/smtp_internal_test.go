@@ -109,3 +109,25 @@ func TestNewAndParsePort(t *testing.T) {
 		}
 	}
 }
+
+// FuzzClassify: whatever a relay replies, the error is one of the codes a
+// caller acts on, and none of the reply's text but its status comes through
+// (a reply may quote an address).
+func FuzzClassify(f *testing.F) {
+	steps := []string{"greeting", "EHLO", "STARTTLS", "AUTH", "MAIL FROM", "RCPT TO", "DATA", "end of DATA"}
+	f.Add(uint8(5), 550, "5.1.1 <bob@acme.cn>: Recipient address rejected")
+	f.Add(uint8(7), 552, "5.3.4 too big")
+	f.Add(uint8(3), 535, "")
+	f.Add(uint8(4), 421, "4.7.0 try again <x@y>")
+	f.Fuzz(func(t *testing.T, step uint8, code int, msg string) {
+		err := classify(steps[int(step)%len(steps)], &textproto.Error{Code: code, Msg: msg})
+		switch errcode.Code(err) {
+		case errcode.Invalid, errcode.Unavailable, errcode.TooLarge:
+		default:
+			t.Fatalf("code %q for %d %q", errcode.Code(err), code, msg)
+		}
+		if strings.Contains(err.Error(), "@") {
+			t.Fatalf("%q carries the reply's text", err)
+		}
+	})
+}
