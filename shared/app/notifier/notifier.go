@@ -49,7 +49,7 @@ const MaxAge = 7 * 24 * time.Hour
 // those atomically when it records the survey.
 func Decide(r Rules, s *ticket.State, now time.Time) (survey.Survey, bool) {
 	final, ok := s.FinalResolution()
-	if !ok || s.Customer == nil || (s.Customer.Email == "" && s.Customer.ID == "") || now.Sub(final.At) > MaxAge {
+	if !ok || final.Imported || s.Customer == nil || (s.Customer.Email == "" && s.Customer.ID == "") || now.Sub(final.At) > MaxAge {
 		return survey.Survey{}, false
 	}
 	for _, tag := range r.NoSurveyTags {

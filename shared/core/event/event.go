@@ -120,6 +120,10 @@ type Event struct {
 	TicketType string        // TagsChanged or Created; "" leaves it unchanged
 	Customer   *CustomerInfo // Created, or any event that names the requester
 
+	// Imported: read from the system's API by a history import rather than
+	// delivered by a webhook. A resolution imported is never surveyed.
+	Imported bool
+
 	Rating  int    // SurveyAnswered: 1–5
 	Solved  *bool  // SurveyAnswered: "was your problem solved?", nil if unanswered
 	Comment string // SurveyAnswered: the customer's comment

@@ -89,6 +89,7 @@ type GenericEvent struct {
 	Rating     *int             `json:"rating,omitempty"`
 	Solved     *bool            `json:"solved,omitempty"`
 	Comment    string           `json:"comment,omitempty"`
+	Imported   bool             `json:"imported,omitempty"`
 }
 
 // GenericActor is the actor of a generic event.
@@ -205,7 +206,7 @@ func (g GenericEvent) Normalize(prefix string) (Event, error) {
 	bad := func(field, format string, args ...any) (Event, error) {
 		return Event{}, errcode.Errorf(errcode.Invalid, "%s%s: %s", prefix, field, fmt.Sprintf(format, args...))
 	}
-	e := Event{Source: SourceGeneric}
+	e := Event{Source: SourceGeneric, Imported: g.Imported}
 	var err error
 	if e.ID, err = checkID(string(g.EventID)); err != nil {
 		return bad("event_id", "%v", err)
@@ -339,6 +340,7 @@ func ToGeneric(e Event) GenericEvent {
 		TicketType: e.TicketType,
 		Comment:    e.Comment,
 		Solved:     e.Solved,
+		Imported:   e.Imported,
 	}
 	if e.Actor != (Actor{}) {
 		g.Actor = &GenericActor{ID: ID(e.Actor.ID), Kind: string(e.Actor.Kind)}

@@ -40,6 +40,8 @@ type Response struct {
 type Resolution struct {
 	At      time.Time `json:"at"`
 	AgentID string    `json:"agent_id"`
+	// Imported: the move came from a history import, not a webhook.
+	Imported bool `json:"imported,omitempty"`
 }
 
 // Note is an internal note by an agent; AssigneeID is who the ticket was
@@ -208,9 +210,9 @@ func (s *State) apply(e *event.Event) {
 			s.assign(e.OccurredAt, e.AssigneeID)
 		}
 		if e.Status != "" {
-			s.transition(e.OccurredAt, e.Status)
+			s.transition(e, e.Status)
 		} else if s.Status == "" {
-			s.transition(e.OccurredAt, event.StatusNew)
+			s.transition(e, event.StatusNew)
 		}
 	case event.Assigned:
 		s.assign(e.OccurredAt, e.AssigneeID)
@@ -229,7 +231,7 @@ func (s *State) apply(e *event.Event) {
 			s.Notes = append(s.Notes, Note{At: e.OccurredAt, AgentID: e.Actor.ID, AssigneeID: s.AssigneeID})
 		}
 	case event.StatusChanged:
-		s.transition(e.OccurredAt, e.Status)
+		s.transition(e, e.Status)
 	case event.PriorityChanged, event.TagsChanged:
 		s.setFields(e)
 	case event.SurveyAnswered:
@@ -257,7 +259,8 @@ func (s *State) assign(at time.Time, agent string) {
 	s.Assignments = append(s.Assignments, Assignment{At: at, AgentID: agent})
 }
 
-func (s *State) transition(at time.Time, to event.Status) {
+func (s *State) transition(e *event.Event, to event.Status) {
+	at := e.OccurredAt
 	from := s.Status
 	if from == to || to == "" {
 		return
@@ -265,7 +268,7 @@ func (s *State) transition(at time.Time, to event.Status) {
 	s.Statuses = append(s.Statuses, StatusChange{At: at, From: from, To: to})
 	switch {
 	case to.Done() && !from.Done():
-		s.Resolutions = append(s.Resolutions, Resolution{At: at, AgentID: s.AssigneeID})
+		s.Resolutions = append(s.Resolutions, Resolution{At: at, AgentID: s.AssigneeID, Imported: e.Imported})
 	case from.Done() && !to.Done():
 		s.Reopens = append(s.Reopens, at)
 	}
