@@ -55,8 +55,9 @@ var functions = []function{
 		// take the table's whole on-demand throughput from the monthly run;
 		// unreserved, the API's throttling is the bound.
 		Concurrency: func(c Config) int { return c.WebhookConcurrency },
-		// PutItem: the items of TransactWriteItems; BatchWriteItem: people
-		// records posted to /webhooks/records.
+		// PutItem: the items of TransactWriteItems, and each source's first
+		// webhook (dynamo.MarkSwitchover); BatchWriteItem: people records
+		// posted to /webhooks/records.
 		TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:BatchWriteItem"},
 		Secrets:      true,
 	},

@@ -102,7 +102,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 // newMux wires the routes of DESIGN §4 to their handlers.
 func newMux(be *backend, sec secrets.Secrets, log *slog.Logger, now func() time.Time, base string) *http.ServeMux {
 	mux := http.NewServeMux()
-	wh := &webhook.Handler{Store: be.store, Records: be.store, Sources: webhook.Sources(be.policy), Secrets: sec.Webhook, Now: now, Log: log}
+	wh := &webhook.Handler{Store: be.store, Records: be.store, Switchovers: be.store, Sources: webhook.Sources(be.policy), Secrets: sec.Webhook, Now: now, Log: log}
 	httpapi.Route(mux, "POST /webhooks/{source}", wh.Handle)
 	site := formkit.Config{Key: sec.SigningKey, Now: now, Log: log, BaseURL: base}
 	forms := &surveyform.Handler{Config: site, Store: be.store}

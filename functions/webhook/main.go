@@ -39,5 +39,5 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (*
 		return nil, err
 	}
 	store := c.Store()
-	return &webhook.Handler{Store: store, Records: store, Sources: webhook.Sources(c.Policy), Secrets: c.Secrets.Webhook, Now: time.Now, Log: log}, nil
+	return &webhook.Handler{Store: store, Records: store, Switchovers: store, Sources: webhook.Sources(c.Policy), Secrets: c.Secrets.Webhook, Now: time.Now, Log: log}, nil
 }

@@ -64,6 +64,9 @@ type Store interface {
 	ReleaseMail(ctx context.Context, m month.Month, key string) error
 	Records(ctx context.Context, m month.Month) ([]records.Record, error)
 	Assessments(ctx context.Context, m month.Month) ([]assessment.Assessment, error)
+	// DeployedAt is when the product started (its first webhook or history
+	// import); false before either.
+	DeployedAt(ctx context.Context) (time.Time, bool, error)
 }
 
 // Mailer sends one mail.
@@ -124,6 +127,9 @@ type Summary struct {
 	Skipped   int    `json:"mails_already_sent"`
 	Failed    int    `json:"mails_failed"`
 	Policy    string `json:"policy_version"`
+	// FromHistory: the month ended before the product started; no warning
+	// or position-adjustment notice was mailed for it.
+	FromHistory bool `json:"from_history,omitempty"`
 }
 
 // Handle is the Lambda entry point: an EventBridge Scheduler payload (any
@@ -176,6 +182,16 @@ func (r *Runner) Run(ctx context.Context, req Request) (Summary, error) {
 		return Summary{}, err
 	}
 	run.Engineers, run.Tickets = len(cards), tickets
+	// A month that ended before the product started was scored from
+	// imported history: marked so, its consequences kept for the streaks.
+	deployed, ok, err := r.Store.DeployedAt(ctx)
+	if err != nil {
+		return Summary{}, err
+	}
+	fromHistory := ok && !m.End(loc).After(deployed)
+	for i := range cards {
+		cards[i].FromHistory = fromHistory
+	}
 	if err := r.Store.PutResults(ctx, m, cards); err != nil {
 		return Summary{}, err
 	}
@@ -183,7 +199,7 @@ func (r *Runner) Run(ctx context.Context, req Request) (Summary, error) {
 	if err := r.Store.PutRun(ctx, run); err != nil {
 		return Summary{}, err
 	}
-	sum := Summary{Month: m.String(), Engineers: len(cards), Tickets: run.Tickets, Policy: r.Policy.Version}
+	sum := Summary{Month: m.String(), Engineers: len(cards), Tickets: run.Tickets, Policy: r.Policy.Version, FromHistory: fromHistory}
 	r.Log.Info("month scored", "month", m.String(), "engineers", len(cards), "tickets", run.Tickets)
 
 	var mailErr error
@@ -325,6 +341,11 @@ func (r *Runner) mail(ctx context.Context, m month.Month, cards []scoring.Card, 
 		})
 		for _, q := range c.Consequences {
 			if q.Kind != consequence.Warning && q.Kind != consequence.PositionAdjustment {
+				continue
+			}
+			if c.FromHistory {
+				// Nobody was told of the plan before it existed here.
+				r.Log.Info("notice not mailed: the month is from history", "engineer", c.EngineerID, "kind", string(q.Kind))
 				continue
 			}
 			for who, to := range map[string][]string{"engineer": nonEmpty(e.Email), "manager": nonEmpty(e.ManagerEmail)} {

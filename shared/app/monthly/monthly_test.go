@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -43,6 +44,11 @@ type memStore struct {
 	mails     map[string]string
 	records   map[month.Month][]records.Record
 	asms      map[month.Month][]assessment.Assessment
+	deployed  time.Time
+}
+
+func (s *memStore) DeployedAt(context.Context) (time.Time, bool, error) {
+	return s.deployed, !s.deployed.IsZero(), nil
 }
 
 func (s *memStore) Records(_ context.Context, m month.Month) ([]records.Record, error) {
@@ -217,6 +223,50 @@ func TestThreeMonthsOfConsequencesAndMails(t *testing.T) {
 	}
 	if len(ml.sent) != 13 {
 		t.Errorf("%d mails in all, want 13", len(ml.sent))
+	}
+}
+
+// TestMonthsFromHistory: deployed on 10 October, with August and September
+// imported from the ticketing system's history. Those two months are
+// scored and marked so, their consequences count (October is Bob's third
+// month below standard: a position adjustment), but no notice is mailed
+// for them; October's, which ended after the deployment, is.
+func TestMonthsFromHistory(t *testing.T) {
+	st, ml, r := setup(t)
+	st.deployed = time.Date(2026, 10, 10, 3, 0, 0, 0, time.UTC)
+	ctx := context.Background()
+	for _, tc := range []struct {
+		m           month.Month
+		fromHistory bool
+		mails       int
+		kinds       []string
+	}{
+		{aug, true, 3, []string{"bonus"}},
+		{sep, true, 3, []string{"warning", "training_plan", "bonus"}},
+		{oct, false, 5, []string{"position_adjustment", "training_plan", "bonus"}},
+	} {
+		sum, err := r.Run(ctx, monthly.Request{Month: tc.m.String()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.FromHistory != tc.fromHistory || sum.Sent != tc.mails {
+			t.Errorf("%s: %+v; want from history %v and %d mails", tc.m, sum, tc.fromHistory, tc.mails)
+		}
+		for _, c := range st.results[tc.m] {
+			if c.FromHistory != tc.fromHistory {
+				t.Errorf("%s: %s's card from history %v", tc.m, c.EngineerID, c.FromHistory)
+			}
+			if c.EngineerID == "E2" {
+				if diff := cmp.Diff(tc.kinds, kinds(c.Consequences)); diff != "" {
+					t.Errorf("%s: E2's consequences (-want +got):\n%s", tc.m, diff)
+				}
+			}
+		}
+	}
+	for _, sent := range ml.sent[:6] {
+		if strings.Contains(sent, "Warning") || strings.Contains(sent, "警告") {
+			t.Errorf("a notice for a month from history: %s", sent)
+		}
 	}
 }
 

@@ -695,3 +695,33 @@ func TestWorkbookName(t *testing.T) {
 		}
 	}
 }
+
+// TestMonthFromHistory: a month scored from imported history says so, in
+// the team report and the scorecard, in both languages; others do not.
+func TestMonthFromHistory(t *testing.T) {
+	for _, locale := range locales {
+		t.Run(locale, func(t *testing.T) {
+			note := words{"scored from history imported from the ticketing system", "根据从工单系统导入的历史数据计算"}.in(locale)
+			for _, fromHistory := range []bool{false, true} {
+				s := sampleTeam(t, locale)
+				for i := range s.team.Cards {
+					s.team.Cards[i].FromHistory = fromHistory
+				}
+				team, err := report.TeamReport(s.team)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c := s.team.Cards[0]
+				card, err := report.Scorecard(c, s.team.Engineers[c.EngineerID], locale, s.team.Policy)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for name, text := range map[string]string{"team HTML": team.HTML, "team text": team.Text, "scorecard HTML": card.HTML, "scorecard text": card.Text} {
+					if strings.Contains(text, note) != fromHistory {
+						t.Errorf("%s, from history %v: the note %q is there: %v", name, fromHistory, note, !fromHistory)
+					}
+				}
+			}
+		})
+	}
+}

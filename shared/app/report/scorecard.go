@@ -84,6 +84,9 @@ func Scorecard(c scoring.Card, e directory.Engineer, locale string, p *policy.Po
 		ImproveNone:   m.ImproveNone,
 		PolicyVersion: sprintf(m.PolicyVersionF, cmp.Or(c.PolicyVersion, p.Version)),
 	}
+	if c.FromHistory {
+		v.Intro += m.FromHistory
+	}
 	grade, meets := effective(c, rules)
 	if !c.InsufficientData && c.Composite != nil {
 		v.Composite = one(*c.Composite)

@@ -118,6 +118,9 @@ func TeamReport(t Team) (Mail, error) {
 	if warnings+adjustments > 0 {
 		v.Summary += sprintf(m.TeamStreaksF, warnings, adjustments)
 	}
+	if len(cards) > 0 && cards[0].FromHistory {
+		v.Summary += m.FromHistory
+	}
 
 	var mail Mail
 	hist, err := histogram(m, rules, cards)

@@ -12,6 +12,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -44,10 +45,20 @@ type RecordStore interface {
 	PutRecords(ctx context.Context, recs []records.Record) error
 }
 
+// Switchovers records when each source's webhooks started (the first
+// write wins): a history import stops there (shared/app/history).
+type Switchovers interface {
+	MarkSwitchover(ctx context.Context, source string, at time.Time) error
+}
+
 // Handler serves POST /webhooks/{source}.
 type Handler struct {
 	Store   Store
 	Records RecordStore
+	// Switchovers, when set, hears of each source's first stored events,
+	// once per source and process.
+	Switchovers Switchovers
+	marked      sync.Map // source name → true once recorded
 	Sources map[string]Source
 	Secrets map[string][]byte // per source name
 	Now     func() time.Time
@@ -112,7 +123,39 @@ func (h *Handler) ingest(ctx context.Context, req events.APIGatewayV2HTTPRequest
 		return res, err
 	}
 	h.Log.Info("webhook stored", "source", name, "events", len(evs), "stored", res.Stored, "duplicates", res.Duplicates)
+	h.markSwitchover(ctx, name, evs)
 	return res, nil
+}
+
+// switchoverSlack is how long before its delivery an event of the first
+// webhook may have happened and still move the switch-over back to it:
+// enough for a delivery's own events, too little for an old time a payload
+// repeats (a ticket's creation in an update).
+const switchoverSlack = 10 * time.Minute
+
+// markSwitchover records the source's first webhook, once per process (the
+// store keeps the first record and ignores the rest), at its delivery or
+// the earliest of its events in the minutes before. A failure is logged,
+// not returned: the events are stored, and the next delivery records it.
+func (h *Handler) markSwitchover(ctx context.Context, name string, evs []event.Event) {
+	if h.Switchovers == nil {
+		return
+	}
+	if _, done := h.marked.Load(name); done {
+		return
+	}
+	now := h.Now().UTC()
+	at := now
+	for _, e := range evs {
+		if e.OccurredAt.Before(at) && e.OccurredAt.After(now.Add(-switchoverSlack)) {
+			at = e.OccurredAt
+		}
+	}
+	if err := h.Switchovers.MarkSwitchover(ctx, name, at); err != nil {
+		h.Log.Warn("first webhook not recorded; the next delivery tries again", "source", name, "err", err)
+		return
+	}
+	h.marked.Store(name, true)
 }
 
 // ingestRecords stores a records batch; records of engineers not in the

@@ -23,6 +23,8 @@
 //	run          RUN#<yyyy-mm>               RUN                  the run's state, as-of time and counts
 //	mail         MAIL#<yyyy-mm>              <kind>#<key>         one per mail sent: claimed before, marked after
 //	audit        AUDIT#<yyyy-mm>             <time>#<engineer>    every override, kept
+//	source       SRC#<source>                SWITCHOVER           when its first webhook was stored (written once)
+//	             SRC#<source>                IMPORT               its history import: cursor and counts
 //
 // Raw events are written once (a conditional put on the source's event id,
 // scoped to its ticket so that a sender numbering events per ticket cannot
@@ -74,6 +76,8 @@ const (
 	customerSK   = "PROFILE"
 	assessmentSK = "ASSESSMENT"
 	runSK        = "RUN"
+	switchoverSK = "SWITCHOVER"
+	importSK     = "IMPORT"
 
 	engineerPrefix = "ENG#" // result and history sort keys
 	overridePrefix = "OVR#"
@@ -110,6 +114,7 @@ func historyPK(m month.Month) string      { return "HIST#" + m.String() }
 func runPK(m month.Month) string          { return "RUN#" + m.String() }
 func mailPK(m month.Month) string         { return "MAIL#" + m.String() }
 func auditPK(m month.Month) string        { return "AUDIT#" + m.String() }
+func sourcePK(source string) string       { return "SRC#" + esc(source) }
 func overrideSK(engineerID string) string { return overridePrefix + esc(engineerID) }
 
 // mailSK is the monthly run's own key of a mail (<kind>#<recipient>),

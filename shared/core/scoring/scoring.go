@@ -70,6 +70,10 @@ type Card struct {
 	Consequences     []consequence.Consequence  `json:"consequences"`
 	Override         *consequence.Override      `json:"override,omitempty"`
 	PolicyVersion    string                     `json:"policy_version"`
+	// FromHistory: the month ended before the product was deployed, so it
+	// was scored from history imported from the ticketing systems' APIs;
+	// its consequences count for later months but no notice was mailed.
+	FromHistory bool `json:"from_history,omitempty"`
 }
 
 // Record is the card as a month of consequence history.
