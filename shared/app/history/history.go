@@ -56,8 +56,8 @@ type Importer struct {
 // Progress is where an import stands.
 type Progress struct {
 	imports.State
-	// Left estimates the time to reach Until at the pace so far; 0 when
-	// unknown or done.
+	// Left estimates the time to read up to the present at the pace so
+	// far; 0 when unknown or done.
 	Left time.Duration
 }
 
@@ -74,7 +74,7 @@ func (p Progress) String() string {
 		p.Source, p.Through.UTC().Format("2006-01-02 15:04"), p.Tickets, p.Events, p.Stored, p.Duplicates, p.Skipped, p.Requests, p.Waits, left)
 }
 
-// Run imports until the export reaches the cut (or catches up) and returns
+// Run imports until the export catches up with the present and returns
 // the final state. An interrupted Run (ctx cancelled, a failure) leaves the
 // state of the last page stored; the next Run continues from there.
 func (im *Importer) Run(ctx context.Context) (imports.State, error) {
@@ -172,7 +172,9 @@ func (im *Importer) Run(ctx context.Context) (imports.State, error) {
 			st.Through = page.Through
 		}
 		st.Next = page.Next
-		st.Done = page.Done || (!st.Until.IsZero() && !st.Through.Before(st.Until))
+		// Not done at Until: a ticket changed after the cut may still
+		// have events before it (an export ordered by ticket update).
+		st.Done = page.Done
 		st.Updated = now()
 		if err := im.Store.PutImportState(ctx, st); err != nil {
 			return st, err
@@ -212,10 +214,8 @@ func (im *Importer) progress(st imports.State, started, from time.Time, now func
 		from = st.Since
 	}
 	read, spent := st.Through.Sub(from), now().Sub(started)
-	until := st.Until
-	if until.IsZero() {
-		until = now()
-	}
+	// The export runs to the present, whatever the cut.
+	until := now()
 	if !st.Done && read > 0 && spent > 0 && until.After(st.Through) {
 		p.Left = time.Duration(float64(until.Sub(st.Through)) / float64(read) * float64(spent))
 	}
