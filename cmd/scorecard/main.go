@@ -53,6 +53,8 @@ func commands() []command {
 		{"export", "export engineers [--local]", "print the stored directory as the engineers CSV", exportCmd},
 		{"assessments", "assessments start|remind YYYY-MM [--local]", "start the month's assessment round (invitations) or send its reminders", assessmentsCmd},
 		{"run-month", "run-month YYYY-MM [--no-mail] [--force] [--out DIR] [--local]", "score a month from the store, store the results, mail the reports", runMonth},
+		{"history", "history import SOURCE [--since YYYY-MM-DD] [--restart] [--base-url URL --user U --token T] [--jql Q] [--local] | history status [--local]",
+			"import a ticketing system's past months from its API (resumable), or show each import", historyCmd},
 		{"scores", "scores YYYY-MM [--json] [--local]", "print a month's stored results", scores},
 		{"override", "override ENGINEER YYYY-MM --grade X --reason \"...\" [--by NAME] [--local]", "override an engineer's month (audited; the computed result is kept)", override},
 		{"bench-month", "bench-month [--tickets 100000] [--engineers 10000]", "time the monthly run over a synthetic month in the local DynamoDB", benchMonth},

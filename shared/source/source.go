@@ -51,9 +51,19 @@ type Source struct {
 	// Contacts reads customers' addresses from the system's API with the
 	// given credentials; nil where the system has no API to ask.
 	Contacts func(api *vendorapi.Client, c vendorapi.Credentials) Contacts
+	// History reads the system's past from its API, page by page, as the
+	// events its webhooks would have produced (scorecard history import);
+	// nil for a source without an API.
+	History func(api *vendorapi.Client, c vendorapi.Credentials, set policy.Source, since time.Time, o HistoryOptions) vendorapi.Exporter
 }
 
 // Contacts reads one customer's name and address from a vendor's API.
+// HistoryOptions narrow an import.
+type HistoryOptions struct {
+	// Query narrows the tickets (Jira: JQL such as "project = SUP").
+	Query string
+}
+
 type Contacts interface {
 	Contact(ctx context.Context, customerID string) (vendorapi.Contact, error)
 }
