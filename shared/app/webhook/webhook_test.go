@@ -16,7 +16,10 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/google/go-cmp/cmp"
+
 	"scorecard/shared/app/webhook"
+
 	"scorecard/shared/aws/dynamo"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/event"
@@ -236,5 +239,59 @@ func TestCheckPolicyNamesAnUnknownSource(t *testing.T) {
 	}
 	if err := webhook.CheckPolicy(policy.Default()); err != nil {
 		t.Errorf("the default policy: %v", err)
+	}
+}
+
+// switchovers records what the handler says of first webhooks.
+type switchovers struct {
+	mu    sync.Mutex
+	calls []string
+	fail  int
+}
+
+func (s *switchovers) MarkSwitchover(_ context.Context, source string, at time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls = append(s.calls, source+" "+at.UTC().Format(time.RFC3339))
+	if s.fail > 0 {
+		s.fail--
+		return errcode.Errorf(errcode.Unavailable, "table unavailable")
+	}
+	return nil
+}
+
+// TestTheFirstWebhookIsRecorded: a source's first stored webhook is
+// recorded once per process, at its events' time when they are minutes
+// old, at its arrival when they are older (a creation time an update
+// repeats); a failure to record is retried by the next delivery and does
+// not fail the webhook.
+func TestTheFirstWebhookIsRecorded(t *testing.T) {
+	body := func(id, at string) string {
+		return `{"event_id":"` + id + `","ticket_id":"T","type":"created","occurred_at":"` + at + `"}`
+	}
+	for _, tc := range []struct {
+		name   string
+		at     string // the first delivery's event time; the clock is 01:00:05
+		fail   int
+		want   []string
+		status int
+	}{
+		{"minutes-old events", "2026-10-05T00:58:00Z", 0, []string{"generic 2026-10-05T00:58:00Z"}, 200},
+		{"an old creation time", "2026-09-01T00:00:00Z", 0, []string{"generic 2026-10-05T01:00:05Z"}, 200},
+		{"a failure, then the next delivery", "2026-10-05T01:00:00Z", 1, []string{"generic 2026-10-05T01:00:00Z", "generic 2026-10-05T01:00:05Z"}, 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sw := &switchovers{fail: tc.fail}
+			h := handler(&memStore{events: map[string]event.Event{}})
+			h.Switchovers = sw
+			for i, b := range []string{body("e1", tc.at), body("e2", "2026-10-05T01:00:05Z"), body("e3", "2026-10-05T01:00:05Z")} {
+				if r := invoke(t, h, request(t, "generic", b, generic.Sign(secret, []byte(b)))); r.StatusCode != tc.status {
+					t.Fatalf("delivery %d: %d %s", i+1, r.StatusCode, r.Body)
+				}
+			}
+			if diff := cmp.Diff(tc.want, sw.calls); diff != "" {
+				t.Errorf("recorded (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
