@@ -83,6 +83,9 @@ var All = []Source{
 		Contacts: func(api *vendorapi.Client, _ vendorapi.Credentials) Contacts {
 			return zendesk.Users{API: api}
 		},
+		History: func(api *vendorapi.Client, _ vendorapi.Credentials, _ policy.Source, since time.Time, _ HistoryOptions) vendorapi.Exporter {
+			return zendesk.NewExporter(api, since)
+		},
 	},
 	{
 		Name: freshdesk.Source, Title: "Freshdesk", IDColumn: "freshdesk_id", UserAgent: "Freshdesk",
@@ -94,6 +97,9 @@ var All = []Source{
 		Contacts: func(api *vendorapi.Client, _ vendorapi.Credentials) Contacts {
 			return freshdesk.Contacts{API: api}
 		},
+		History: func(api *vendorapi.Client, _ vendorapi.Credentials, set policy.Source, since time.Time, _ HistoryOptions) vendorapi.Exporter {
+			return freshdesk.NewExporter(api, set, since)
+		},
 	},
 	{
 		Name: jira.Source, Title: "Jira", IDColumn: "jira_account_id", UserAgent: "Atlassian Webhook HTTP Client",
@@ -104,6 +110,9 @@ var All = []Source{
 		Parser: jira.Parser,
 		Contacts: func(api *vendorapi.Client, c vendorapi.Credentials) Contacts {
 			return jira.NewUsers(api, c)
+		},
+		History: func(api *vendorapi.Client, c vendorapi.Credentials, set policy.Source, since time.Time, o HistoryOptions) vendorapi.Exporter {
+			return jira.NewExporter(api, c, set, since, o.Query)
 		},
 	},
 	{

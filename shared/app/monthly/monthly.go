@@ -505,6 +505,10 @@ func hash(s string) string {
 
 // String describes a summary for logs and the CLI.
 func (s Summary) String() string {
-	return fmt.Sprintf("%s: %d engineers, %d tickets; mails %d sent, %d already sent, %d failed (policy %s)",
+	line := fmt.Sprintf("%s: %d engineers, %d tickets; mails %d sent, %d already sent, %d failed (policy %s)",
 		s.Month, s.Engineers, s.Tickets, s.Sent, s.Skipped, s.Failed, s.Policy)
+	if s.FromHistory {
+		line += "; scored from imported history, no notices"
+	}
+	return line
 }

@@ -59,10 +59,10 @@ type Handler struct {
 	// once per source and process.
 	Switchovers Switchovers
 	marked      sync.Map // source name → true once recorded
-	Sources map[string]Source
-	Secrets map[string][]byte // per source name
-	Now     func() time.Time
-	Log     *slog.Logger
+	Sources     map[string]Source
+	Secrets     map[string][]byte // per source name
+	Now         func() time.Time
+	Log         *slog.Logger
 }
 
 // Handle is the Lambda entry point for API Gateway HTTP API (v2) events.
