@@ -69,6 +69,9 @@ row "DynamoDB item writes per stored event" "$(field load.txt 'item writes' '{pr
 row "DynamoDB request units per stored event" "$(field load.txt '^  capacity' '{print $2, "write,", $5, "read"}')"
 row "monthly run on DynamoDB Local, $BENCH_TICKETS tickets / 10 000 engineers" "$(field month.txt 'monthly run' '{print $3}'), peak live heap $(field month.txt 'peak heap' '{print $3}') MB"
 row "read units per ticket in the monthly run" "$(field month.txt '^  reads' '{print $NF == "ticket" ? $(NF-2) : $NF}')"
+for v in zendesk jira-cloud jira-datacenter freshdesk; do
+  row "history import $v: from the local fake into DynamoDB Local" "$(metric "^BenchmarkImport/$v-" go.txt events-stored/s) events/s, $(metric "^BenchmarkImport/$v-" go.txt requests/1000-tickets) requests per 1 000 tickets"
+done
 row "engine vs DuckDB: every metric equal for every engineer" "$(grep -q '^ok' "$OUT/duckdb.txt" && echo yes || echo NO)"
 while read -r line; do
   n=$(echo "$line" | sed -E 's/.*tickets=([0-9]+).*/\1/')

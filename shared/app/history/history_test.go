@@ -102,7 +102,7 @@ func pages(n, per int) ([]vendorapi.Page, map[string][]event.Event) {
 	return out, all
 }
 
-func newStore(t *testing.T) *dynamo.Store {
+func newStore(t testing.TB) *dynamo.Store {
 	t.Helper()
 	db := dynamotest.Client(t)
 	return dynamo.New(db, dynamotest.Table(t, db), dynamo.Options{})
