@@ -16,6 +16,9 @@ MONTH     ?= 2026-08
 DEMO_MONTHS = 2026-08 2026-09 2026-10
 DEMO_DIR  ?= out/demo
 DEMO_TICKETS ?= 5000
+# Tickets each ticketing system's API fake serves for the month before the
+# live ones, imported on day one (0: no history month).
+DEMO_HISTORY ?= 400
 FUZZTIME  ?= 30s
 FUZZTIME_TEST ?= 2s
 LOAD_DURATION ?= 60s
@@ -76,14 +79,14 @@ dev: up ## the local servers plus the API on http://127.0.0.1:8080 (foreground; 
 	.local/bin/scorecard serve --local --addr 127.0.0.1:8080
 
 .PHONY: demo
-demo: ## the whole product on the local stack: three generated months through signed webhooks, surveys, assessments and monthly runs; reports, mails, screenshots and a summary (KEEP=1 leaves the servers up)
+demo: ## the whole product on the local stack: a month of history imported from fakes of the vendors' APIs, then three generated months through signed webhooks, surveys, assessments and monthly runs; reports, mails, screenshots and a summary (KEEP=1 leaves the servers up)
 	@mkdir -p .local/bin
 	$(GO) build -o .local/bin/scorecard ./cmd/scorecard
 	@if [ -z "$(KEEP)" ]; then trap '"$(LOCAL_SH)" down --tag demo' EXIT; fi; \
 	"$(LOCAL_SH)" up --tag demo; \
 	scripts/chromium.sh || echo "demo: no Chromium, so no screenshots"; \
 	export $(LOCAL_ENV); \
-	.local/bin/scorecard demo --out $(DEMO_DIR) --start $(MONTH) --tickets $(DEMO_TICKETS)
+	.local/bin/scorecard demo --out $(DEMO_DIR) --start $(MONTH) --tickets $(DEMO_TICKETS) --history-tickets $(DEMO_HISTORY)
 
 .PHONY: demo-offline
 demo-offline: ## the same three months scored offline from the generated files (no servers): score-file with history

@@ -38,6 +38,7 @@ func demoCmd(ctx context.Context, e *env, args []string) error {
 	seed := fs.Int64("seed", 1, "generator seed")
 	chromium := fs.String("chromium", "/usr/bin/chromium", "headless browser for the screenshots (none taken if missing)")
 	pf := fs.String("policy", "", "policy YAML (default: the shipped policy)")
+	historyTickets := fs.Int("history-tickets", 0, "import the month before --start from a local fake of each ticketing system's API, this many tickets each (0: none)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -59,7 +60,7 @@ func demoCmd(ctx context.Context, e *env, args []string) error {
 		return errcode.Errorf(errcode.Invalid, "%v", err)
 	}
 
-	sum, err := playDemo(ctx, e, demoOptions{demo: dcfg, policy: pol, table: *table, out: *out, senders: *senders, chromium: *chromium})
+	sum, err := playDemo(ctx, e, demoOptions{demo: dcfg, policy: pol, table: *table, out: *out, senders: *senders, chromium: *chromium, historyTickets: *historyTickets})
 	if err != nil {
 		return err
 	}
@@ -76,7 +77,9 @@ type demoOptions struct {
 	out      string
 	senders  int
 	chromium string
-	logLevel slog.Level // of the gateway's and the jobs' log on stderr (warnings by default)
+	// historyTickets, when above 0, imports a month of history first.
+	historyTickets int
+	logLevel       slog.Level // of the gateway's and the jobs' log on stderr (warnings by default)
 }
 
 // playDemo recreates the table, serves the gateway on a simulated clock
@@ -125,6 +128,6 @@ func playDemo(ctx context.Context, e *env, o demoOptions) (*demorun.Summary, err
 		Demo: o.demo, Policy: o.policy, Store: store,
 		Mailer:  ses.New(ses.Client(cfg, ae.SESEndpoint), orDefault(e.getenv("MAIL_FROM"), "scorecard@example.com"), ""),
 		Secrets: sec, Gateway: base, Clock: clock, SES: ae.SESEndpoint, Out: o.out, Senders: o.senders,
-		Chromium: o.chromium, Progress: e.stdout, Log: log, Capacity: &capacity,
+		Chromium: o.chromium, Progress: e.stdout, Log: log, Capacity: &capacity, HistoryTickets: o.historyTickets,
 	})
 }

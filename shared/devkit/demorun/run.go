@@ -79,6 +79,10 @@ type Config struct {
 	Chromium string
 	Progress io.Writer
 	Log      *slog.Logger
+	// HistoryTickets, when above 0, imports the month before the first
+	// live one from a local fake of each ticketing system's API, that many
+	// tickets each, before the live months (scorecard history import).
+	HistoryTickets int
 }
 
 // Summary is what a demo run did, month by month.
@@ -91,11 +95,12 @@ type Summary struct {
 	SESPage   string // the SES server's page listing them
 	MailList  string // the same list as a file
 	Out       string
-	Reports   []string       // one manager report per team and month, HTML
-	Shots     []string       // screenshots taken
-	Lookups   map[string]int // the ticketing systems' API requests by vendor and answer
-	ShotError string         // why none were taken, if so
-	Tickets   int            // tickets generated
+	Reports   []string        // one manager report per team and month, HTML
+	Shots     []string        // screenshots taken
+	Lookups   map[string]int  // the ticketing systems' API requests by vendor and answer
+	History   *HistorySummary // the month imported from history, if any
+	ShotError string          // why none were taken, if so
+	Tickets   int             // tickets generated
 	Usage     cost.Usage
 	Bill      []cost.Line // Usage at list prices
 }
@@ -137,6 +142,18 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	defer r.vendors.Close()
 	sum := &Summary{Org: r.org, Cards: map[month.Month][]scoring.Card{}, Out: cfg.Out, SESPage: cfg.SES}
 	r.progress("directory: %d engineers in %d teams (%s)", len(r.org.Engineers), len(r.org.Teams), filepath.Join(cfg.Out, "engineers.csv"))
+	if cfg.HistoryTickets > 0 {
+		h := r.cfg.Demo.Start.Add(-1)
+		hs, cards, err := r.historyMonth(ctx, h, cfg.HistoryTickets)
+		if err != nil {
+			return sum, fmt.Errorf("%s (history): %w", h, err)
+		}
+		sum.History = &hs
+		sum.Cards[h] = cards
+		for _, team := range r.org.Teams {
+			sum.Reports = append(sum.Reports, filepath.Join(cfg.Out, "reports", h.String(), reportName(team)+".html"))
+		}
+	}
 	for i := range r.cfg.Demo.Months {
 		m := r.cfg.Demo.Start.Add(i)
 		ms, cards, err := r.month(ctx, i, m)

@@ -141,7 +141,11 @@ func busiestTeam(cards []scoring.Card) string {
 func (s *Summary) Print(w io.Writer) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "MONTH\tEVENTS\tREQUESTS\tRETRIES\tRESOLVED\tSURVEYED\tANSWERED\tLEAD/SELF\tRECORDS\tSCORED\tMEETS\tBELOW\tNO DATA\tMAILS\tINGEST\tRUN\t")
-	for _, m := range s.Months {
+	months := s.Months
+	if s.History != nil {
+		months = append([]MonthSummary{s.History.MonthSummary}, months...)
+	}
+	for _, m := range months {
 		cards := s.Cards[m.Month]
 		meets, below, none := 0, 0, 0
 		for _, c := range cards {
@@ -174,6 +178,14 @@ func (s *Summary) Print(w io.Writer) {
 		}
 	}
 	tw.Flush()
+	if h := s.History; h != nil {
+		fmt.Fprintf(w, "%s was imported from the ticketing systems' APIs (local fakes) on day one and scored from history: no surveys, no notices.\n", h.Month)
+		for _, src := range slices.Sorted(maps.Keys(h.Imports)) {
+			st := h.Imports[src]
+			fmt.Fprintf(w, "  %-9s %d events stored from %d pages in %d requests (%.1f per 1 000 tickets), %d waits\n",
+				src, st.Stored, st.Pages, st.Requests, 1000*float64(st.Requests)/float64(max(1, h.PerSource)), st.Waits)
+		}
+	}
 	if len(s.Lookups) > 0 {
 		fmt.Fprintf(w, "Addresses the Zendesk and Jira webhooks left out, from their APIs (local stand-in): %s\n", lookupList(s.Lookups))
 	}
