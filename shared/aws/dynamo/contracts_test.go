@@ -1,6 +1,7 @@
 package dynamo_test
 
 import (
+	"scorecard/shared/app/history"
 	"scorecard/shared/app/monthly"
 	"scorecard/shared/app/notifier"
 	"scorecard/shared/app/round"
@@ -18,4 +19,6 @@ var (
 	_ webhook.RecordStore   = (*dynamo.Store)(nil)
 	_ monthly.Store         = (*dynamo.Store)(nil)
 	_ round.Store           = (*dynamo.Store)(nil)
+	_ history.Store         = (*dynamo.Store)(nil)
+	_ webhook.Switchovers   = (*dynamo.Store)(nil)
 )
