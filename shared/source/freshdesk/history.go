@@ -539,11 +539,24 @@ func (x *Exporter) ticketEvents(t apiTicket, convs []apiConversation, prefix str
 	}
 	if t.hasStats {
 		status("current-"+t.status, current, t.statusUpdated)
-		status("resolved", event.StatusResolved, t.resolved)
-		status("closed", event.StatusClosed, t.closed)
+		// Freshdesk keeps the latest of each time: when the ticket was done
+		// again after its last reopen, a resolved_at or closed_at from
+		// before that reopen is stale (closed, reopened, resolved again)
+		// and is left out, or it would stand as the last resolution.
+		resolved, closed := t.resolved, t.closed
+		if !t.reopened.IsZero() && (resolved.After(t.reopened) || closed.After(t.reopened)) {
+			if !resolved.After(t.reopened) {
+				resolved = time.Time{}
+			}
+			if !closed.After(t.reopened) {
+				closed = time.Time{}
+			}
+		}
+		status("resolved", event.StatusResolved, resolved)
+		status("closed", event.StatusClosed, closed)
 		// A reopen before the last resolution hides an earlier resolution
 		// whose time Freshdesk does not keep: only a later one is a change.
-		if done := later(t.resolved, t.closed); !done.IsZero() && t.reopened.After(done) {
+		if done := later(resolved, closed); !done.IsZero() && t.reopened.After(done) {
 			status("reopened", event.StatusOpen, t.reopened)
 		}
 	} else if current.Done() {
