@@ -29,7 +29,9 @@ func BenchmarkImport(b *testing.B) {
 		creds        func(url string) vendorapi.Credentials
 	}{
 		{"zendesk", "zendesk", &vendorfake.ZendeskHistory{Tickets: vendorfake.ZendeskTickets(tickets, start, 1), User: "a@acme.com/token", Token: "t"},
-			func(u string) vendorapi.Credentials { return vendorapi.Credentials{BaseURL: u, User: "a@acme.com/token", Token: "t"} }},
+			func(u string) vendorapi.Credentials {
+				return vendorapi.Credentials{BaseURL: u, User: "a@acme.com/token", Token: "t"}
+			}},
 		{"jira-cloud", "jira", &vendorfake.JiraHistory{Issues: vendorfake.JiraIssues(tickets, start, 1), Cloud: true, User: "a@acme.com", Token: "t"},
 			func(u string) vendorapi.Credentials {
 				return vendorapi.Credentials{BaseURL: u, User: "a@acme.com", Token: "t", Edition: "cloud"}
