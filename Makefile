@@ -16,9 +16,9 @@ MONTH     ?= 2026-08
 DEMO_MONTHS = 2026-08 2026-09 2026-10
 DEMO_DIR  ?= out/demo
 DEMO_TICKETS ?= 5000
-# Tickets each ticketing system's API fake serves for the month before the
-# live ones, imported on day one (0: no history month).
-DEMO_HISTORY ?= 400
+# Tickets of the month before the live ones, imported on day one from
+# local fakes of the Zendesk, Jira and Freshdesk APIs (0: no history month).
+DEMO_HISTORY ?= $(DEMO_TICKETS)
 FUZZTIME  ?= 30s
 FUZZTIME_TEST ?= 2s
 LOAD_DURATION ?= 60s

@@ -38,7 +38,7 @@ func demoCmd(ctx context.Context, e *env, args []string) error {
 	seed := fs.Int64("seed", 1, "generator seed")
 	chromium := fs.String("chromium", "/usr/bin/chromium", "headless browser for the screenshots (none taken if missing)")
 	pf := fs.String("policy", "", "policy YAML (default: the shipped policy)")
-	historyTickets := fs.Int("history-tickets", 0, "import the month before --start from a local fake of each ticketing system's API, this many tickets each (0: none)")
+	historyTickets := fs.Int("history-tickets", 0, "first import the month before --start, this many tickets, from local fakes of the Zendesk, Jira and Freshdesk APIs (0: none)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err

@@ -5,15 +5,15 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"scorecard/shared/app/history"
+	"scorecard/shared/core/event"
 	"scorecard/shared/core/imports"
 	"scorecard/shared/core/month"
 	"scorecard/shared/core/scoring"
+	"scorecard/shared/devkit/demo"
+	"scorecard/shared/devkit/replay"
 	"scorecard/shared/devkit/vendorfake"
 	"scorecard/shared/source"
 	"scorecard/shared/source/vendorapi"
@@ -24,24 +24,48 @@ import (
 type HistorySummary struct {
 	Month     month.Month
 	Imports   map[string]imports.State // by source
-	PerSource int                      // tickets each fake served
+	PerSource map[string]int           // tickets each fake served
 	Elapsed   time.Duration
 	MonthSummary
 }
 
 // historyMonth imports the month before the first live one from a local
-// fake of each ticketing system's API — tickets made by the fakes'
-// generators, their agents those of the organisation's engineers — on the
-// day the product starts (the first live month's first hour), then scores
-// it: the month is marked from history, its consequences count for the
-// live months, and no notice is mailed for it.
-func (r *runner) historyMonth(ctx context.Context, m month.Month, perSource int) (HistorySummary, []scoring.Card, error) {
-	hs := HistorySummary{Month: m, PerSource: perSource, Imports: map[string]imports.State{}, MonthSummary: MonthSummary{Month: m, Requests: map[string]int{}}}
+// fake of each ticketing system's API, on the day the product starts (the
+// first live month's first hour), then scores it: the month is marked from
+// history, its consequences count for the live months, and no notice is
+// mailed for it. The month is the demo generator's, as for the live ones
+// (the same organisation and profiles, tickets many), its tickets shared
+// among the three systems and written as each system's API holds them
+// (vendorfake.*FromEvents), cut at the switch-over.
+func (r *runner) historyMonth(ctx context.Context, m month.Month, tickets int) (HistorySummary, []scoring.Card, error) {
+	hs := HistorySummary{Month: m, PerSource: map[string]int{}, Imports: map[string]imports.State{}, MonthSummary: MonthSummary{Month: m, Requests: map[string]int{}}}
 	t0 := time.Now()
-	r.cfg.Clock.Set(m.End(r.loc).Add(time.Hour))
-	start := m.Start(r.loc).Add(24 * time.Hour)
+	now := m.End(r.loc).Add(time.Hour)
+	r.cfg.Clock.Set(now)
+	cfg := r.cfg.Demo
+	cfg.Start, cfg.Months, cfg.TicketsPerMonth = m, 1, tickets
+	_, raw := demo.Generate(cfg)
+	evs, err := demo.ModelEvents(raw)
+	if err != nil {
+		return hs, nil, err
+	}
+	bySource := map[string][]event.Event{}
+	seen := map[string]map[string]bool{}
+	shares := map[string]float64{"zendesk": 0.45, "jira": 0.3, "freshdesk": 0.25}
+	for _, e := range evs {
+		if !e.OccurredAt.Before(m.End(r.loc)) {
+			continue // after the switch-over: the webhooks' (not played here)
+		}
+		src := replay.SourceFor(e.TicketID, shares)
+		bySource[src] = append(bySource[src], e)
+		if seen[src] == nil {
+			seen[src] = map[string]bool{}
+		}
+		seen[src][e.TicketID] = true
+	}
 	agents := r.org.AgentIDs()
-	for _, v := range historyVendors(agents, perSource, start, r.cfg.Demo.Seed) {
+	for _, v := range historyVendors(bySource, agents) {
+		hs.PerSource[v.source] = len(seen[v.source])
 		srv := httptest.NewServer(v.fake)
 		api, err := vendorapi.New(v.creds(srv.URL))
 		if err != nil {
@@ -82,122 +106,21 @@ type historyVendor struct {
 	creds  func(url string) vendorapi.Credentials
 }
 
-// historyVendors makes perSource tickets for each system's fake, handing
-// them round-robin to the engineers who have an id there.
-func historyVendors(agents map[string]map[string]string, perSource int, start time.Time, seed int64) []historyVendor {
-	ids := func(src string) []string {
-		var out []string
-		for _, id := range agents[src] {
-			if id != "" {
-				out = append(out, id)
-			}
-		}
-		slices.Sort(out)
-		return out
-	}
-	zd := vendorfake.ZendeskTickets(perSource, start, seed)
-	remapZendesk(zd, ids("zendesk"))
-	jr := vendorfake.JiraIssues(perSource, start, seed)
-	remapJira(jr, ids("jira"))
-	fd := vendorfake.FreshdeskTickets(perSource, start, seed)
-	remapFreshdesk(fd, ids("freshdesk"))
+// historyVendors serves each system's share of the tickets, its agents the
+// engineers' ids there.
+func historyVendors(bySource map[string][]event.Event, agents map[string]map[string]string) []historyVendor {
 	return []historyVendor{
-		{"zendesk", &vendorfake.ZendeskHistory{Tickets: zd, User: "demo@acme.example/token", Token: "demo"},
+		{"zendesk", &vendorfake.ZendeskHistory{Tickets: vendorfake.ZendeskFromEvents(bySource["zendesk"], agents["zendesk"]), User: "demo@acme.example/token", Token: "demo"},
 			func(u string) vendorapi.Credentials {
 				return vendorapi.Credentials{BaseURL: u, User: "demo@acme.example/token", Token: "demo"}
 			}},
-		{"jira", &vendorfake.JiraHistory{Issues: jr, Cloud: true, User: "demo@acme.example", Token: "demo"},
+		{"jira", &vendorfake.JiraHistory{Issues: vendorfake.JiraFromEvents(bySource["jira"], agents["jira"]), Cloud: true, User: "demo@acme.example", Token: "demo"},
 			func(u string) vendorapi.Credentials {
 				return vendorapi.Credentials{BaseURL: u, User: "demo@acme.example", Token: "demo", Edition: "cloud"}
 			}},
-		{"freshdesk", &vendorfake.FreshdeskHistory{Tickets: fd, APIKey: "demo"},
+		{"freshdesk", &vendorfake.FreshdeskHistory{Tickets: vendorfake.FreshdeskFromEvents(bySource["freshdesk"], agents["freshdesk"]), APIKey: "demo"},
 			func(u string) vendorapi.Credentials {
 				return vendorapi.Credentials{BaseURL: u, User: "demo", Token: "X"}
 			}},
-	}
-}
-
-// remapZendesk gives ticket i to agents[i % len]: its agent's audits and
-// assignments become that engineer's (the generator's agents are
-// 361001–361005).
-func remapZendesk(ts []vendorfake.ZendeskTicket, agents []string) {
-	if len(agents) == 0 {
-		return
-	}
-	fake := func(id int64) bool { return id >= 361001 && id <= 361005 }
-	for i := range ts {
-		to, _ := strconv.ParseInt(agents[i%len(agents)], 10, 64)
-		for a := range ts[i].Audits {
-			au := &ts[i].Audits[a]
-			if fake(au.UpdaterID) {
-				au.UpdaterID = to
-			}
-			for c := range au.Changes {
-				ch := &au.Changes[c]
-				if v, ok := ch.Value.(int64); ok && ch.Field == "assignee_id" && fake(v) {
-					ch.Value = to
-				}
-				if fake(ch.AuthorID) {
-					ch.AuthorID = to
-				}
-			}
-		}
-	}
-}
-
-// remapJira gives issue i to agents[i % len] (Atlassian account ids).
-func remapJira(is []vendorfake.JiraIssue, agents []string) {
-	if len(agents) == 0 {
-		return
-	}
-	for i := range is {
-		id := agents[i%len(agents)]
-		to := vendorfake.JiraUser{AccountID: id, AccountType: "atlassian", Key: "JIRAUSER" + strconv.Itoa(50000+i%len(agents)),
-			Name: "agent" + strconv.Itoa(i%len(agents)), DisplayName: "Agent " + strings.ToUpper(id[len(id)-4:])}
-		swap := func(u *vendorfake.JiraUser) {
-			if u != nil && u.AccountType == "atlassian" {
-				*u = to
-			}
-		}
-		swap(is[i].Assignee)
-		for h := range is[i].History {
-			swap(&is[i].History[h].Author)
-			for k := range is[i].History[h].Items {
-				it := &is[i].History[h].Items[k]
-				if it.ToUser != nil {
-					u := *it.ToUser
-					swap(&u)
-					it.ToUser = &u
-				}
-				if it.FromUser != nil {
-					u := *it.FromUser
-					swap(&u)
-					it.FromUser = &u
-				}
-			}
-		}
-		for c := range is[i].Comments {
-			swap(&is[i].Comments[c].Author)
-		}
-	}
-}
-
-// remapFreshdesk gives ticket i to agents[i % len] (the generator's agents
-// are 9001–9005).
-func remapFreshdesk(ts []vendorfake.FreshdeskTicket, agents []string) {
-	if len(agents) == 0 {
-		return
-	}
-	fake := func(id int64) bool { return id >= 9001 && id <= 9005 }
-	for i := range ts {
-		to, _ := strconv.ParseInt(agents[i%len(agents)], 10, 64)
-		if fake(ts[i].ResponderID) {
-			ts[i].ResponderID = to
-		}
-		for c := range ts[i].Conversations {
-			if fake(ts[i].Conversations[c].UserID) {
-				ts[i].Conversations[c].UserID = to
-			}
-		}
 	}
 }

@@ -182,8 +182,8 @@ func (s *Summary) Print(w io.Writer) {
 		fmt.Fprintf(w, "%s was imported from the ticketing systems' APIs (local fakes) on day one and scored from history: no surveys, no notices.\n", h.Month)
 		for _, src := range slices.Sorted(maps.Keys(h.Imports)) {
 			st := h.Imports[src]
-			fmt.Fprintf(w, "  %-9s %d events stored from %d pages in %d requests (%.1f per 1 000 tickets), %d waits\n",
-				src, st.Stored, st.Pages, st.Requests, 1000*float64(st.Requests)/float64(max(1, h.PerSource)), st.Waits)
+			fmt.Fprintf(w, "  %-9s %d tickets, %d events stored from %d pages in %d requests (%.1f per 1 000 tickets), %d waits\n",
+				src, h.PerSource[src], st.Stored, st.Pages, st.Requests, 1000*float64(st.Requests)/float64(max(1, h.PerSource[src])), st.Waits)
 		}
 	}
 	if len(s.Lookups) > 0 {
