@@ -318,8 +318,9 @@ func (s *JiraHistory) search(w http.ResponseWriter, q map[string][]string) {
 	start := 0
 	if s.Cloud {
 		if tok := jiraFirst(q["nextPageToken"]); tok != "" {
-			b, err := base64.RawURLEncoding.DecodeString(tok)
-			if start, err = strconv.Atoi(strings.TrimPrefix(string(b), "page:")); err != nil || start < 0 {
+			b, derr := base64.RawURLEncoding.DecodeString(tok)
+			var err error
+			if start, err = strconv.Atoi(strings.TrimPrefix(string(b), "page:")); derr != nil || err != nil || start < 0 {
 				reply(w, http.StatusBadRequest, errorBody("jira", "Invalid nextPageToken."))
 				return
 			}
