@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"context"
 	"fmt"
 	"net/http/httptest"
@@ -11,6 +12,7 @@ import (
 
 	"scorecard/shared/aws/dynamo"
 	"scorecard/shared/core/directory"
+	"scorecard/shared/core/metric"
 	"scorecard/shared/core/month"
 	"scorecard/shared/devkit/dynamotest"
 	"scorecard/shared/devkit/vendorfake"
@@ -74,5 +76,19 @@ func TestHistoryImportThenScore(t *testing.T) {
 		if !c.FromHistory || c.Tickets == 0 {
 			t.Errorf("%s: from history %v, %d tickets", c.EngineerID, c.FromHistory, c.Tickets)
 		}
+	}
+	// The evidence behind a card: one contribution per ticket in each
+	// metric, as many as the card counted.
+	e1 := cards[0]
+	code, out, errOut = runCLI("evidence", e1.EngineerID, "2026-07", "--metric", "avg_handle_hours", "--json", "--local")
+	var contributions []metric.Contribution
+	if code != 0 || json.Unmarshal([]byte(out), &contributions) != nil {
+		t.Fatalf("evidence: exit %d\n%.300s\n%s", code, out, errOut)
+	}
+	if n := e1.Metrics["avg_handle_hours"].N; n == 0 || len(contributions) != n {
+		t.Errorf("%s's handle-time evidence: %d tickets, the card counted %d", e1.EngineerID, len(contributions), n)
+	}
+	if code, out, _ := runCLI("evidence", e1.EngineerID, "2026-07", "--local"); code != 0 || !strings.Contains(out, "first_response_1h_rate") {
+		t.Errorf("evidence table: exit %d\n%.500s", code, out)
 	}
 }

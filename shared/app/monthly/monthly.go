@@ -67,6 +67,9 @@ type Store interface {
 	// DeployedAt is when the product started (its first webhook or history
 	// import); false before either.
 	DeployedAt(ctx context.Context) (time.Time, bool, error)
+	// PutEvidence stores chunks of every ticket's part in the engineers'
+	// metrics, as the run of month m as of asOf counted them.
+	PutEvidence(ctx context.Context, m month.Month, asOf time.Time, chunks []metric.Chunk) error
 }
 
 // Mailer sends one mail.
@@ -89,6 +92,9 @@ type Runner struct {
 	Rate float64
 	// Wait pauses between mails to keep to Rate; a timer on ctx when nil.
 	Wait func(ctx context.Context, d time.Duration) error
+	// EvidenceBuffer is how many contributions the run holds before it
+	// stores some (0: EvidenceBuffer).
+	EvidenceBuffer int
 }
 
 // pace waits before every mail after the first, to keep to Rate.
@@ -248,13 +254,18 @@ func (r *Runner) score(ctx context.Context, m month.Month, asOf time.Time, peopl
 			}
 		}
 	}
+	evidence := newEvidenceSink(ctx, r.Store.PutEvidence, m, asOf, r.EvidenceBuffer)
 	cards, stats, err := engine.Run(engine.Input{
 		Policy: r.Policy, Month: m, AsOf: asOf, Directory: dir, Tickets: tickets, History: history, Overrides: overrides, People: people,
+		Evidence: evidence.add,
 	})
 	if readErr != nil {
 		return nil, nil, nil, 0, readErr
 	}
 	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	if err := evidence.close(); err != nil {
 		return nil, nil, nil, 0, err
 	}
 	if n := len(stats.Unmapped); n > 0 {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"iter"
 	"log/slog"
+	"math"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -25,6 +26,7 @@ import (
 	"scorecard/shared/core/directory"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/event"
+	"scorecard/shared/core/metric"
 	"scorecard/shared/core/month"
 	"scorecard/shared/core/policy"
 	"scorecard/shared/core/records"
@@ -45,6 +47,21 @@ type memStore struct {
 	records   map[month.Month][]records.Record
 	asms      map[month.Month][]assessment.Assessment
 	deployed  time.Time
+	evidence  map[string][]metric.Contribution // "yyyy-mm engineer" → in order
+	chunks    int
+}
+
+func (s *memStore) PutEvidence(_ context.Context, m month.Month, _ time.Time, chunks []metric.Chunk) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.evidence == nil {
+		s.evidence = map[string][]metric.Contribution{}
+	}
+	for _, c := range chunks {
+		s.evidence[m.String()+" "+c.EngineerID] = append(s.evidence[m.String()+" "+c.EngineerID], c.Items...)
+		s.chunks++
+	}
+	return nil
 }
 
 func (s *memStore) DeployedAt(context.Context) (time.Time, bool, error) {
@@ -409,4 +426,56 @@ func keys(m map[string][]byte) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestEvidenceIsEveryTicketBehindTheCards: the run stores every ticket's
+// part in every engineer's ticket metrics — summed, exactly the numerator,
+// denominator and count on the card — in chunks written as they pile up
+// (a buffer of 7 here), not only the worst tickets a card keeps.
+func TestEvidenceIsEveryTicketBehindTheCards(t *testing.T) {
+	st, _, r := setup(t)
+	r.EvidenceBuffer = 7
+	if _, err := r.Run(context.Background(), monthly.Request{Month: aug.String(), Mail: new(bool)}); err != nil {
+		t.Fatal(err)
+	}
+	if st.chunks < 4 {
+		t.Errorf("%d chunks: the buffer of 7 was not flushed as it filled", st.chunks)
+	}
+	for _, c := range st.results[aug] {
+		type sum struct {
+			num, den float64
+			n        int
+		}
+		got := map[metric.ID]*sum{}
+		for _, e := range st.evidence[aug.String()+" "+c.EngineerID] {
+			s := got[e.Metric]
+			if s == nil {
+				s = &sum{}
+				got[e.Metric] = s
+			}
+			s.num, s.den, s.n = s.num+e.Num, s.den+e.Den, s.n+1
+		}
+		for id, m := range c.Metrics {
+			s := got[metric.ID(id)]
+			if m.N == 0 || metric.ID(id) == metric.CollaborationCases {
+				continue
+			}
+			if s == nil || math.Abs(s.num-m.Numerator) > 1e-4 || math.Abs(s.den-m.Denominator) > 1e-4 || s.n != m.N { // cards keep 4 decimals
+				t.Errorf("%s %s: card %v/%v n=%d, evidence %+v", c.EngineerID, id, m.Numerator, m.Denominator, m.N, s)
+			}
+		}
+	}
+	// Bob breached the SLA on all ten tickets: every one is in his evidence.
+	var breached []string
+	for _, e := range st.evidence[aug.String()+" E2"] {
+		if e.Metric == metric.ResolutionSLARate && e.Num == 0 {
+			breached = append(breached, e.TicketID)
+			if e.Hours <= e.Limit {
+				t.Errorf("%s: a breach of %v h against a %v h target", e.TicketID, e.Hours, e.Limit)
+			}
+		}
+	}
+	if len(breached) != 10 {
+		t.Errorf("Bob's breached tickets in the evidence: %v, want all 10", breached)
+	}
 }

@@ -23,6 +23,7 @@
 //	run          RUN#<yyyy-mm>               RUN                  the run's state, as-of time and counts
 //	mail         MAIL#<yyyy-mm>              <kind>#<key>         one per mail sent: claimed before, marked after
 //	audit        AUDIT#<yyyy-mm>             <time>#<engineer>    every override, kept
+//	evidence     EVD#<yyyy-mm>#<engineer>    <run as-of>#<chunk>  every ticket's part in the engineer's metrics, as that run counted it
 //	source       SRC#<source>                SWITCHOVER           when its first webhook was stored (written once)
 //	             SRC#<source>                IMPORT               its history import: cursor and counts
 //
@@ -105,17 +106,21 @@ func dueSK(at time.Time, surveyID string) string { return stamp(at) + "#" + surv
 
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
 
-func recordPK(m month.Month) string       { return "REC#" + m.String() }
-func recordSK(kind, id string) string     { return kind + "#" + esc(id) }
-func assessmentPK(id string) string       { return "ASM#" + esc(id) }
-func assessmentsPK(m month.Month) string  { return "ASMM#" + m.String() }
-func resultPK(m month.Month) string       { return "RES#" + m.String() }
-func historyPK(m month.Month) string      { return "HIST#" + m.String() }
-func runPK(m month.Month) string          { return "RUN#" + m.String() }
-func mailPK(m month.Month) string         { return "MAIL#" + m.String() }
-func auditPK(m month.Month) string        { return "AUDIT#" + m.String() }
-func sourcePK(source string) string       { return "SRC#" + esc(source) }
-func overrideSK(engineerID string) string { return overridePrefix + esc(engineerID) }
+func recordPK(m month.Month) string      { return "REC#" + m.String() }
+func recordSK(kind, id string) string    { return kind + "#" + esc(id) }
+func assessmentPK(id string) string      { return "ASM#" + esc(id) }
+func assessmentsPK(m month.Month) string { return "ASMM#" + m.String() }
+func resultPK(m month.Month) string      { return "RES#" + m.String() }
+func historyPK(m month.Month) string     { return "HIST#" + m.String() }
+func runPK(m month.Month) string         { return "RUN#" + m.String() }
+func mailPK(m month.Month) string        { return "MAIL#" + m.String() }
+func auditPK(m month.Month) string       { return "AUDIT#" + m.String() }
+func sourcePK(source string) string      { return "SRC#" + esc(source) }
+func evidencePK(m month.Month, engineerID string) string {
+	return "EVD#" + m.String() + "#" + esc(engineerID)
+}
+func evidenceSK(asOf time.Time, seq int) string { return fmt.Sprintf("%s#%04d", stamp(asOf), seq) }
+func overrideSK(engineerID string) string       { return overridePrefix + esc(engineerID) }
 
 // mailSK is the monthly run's own key of a mail (<kind>#<recipient>),
 // stored as the run gives it.

@@ -32,6 +32,10 @@ type Input struct {
 	History map[string][]consequence.Record
 	// Overrides are managers' overrides of this month by engineer id.
 	Overrides map[string]*consequence.Override
+	// Evidence, when set, hears every ticket's part in every engineer's
+	// metrics as the run counts it (metric.Contribution): the evidence
+	// behind the cards, in full.
+	Evidence func(metric.Contribution)
 }
 
 // Stats tells what the run saw.
@@ -62,6 +66,7 @@ func Run(in Input) ([]scoring.Card, Stats, error) {
 		dir = directory.Identity()
 	}
 	acc := metric.NewAccumulator(in.Policy.MetricSettings(), in.Month, in.AsOf, resolver{dir})
+	acc.Contribute = in.Evidence
 	for _, e := range dir.All() {
 		acc.Ensure(metric.Engineer{ID: e.ID, Team: e.Team})
 	}

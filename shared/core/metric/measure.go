@@ -132,6 +132,58 @@ type Accumulator struct {
 	// Unmapped counts credits to agent ids the resolver does not know,
 	// keyed "source:agent id".
 	Unmapped map[string]int
+	// Contribute, when set, hears every ticket's part in every engineer's
+	// ticket metric as it is counted: the evidence behind the numbers, in
+	// full (Value keeps only the worst MaxEvidence).
+	Contribute func(Contribution)
+}
+
+// Contribution is one ticket's part in one engineer's metric: what it added
+// to the numerator and the denominator, and what it measured.
+type Contribution struct {
+	EngineerID string `json:"-"`
+	Metric     ID     `json:"metric"`
+	Source     string `json:"source"`
+	TicketID   string `json:"ticket_id"`
+	// Num and Den are what the ticket added to the metric's numerator and
+	// denominator.
+	Num float64 `json:"num"`
+	Den float64 `json:"den"`
+	// Hours is the time the ticket measured, where the metric is about
+	// time: working hours to the first reply, working hours handled, hours
+	// from creation to resolution (a complaint) or to the SLA deadline's
+	// end (a breach), hours to the reopen.
+	Hours float64 `json:"hours,omitempty"`
+	// Limit is the target the ticket was held to, in hours (the first
+	// reply's, the priority's SLA, the complaint window, the reopen
+	// window), where there is one.
+	Limit float64 `json:"limit,omitempty"`
+	// Rating is the survey answer (1–5) of the customer satisfaction
+	// metrics.
+	Rating int `json:"rating,omitempty"`
+	// Priority is the ticket's, for the SLA.
+	Priority event.Priority `json:"priority,omitempty"`
+}
+
+// MaxChunk bounds the contributions stored together (about 70 bytes each
+// as JSON, a fifth of that compressed: far under a storage item's limit).
+const MaxChunk = 2000
+
+// Chunk is a run of one engineer's contributions, stored together.
+type Chunk struct {
+	EngineerID string
+	Seq        int // 0, 1, … within the engineer's evidence of one run
+	Items      []Contribution
+}
+
+// credit adds a ticket's part to one of m's metrics and tells Contribute.
+func (a *Accumulator) credit(m *Month, id ID, source, ticketID string, num, den float64, c Contribution) {
+	m.Value(id).add(num, den)
+	if a.Contribute == nil {
+		return
+	}
+	c.EngineerID, c.Metric, c.Source, c.TicketID, c.Num, c.Den = m.Engineer.ID, id, source, ticketID, num, den
+	a.Contribute(c)
 }
 
 // NewAccumulator measures month m as of asOf: events after asOf are treated
@@ -220,9 +272,10 @@ func (a *Accumulator) AddTicket(s *ticket.State) {
 	if r := a.firstResponse(s); created && r != nil && a.inMonth(s.CreatedAt) && !r.At.After(a.asOf) {
 		if m := a.engineer(s.Source, r.AgentID); m != nil {
 			h := cal.Working(s.CreatedAt, r.At).Hours()
-			m.Value(AvgFirstResponseHours).add(h, 1)
-			within := h <= a.set.FirstResponseWithin.Hours()
-			m.Value(FirstResponse1hRate).add(b2f(within), 1)
+			limit := a.set.FirstResponseWithin.Hours()
+			a.credit(m, AvgFirstResponseHours, s.Source, s.ID, h, 1, Contribution{Hours: h})
+			within := h <= limit
+			a.credit(m, FirstResponse1hRate, s.Source, s.ID, b2f(within), 1, Contribution{Hours: h, Limit: limit})
 			if !within {
 				m.Value(AvgFirstResponseHours).offend(s.Source, s.ID, h)
 				m.Value(FirstResponse1hRate).offend(s.Source, s.ID, h)
@@ -234,24 +287,25 @@ func (a *Accumulator) AddTicket(s *ticket.State) {
 	if resolved && a.inMonth(final.At) {
 		if m := a.engineer(s.Source, final.AgentID); m != nil {
 			complaint := a.IsComplaint(s)
-			m.Value(ComplaintRate).add(b2f(complaint), 1)
+			a.credit(m, ComplaintRate, s.Source, s.ID, b2f(complaint), 1, Contribution{})
 			if complaint {
 				m.Value(ComplaintRate).offend(s.Source, s.ID, 1)
 				if created {
-					hours := final.At.Sub(s.CreatedAt).Hours()
-					within := hours <= a.set.ComplaintWindow.Hours()
-					m.Value(Complaint24hRate).add(b2f(within), 1)
+					h := final.At.Sub(s.CreatedAt).Hours()
+					limit := a.set.ComplaintWindow.Hours()
+					within := h <= limit
+					a.credit(m, Complaint24hRate, s.Source, s.ID, b2f(within), 1, Contribution{Hours: h, Limit: limit})
 					if !within {
-						m.Value(Complaint24hRate).offend(s.Source, s.ID, hours)
+						m.Value(Complaint24hRate).offend(s.Source, s.ID, h)
 					}
 				}
 			}
 			if created {
 				h := calendar.Total(cal, working, final.At).Hours()
-				m.Value(AvgHandleHours).add(h, 1)
+				a.credit(m, AvgHandleHours, s.Source, s.ID, h, 1, Contribution{Hours: h})
 				m.Value(AvgHandleHours).offend(s.Source, s.ID, h)
 			}
-			m.Value(CompletionRate).add(1, 1)
+			a.credit(m, CompletionRate, s.Source, s.ID, 1, 1, Contribution{})
 		}
 	}
 
@@ -262,7 +316,14 @@ func (a *Accumulator) AddTicket(s *ticket.State) {
 	if first, ok := s.FirstResolution(); ok && a.inMonth(first.At) {
 		if m := a.engineer(s.Source, first.AgentID); m != nil {
 			reopened := s.ReopenedWithin(first.At, a.set.ReopenWindow)
-			m.Value(ResolutionSuccessRate).add(b2f(!reopened), 1)
+			c := Contribution{Limit: a.set.ReopenWindow.Hours()}
+			for _, at := range s.Reopens {
+				if at.After(first.At) {
+					c.Hours = at.Sub(first.At).Hours()
+					break
+				}
+			}
+			a.credit(m, ResolutionSuccessRate, s.Source, s.ID, b2f(!reopened), 1, c)
 			if reopened {
 				m.Value(ResolutionSuccessRate).offend(s.Source, s.ID, 1)
 			}
@@ -303,7 +364,7 @@ func (a *Accumulator) sla(s *ticket.State, cal *calendar.Calendar, working []cal
 		if resolved {
 			late = final.At.Sub(s.CreatedAt).Hours()
 		}
-		m.Value(ResolutionSLARate).add(0, 1)
+		a.credit(m, ResolutionSLARate, s.Source, s.ID, 0, 1, Contribution{Hours: late, Limit: target.Hours(), Priority: s.Priority})
 		m.Value(ResolutionSLARate).offend(s.Source, s.ID, late)
 		// Due in the month and still not done when the month ended:
 		// incomplete work for the assignee at the deadline.
@@ -312,12 +373,12 @@ func (a *Accumulator) sla(s *ticket.State, cal *calendar.Calendar, working []cal
 			cut = a.asOf
 		}
 		if !(resolved && final.At.Before(cut)) && !s.StatusAt(cut).Done() {
-			m.Value(CompletionRate).add(0, 1)
+			a.credit(m, CompletionRate, s.Source, s.ID, 0, 1, Contribution{Hours: late, Limit: target.Hours(), Priority: s.Priority})
 			m.Value(CompletionRate).offend(s.Source, s.ID, late)
 		}
 	case !breached && resolved && a.inMonth(final.At):
 		if m := a.engineer(s.Source, final.AgentID); m != nil {
-			m.Value(ResolutionSLARate).add(1, 1)
+			a.credit(m, ResolutionSLARate, s.Source, s.ID, 1, 1, Contribution{Hours: final.At.Sub(s.CreatedAt).Hours(), Limit: target.Hours(), Priority: s.Priority})
 		}
 	}
 }
@@ -339,14 +400,14 @@ func (a *Accumulator) addAnswer(source, ticketID, agentID string, rating int, so
 		return
 	}
 	pts := float64(rating-1) * 25
-	m.Value(CSATScore).add(pts, 1)
-	m.Value(CSATSatisfiedRate).add(b2f(rating >= 4), 1)
+	a.credit(m, CSATScore, source, ticketID, pts, 1, Contribution{Rating: rating})
+	a.credit(m, CSATSatisfiedRate, source, ticketID, b2f(rating >= 4), 1, Contribution{Rating: rating})
 	if rating < 4 {
 		m.Value(CSATScore).offend(source, ticketID, float64(5-rating))
 		m.Value(CSATSatisfiedRate).offend(source, ticketID, float64(5-rating))
 	}
 	if solved != nil {
-		m.Value(FollowupConfirmedRate).add(b2f(*solved), 1)
+		a.credit(m, FollowupConfirmedRate, source, ticketID, b2f(*solved), 1, Contribution{Rating: rating})
 		if !*solved {
 			m.Value(FollowupConfirmedRate).offend(source, ticketID, 1)
 		}
@@ -388,6 +449,9 @@ func (a *Accumulator) collaboration(s *ticket.State) {
 		v.Numerator++
 		v.N++
 		v.set, v.raw = true, v.Numerator
+		if a.Contribute != nil {
+			a.Contribute(Contribution{EngineerID: m.Engineer.ID, Metric: CollaborationCases, Source: s.Source, TicketID: s.ID, Num: 1})
+		}
 	}
 }
 
