@@ -22,7 +22,6 @@ import (
 // each chunk one item keyed by the run's as-of time, so that a rerun's
 // evidence stands beside the earlier run's instead of mixing with it.
 
-
 // PutEvidence stores chunks of the run of month m as of asOf.
 func (s *Store) PutEvidence(ctx context.Context, m month.Month, asOf time.Time, chunks []metric.Chunk) error {
 	reqs := make([]types.WriteRequest, 0, len(chunks))
