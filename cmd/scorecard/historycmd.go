@@ -72,6 +72,10 @@ func historyCmd(ctx context.Context, e *env, args []string) error {
 	start := from
 	if st, err := be.store.ImportState(ctx, src.Name); err == nil && !*restart {
 		start = st.Since // the exporter is made for the stored import; its cursor says where
+		if !from.IsZero() && !from.Equal(st.Since) {
+			fmt.Fprintf(e.stderr, "history: resuming the %s import begun %s from %s; --since %s is not used (--restart begins again from it)\n",
+				src.Name, st.Started.UTC().Format("2006-01-02 15:04"), st.Since.Format("2006-01-02"), *since)
+		}
 	}
 	if start.IsZero() {
 		return errcode.Errorf(errcode.Invalid, "no %s import to resume: give --since YYYY-MM-DD", src.Name)
