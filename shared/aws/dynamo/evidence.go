@@ -1,12 +1,9 @@
 package dynamo
 
 import (
-	"bytes"
-	"compress/flate"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -81,31 +78,13 @@ func deflateJSON(v any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	w := deflaters.Get().(*flate.Writer)
-	defer deflaters.Put(w)
-	w.Reset(&buf)
-	if _, err := w.Write(js); err != nil {
-		return nil, err
-	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return deflate(0, js)
 }
 
 func inflateJSON(b []byte, v any) error {
-	r := inflaters.Get().(io.ReadCloser)
-	defer inflaters.Put(r)
-	if err := r.(flate.Resetter).Reset(bytes.NewReader(b), nil); err != nil {
-		return err
-	}
-	js, err := io.ReadAll(io.LimitReader(r, maxEventsDecode+1))
+	js, err := inflate(b)
 	if err != nil {
 		return err
-	}
-	if len(js) > maxEventsDecode {
-		return fmt.Errorf("over %d bytes", maxEventsDecode)
 	}
 	return json.Unmarshal(js, v)
 }

@@ -338,9 +338,16 @@ func encodeEvents(evs []event.Event) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return deflate(eventsDeflate, js)
+}
+
+// deflate compresses js after the marker byte (none when marker is 0).
+func deflate(marker byte, js []byte) ([]byte, error) {
 	var buf bytes.Buffer
 	buf.Grow(len(js)/3 + 16)
-	buf.WriteByte(eventsDeflate)
+	if marker != 0 {
+		buf.WriteByte(marker)
+	}
 	w := deflaters.Get().(*flate.Writer)
 	defer deflaters.Put(w)
 	w.Reset(&buf)
@@ -353,19 +360,28 @@ func encodeEvents(evs []event.Event) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// inflate decompresses b, refusing more than maxEventsDecode bytes.
+func inflate(b []byte) ([]byte, error) {
+	r := inflaters.Get().(io.ReadCloser)
+	defer inflaters.Put(r)
+	if err := r.(flate.Resetter).Reset(bytes.NewReader(b), nil); err != nil {
+		return nil, err
+	}
+	js, err := io.ReadAll(io.LimitReader(r, maxEventsDecode+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(js) > maxEventsDecode {
+		return nil, fmt.Errorf("over %d bytes", maxEventsDecode)
+	}
+	return js, nil
+}
+
 func decodeEvents(source string, b []byte) ([]event.Event, error) {
 	if len(b) > 0 && b[0] == eventsDeflate {
-		r := inflaters.Get().(io.ReadCloser)
-		defer inflaters.Put(r)
-		if err := r.(flate.Resetter).Reset(bytes.NewReader(b[1:]), nil); err != nil {
-			return nil, fmt.Errorf("inflate events: %w", err)
-		}
-		js, err := io.ReadAll(io.LimitReader(r, maxEventsDecode+1))
+		js, err := inflate(b[1:])
 		if err != nil {
 			return nil, fmt.Errorf("inflate events: %w", err)
-		}
-		if len(js) > maxEventsDecode {
-			return nil, fmt.Errorf("inflate events: over %d bytes", maxEventsDecode)
 		}
 		b = js
 	}

@@ -26,9 +26,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"scorecard/shared/devkit/gotool"
 )
 
 // The module and the version the tests run.
@@ -37,49 +38,11 @@ const (
 	Version = "v1.33.1"
 )
 
-var installMu sync.Mutex
-
 // Binary is Mailpit under root/.local/bin, installed with go install the
-// first time (about a minute: it builds SQLite in Go), under a lock that
-// the test binaries of other packages honour.
+// first time (about a minute: it builds SQLite in Go).
 func Binary(t testing.TB, root string) string {
 	t.Helper()
-	installMu.Lock()
-	defer installMu.Unlock()
-	bin, err := filepath.Abs(filepath.Join(root, ".local", "bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(bin, "mailpit-"+Version)
-	if _, err := os.Stat(path); err == nil {
-		return path
-	}
-	// Test binaries of several packages run at once: one installs, the
-	// others wait for it.
-	if err := os.MkdirAll(bin, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	lock, err := os.OpenFile(filepath.Join(bin, ".mailpit.lock"), os.O_CREATE|os.O_RDWR, 0o644)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer lock.Close()
-	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := os.Stat(path); err == nil {
-		return path
-	}
-	tmp := t.TempDir()
-	cmd := exec.Command("go", "install", Module+"@"+Version)
-	cmd.Env = append(os.Environ(), "GOBIN="+tmp, "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go install %s@%s: %v\n%s", Module, Version, err, out)
-	}
-	if err := os.Rename(filepath.Join(tmp, "mailpit"), path); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return gotool.Install(t, root, Module, Version, "mailpit")
 }
 
 // Options choose how the server speaks.

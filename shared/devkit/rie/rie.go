@@ -18,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"scorecard/shared/devkit/gotool"
 )
 
 // The emulator's module and the version these tests run.
@@ -30,27 +32,7 @@ const (
 // go install the first time.
 func Emulator(t testing.TB, root string) string {
 	t.Helper()
-	bin, err := filepath.Abs(filepath.Join(root, ".local", "bin"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(bin, "aws-lambda-rie-"+Version)
-	if _, err := os.Stat(path); err == nil {
-		return path
-	}
-	tmp := t.TempDir()
-	cmd := exec.Command("go", "install", Module+"@"+Version)
-	cmd.Env = append(os.Environ(), "GOBIN="+tmp, "CGO_ENABLED=0")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go install %s@%s: %v\n%s", Module, Version, err, out)
-	}
-	if err := os.MkdirAll(bin, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Rename(filepath.Join(tmp, "aws-lambda-rie"), path); err != nil {
-		t.Fatal(err)
-	}
-	return path
+	return gotool.Install(t, root, Module, Version, "aws-lambda-rie")
 }
 
 // Build builds root/functions/<name> for this machine, statically, as the
