@@ -61,7 +61,7 @@ func (s *accessLogSettings) Format() awsapigateway.AccessLogFormat              
 // authorizer: each request proves itself inside the function.
 var routeAuth = map[string]string{
 	"webhook": "Webhook senders (Zendesk, Jira, Freshdesk, generic) cannot do Cognito or IAM auth; each request is verified in the function by its source's HMAC signature or bearer secret (shared/app/webhook), and rejected with 401 before anything is stored.",
-	"forms":   "Survey and assessment links are opened by customers and engineers from mail, without an account; each URL carries an HMAC-signed, expiring, single-use token checked in the function.",
+	"forms":   "Survey, assessment and evidence links are opened by customers and engineers from mail, without an account; each URL carries an HMAC-signed, expiring token for one survey, assessment or engineer's month (single-use where it submits), checked in the function.",
 }
 
 // addRoutes adds the routes of the table whose function is deployed, one

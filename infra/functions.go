@@ -97,7 +97,7 @@ var plannedFunctions []function
 // people.go (Assessment, Submit).
 var formsFunction = function{
 	Name:        "forms",
-	Description: "GET/POST /s/{token} and /a/{token}: the survey and assessment forms behind signed links",
+	Description: "GET/POST /s/{token} and /a/{token}, GET /e/{token}: the survey and assessment forms and the evidence pages behind signed links",
 	// One page render or one answer: an item read and a write.
 	MemoryMB: 256,
 	Timeout:  10 * time.Second,
@@ -105,7 +105,10 @@ var formsFunction = function{
 	// (formsConcurrency) keeps a link-scanner storm from taking table
 	// throughput.
 	Concurrency:  func(c Config) int { return c.FormsConcurrency },
-	TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"},
+	// BatchGetItem and Query: the evidence page reads a card with its
+	// override, the run, the evidence and the directory (evidencepage).
+	TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchGetItem", "dynamodb:Query"},
+	IndexActions: []string{"dynamodb:Query"},
 	Secrets:      true, // the link-signing key
 }
 
@@ -153,6 +156,7 @@ var routes = []route{
 	{"POST", "/s/{token}", "forms"},
 	{"GET", "/a/{token}", "forms"},
 	{"POST", "/a/{token}", "forms"},
+	{"GET", "/e/{token}", "forms"},
 }
 
 // schedule is one EventBridge Scheduler schedule invoking a function.

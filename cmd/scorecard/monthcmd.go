@@ -49,6 +49,16 @@ func runMonth(ctx context.Context, e *env, args []string) error {
 		Store: be.store, Mailer: ses.New(ses.Client(cfg, be.env.SESEndpoint), from, e.getenv("SES_CONFIGURATION_SET")),
 		Policy: be.policy, Now: time.Now, Log: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}
+	// The scorecards link to the evidence pages when the link-signing key
+	// is at hand: the dev key with --local, the deployment's with
+	// SECRETS_PREFIX.
+	if *sf.local || e.getenv("SECRETS_PREFIX") != "" {
+		sec, err := cliSecrets(ctx, e, cfg, *sf.local)
+		if err != nil {
+			return err
+		}
+		r.Key, r.BaseURL = sec.SigningKey, orDefault(e.getenv("BASE_URL"), "http://127.0.0.1:8080")
+	}
 	if *out != "" {
 		r.Out = func(name string, data []byte) error {
 			path := filepath.Join(*out, name)

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/dynamodbstreams"
 
 	"scorecard/shared/app/assessmentform"
+	"scorecard/shared/app/evidencepage"
 	"scorecard/shared/app/formkit"
 	"scorecard/shared/app/httpapi"
 	"scorecard/shared/app/notifier"
@@ -111,6 +112,8 @@ func newMux(be *backend, sec secrets.Secrets, log *slog.Logger, now func() time.
 	asm := &assessmentform.Handler{Config: site, Store: be.store, Location: be.policy.Location()}
 	httpapi.Route(mux, "GET /a/{token}", asm.Handle)
 	httpapi.Route(mux, "POST /a/{token}", asm.Handle)
+	ev := &evidencepage.Handler{Config: site, Store: be.store}
+	httpapi.Route(mux, "GET /e/{token}", ev.Handle)
 	return mux
 }
 

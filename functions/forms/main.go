@@ -15,6 +15,7 @@ import (
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"scorecard/shared/app/assessmentform"
+	"scorecard/shared/app/evidencepage"
 	"scorecard/shared/app/formkit"
 	"scorecard/shared/app/httpapi"
 	"scorecard/shared/app/surveyform"
@@ -41,15 +42,19 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (h
 	site := formkit.Config{Key: c.Secrets.SigningKey, Now: time.Now, Log: log, BaseURL: base}
 	surveys := &surveyform.Handler{Config: site, Store: store}
 	assessments := &assessmentform.Handler{Config: site, Store: store, Location: c.Policy.Location()}
-	return route(surveys.Handle, assessments.Handle), nil
+	evidence := &evidencepage.Handler{Config: site, Store: store}
+	return route(surveys.Handle, assessments.Handle, evidence.Handle), nil
 }
 
-// route sends /a/{token} to the assessment forms and the rest to the
-// survey pages.
-func route(surveys, assessments httpapi.HandlerFunc) httpapi.HandlerFunc {
+// route sends /a/{token} to the assessment forms, /e/{token} to the
+// evidence pages and the rest to the survey pages.
+func route(surveys, assessments, evidence httpapi.HandlerFunc) httpapi.HandlerFunc {
 	return func(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
-		if strings.HasPrefix(req.RawPath, "/a/") {
+		switch {
+		case strings.HasPrefix(req.RawPath, "/a/"):
 			return assessments(ctx, req)
+		case strings.HasPrefix(req.RawPath, "/e/"):
+			return evidence(ctx, req)
 		}
 		return surveys(ctx, req)
 	}

@@ -61,7 +61,7 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (*
 	}
 	store := c.Store()
 	return &jobs{
-		monthly: &monthly.Runner{Store: store, Mailer: sender, Policy: c.Policy, Now: time.Now, Log: log, Rate: rate},
+		monthly: &monthly.Runner{Store: store, Mailer: sender, Policy: c.Policy, Now: time.Now, Log: log, Rate: rate, Key: c.Secrets.SigningKey, BaseURL: getenv("BASE_URL")},
 		round:   &round.Round{Store: store, Mailer: sender, Policy: c.Policy, Key: c.Secrets.SigningKey, BaseURL: getenv("BASE_URL"), Now: time.Now, Log: log},
 	}, nil
 }

@@ -20,6 +20,7 @@ import (
 	"strings"
 	"time"
 
+	"scorecard/shared/app/evidencepage"
 	"scorecard/shared/app/report"
 	"scorecard/shared/core/assessment"
 	"scorecard/shared/core/consequence"
@@ -95,6 +96,11 @@ type Runner struct {
 	// EvidenceBuffer is how many contributions the run holds before it
 	// stores some (0: EvidenceBuffer).
 	EvidenceBuffer int
+	// Key and BaseURL sign each scorecard's link to the engineer's
+	// evidence page (shared/app/evidencepage); without them the scorecard
+	// has no link.
+	Key     []byte
+	BaseURL string
 }
 
 // pace waits before every mail after the first, to keep to Rate.
@@ -344,7 +350,14 @@ func (r *Runner) mail(ctx context.Context, m month.Month, cards []scoring.Card, 
 		e, _ := dir.Get(c.EngineerID)
 		loc := report.Locale(e.Locale, r.Policy.Locale)
 		send("card#"+c.EngineerID, nonEmpty(e.Email), func() (report.Mail, error) {
-			mail, err := report.Scorecard(c, e, loc, r.Policy)
+			var link string
+			if len(r.Key) > 0 && r.BaseURL != "" {
+				var err error
+				if link, err = evidencepage.Link(r.Key, r.BaseURL, m, c.EngineerID, m.End(r.Policy.Location()).Add(evidencepage.Lifetime)); err != nil {
+					return report.Mail{}, err
+				}
+			}
+			mail, err := report.ScorecardWithEvidence(c, e, loc, r.Policy, link)
 			if err == nil && r.Out != nil {
 				err = r.writeOut(m, "scorecard-"+c.EngineerID, mail)
 			}

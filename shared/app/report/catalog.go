@@ -32,6 +32,7 @@ type messages struct {
 	TeamMeanF           string // mean composite
 	TeamStreaksF        string // warnings, position adjustments
 	FromHistory         string // a month scored from imported history
+	EvidenceLink        string // the link to every ticket behind the card
 	ColEngineer         string
 	ColComposite        string
 	ColGrade            string
@@ -158,6 +159,7 @@ var en = &messages{
 	TeamSummaryF:        "%d engineers: %d meet the standard, %d below, %d with insufficient data.",
 	TeamMeanF:           " Team mean composite %s.",
 	TeamStreaksF:        " Performance warnings: %d; position adjustments: %d.",
+	EvidenceLink:        "Every ticket behind these numbers",
 	FromHistory:         " This month ended before the scorecard was in use: it was scored from history imported from the ticketing system, to show what the plan would have said. Its consequences count toward later months; no notice was sent for it.",
 	ColEngineer:         "Engineer",
 	ColComposite:        "Composite",
@@ -331,6 +333,7 @@ var zhCN = &messages{
 	TeamSummaryF:        "共 %d 名工程师：%d 名达标，%d 名未达标，%d 名数据不足。",
 	TeamMeanF:           "团队平均综合得分 %s。",
 	TeamStreaksF:        "绩效警告 %d 人，岗位调整 %d 人。",
+	EvidenceLink:        "查看这些数字背后的每一张工单",
 	FromHistory:         "本月结束于本系统启用之前：成绩根据从工单系统导入的历史数据计算，仅供了解考核方案的结果。其后果计入以后各月，但本月不发送任何通知。",
 	ColEngineer:         "工程师",
 	ColComposite:        "综合得分",
@@ -542,6 +545,9 @@ func canonical(l string) string {
 	}
 	return ""
 }
+
+// MetricName is a metric's name in a mail language (Locale's result).
+func MetricName(locale string, id metric.ID) string { return catalog(locale).metricName(string(id)) }
 
 func (m *messages) metricName(id string) string {
 	if n, ok := m.MetricNames[metric.ID(id)]; ok {

@@ -95,6 +95,7 @@ var styles = map[string]string{
 	"section": "padding:16px 24px 8px 24px;",
 	"h2":      "margin:0 0 8px 0;font-size:15px;line-height:20px;font-weight:bold;color:#111827;",
 	"p":       "margin:0 0 8px 0;font-size:14px;line-height:20px;color:#111827;",
+	"a":       "color:#1f5fa8;font-weight:bold;text-decoration:underline;",
 	"small":   "margin:0 0 8px 0;font-size:12px;line-height:17px;color:#6b7280;",
 	"table":   "width:100%;border-collapse:collapse;",
 	"th":      "padding:6px 6px;border-bottom:2px solid #d1d5db;font-size:12px;line-height:16px;font-weight:bold;color:#374151;text-align:left;background-color:#f9fafb;",

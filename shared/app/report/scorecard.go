@@ -20,7 +20,9 @@ import (
 const maxTickets = 5
 
 type cardView struct {
-	L             *messages
+	L *messages
+	// EvidenceURL, when set, opens every ticket behind the card.
+	EvidenceURL   string
 	Subject       string
 	Title         string
 	Subtitle      string
@@ -61,6 +63,12 @@ type improveItem struct {
 // definitions and a few of the tickets behind them), the consequences and
 // the policy version. locale "" means the engineer's, then the policy's.
 func Scorecard(c scoring.Card, e directory.Engineer, locale string, p *policy.Policy) (Mail, error) {
+	return ScorecardWithEvidence(c, e, locale, p, "")
+}
+
+// ScorecardWithEvidence is Scorecard with a link to the engineer's
+// evidence page (shared/app/evidencepage): every ticket behind the card.
+func ScorecardWithEvidence(c scoring.Card, e directory.Engineer, locale string, p *policy.Policy, evidenceURL string) (Mail, error) {
 	if p == nil {
 		return Mail{}, invalid("scorecard of %s: no policy", c.EngineerID)
 	}
@@ -83,6 +91,7 @@ func Scorecard(c scoring.Card, e directory.Engineer, locale string, p *policy.Po
 		GradeColor:    grey,
 		ImproveNone:   m.ImproveNone,
 		PolicyVersion: sprintf(m.PolicyVersionF, cmp.Or(c.PolicyVersion, p.Version)),
+		EvidenceURL:   evidenceURL,
 	}
 	if c.FromHistory {
 		v.Intro += m.FromHistory

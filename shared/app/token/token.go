@@ -58,6 +58,7 @@ const (
 	KindSurvey      = "survey"      // Subject: survey id; Rating preselected
 	KindUnsubscribe = "unsubscribe" // Subject: customer key
 	KindAssessment  = "assessment"  // Subject: assessment id
+	KindEvidence    = "evidence"    // Subject: "yyyy-mm/engineer id"; opened any number of times until it expires
 )
 
 // Limits.

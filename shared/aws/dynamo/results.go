@@ -297,3 +297,44 @@ func (s *Store) MailsSent(ctx context.Context, m month.Month) (int, error) {
 	}
 	return n, nil
 }
+
+// Card is one engineer's card of month m, with the manager's override if
+// there is one; errcode.NotFound when the month has none for them.
+func (s *Store) Card(ctx context.Context, m month.Month, engineerID string) (scoring.Card, error) {
+	out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{
+		s.table: {ConsistentRead: aws.Bool(true), Keys: []map[string]types.AttributeValue{
+			{AttrPK: str(resultPK(m)), AttrSK: str(engineerPK(engineerID))},
+			{AttrPK: str(resultPK(m)), AttrSK: str(overrideSK(engineerID))},
+		}},
+	}})
+	if err != nil {
+		return scoring.Card{}, unavailable("read card", err)
+	}
+	if len(out.UnprocessedKeys) > 0 {
+		return scoring.Card{}, errcode.Errorf(errcode.Unavailable, "read card: throttled; retry")
+	}
+	var c scoring.Card
+	var o *consequence.Override
+	found := false
+	for _, item := range out.Responses[s.table] {
+		if b, ok := item["card"].(*types.AttributeValueMemberB); ok {
+			if err := json.Unmarshal(b.Value, &c); err != nil {
+				return scoring.Card{}, fmt.Errorf("decode card: %w", err)
+			}
+			found = true
+		}
+		if b, ok := item["override"].(*types.AttributeValueMemberB); ok {
+			o = &consequence.Override{}
+			if err := json.Unmarshal(b.Value, o); err != nil {
+				return scoring.Card{}, fmt.Errorf("decode override: %w", err)
+			}
+		}
+	}
+	if !found {
+		return scoring.Card{}, errcode.Errorf(errcode.NotFound, "no card of %s for %s", engineerID, m)
+	}
+	if o != nil {
+		c.Override = o
+	}
+	return c, nil
+}

@@ -183,6 +183,7 @@ func (r *runner) runMonth(ctx context.Context, m month.Month, ms *MonthSummary) 
 	dir := filepath.Join(r.cfg.Out, "reports")
 	run := &monthly.Runner{
 		Store: r.cfg.Store, Mailer: mails, Policy: r.cfg.Policy, Now: r.cfg.Clock.Now, Log: r.cfg.Log,
+		Key: r.cfg.Secrets.SigningKey, BaseURL: r.cfg.Gateway,
 		Out: func(name string, data []byte) error {
 			path := filepath.Join(dir, name)
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {

@@ -1,0 +1,94 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"scorecard/shared/core/directory"
+	"scorecard/shared/core/metric"
+	"scorecard/shared/core/month"
+	"scorecard/shared/devkit/browsertest"
+	"scorecard/shared/devkit/dynamotest"
+)
+
+// TestEvidenceFromTheScorecardMail: the month run through the CLI on
+// DynamoDB Local mails Bob his scorecard through the SES server; the link
+// in it opens, in headless Chromium, his evidence page on the local
+// gateway, with every ticket of every metric he missed — as many as his
+// card counted, the ones against him marked — not the card's five.
+func TestEvidenceFromTheScorecardMail(t *testing.T) {
+	srv, store, table := gateway(t)
+	ctx := context.Background()
+	tag := fmt.Sprint(time.Now().UnixNano())
+	good, slow, lead := "ann4-"+tag+"@example.com", "bob4-"+tag+"@example.com", "lead4-"+tag+"@example.com"
+	hire := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := store.PutEngineers(ctx, []directory.Engineer{
+		{ID: "E1", Name: "Ann", Email: good, Team: "north", ManagerEmail: lead, HireDate: hire, BaseBonus: 1000, Locale: "en", External: map[string]string{"generic": "ag-good"}},
+		{ID: "E2", Name: "Bob", Email: slow, Team: "north", ManagerEmail: lead, HireDate: hire, BaseBonus: 1000, Locale: "en", External: map[string]string{"generic": "ag-slow"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range aMonth("ag-good", "ag-slow") {
+		if code, body := post(t, srv.URL+"/webhooks/generic", wire(e)); code != 200 {
+			t.Fatalf("%d %s", code, body)
+		}
+	}
+	vars := map[string]string{"TABLE_NAME": table, "DYNAMODB_ENDPOINT": dynamotest.Endpoint(), "SES_ENDPOINT": sesEndpoint(), "BASE_URL": srv.URL}
+	var o, e bytes.Buffer
+	if code := runWith(&o, &e, func(k string) string { return vars[k] }, "run-month", "2026-10", "--local", "--out", ""); code != 0 {
+		t.Fatalf("run-month: exit %d %s %s", code, o.String(), e.String())
+	}
+	oct := month.Month{Year: 2026, Month: time.October}
+	bob, err := store.Card(ctx, oct, "E2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var card *storedMail
+	mails := mailsTo(t, slow)
+	for i := range mails {
+		if strings.Contains(mails[i].Body.HTML, "/e/") {
+			card = &mails[i]
+		}
+	}
+	if card == nil {
+		t.Fatalf("no mail to Bob links to his evidence (%d mails)", len(mails))
+	}
+	m := regexp.MustCompile(`href="(http://[^"]+/e/[^"]+)"`).FindStringSubmatch(card.Body.HTML)
+	if m == nil || !strings.HasPrefix(m[1], srv.URL+"/e/") || !strings.Contains(card.Body.Text, m[1]) {
+		t.Fatalf("the scorecard's evidence link %v (BASE_URL %s)", m, srv.URL)
+	}
+	tab, cancel := chromedp.NewContext(browsertest.Browser(t, 1024, 900))
+	defer cancel()
+	type section struct {
+		Rows, Missed int
+	}
+	if err := chromedp.Do(tab, chromedp.Navigate(m[1]), chromedp.WaitVisible(chromedp.CSS(`[data-page=evidence]`))); err != nil {
+		t.Fatalf("the evidence page in Chromium: %v", err)
+	}
+	got, err := chromedp.Run(tab, chromedp.Evaluate[map[string]section](`Object.fromEntries([...document.querySelectorAll('[data-metric]')].map(s =>
+		[s.dataset.metric, {Rows: s.querySelectorAll('tbody tr').length, Missed: s.querySelectorAll('tbody tr.missed').length}]))`))
+	if err != nil {
+		t.Fatalf("reading the evidence page: %v", err)
+	}
+	checked := 0
+	for id, r := range bob.Metrics {
+		if r.Status != "missed" || r.Denominator == 0 || id == metric.CSATScore || id == metric.AvgFirstResponseHours || id == metric.AvgHandleHours {
+			continue
+		}
+		s := got[string(id)]
+		if s.Rows != int(r.Denominator) || s.Missed != int(r.Denominator-r.Numerator) {
+			t.Errorf("%s: the page shows %d tickets, %d marked; the card counted %v, %v against him", id, s.Rows, s.Missed, r.Denominator, r.Denominator-r.Numerator)
+		}
+		checked++
+	}
+	if checked == 0 {
+		t.Fatalf("Bob missed no rate metric: %+v", got)
+	}
+}

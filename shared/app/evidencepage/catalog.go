@@ -1,0 +1,132 @@
+package evidencepage
+
+import (
+	"fmt"
+
+	"scorecard/shared/app/formkit"
+	"scorecard/shared/core/metric"
+	"scorecard/shared/core/month"
+)
+
+// messages are the page's words in one language.
+type messages struct {
+	formkit.Common
+	TitleF, IntroF, SummaryF, Insufficient, CountF, FromHistory  string
+	ColTicket, ColSaid, Missed                                   string
+	ExpiredTitle, ExpiredBody, UnavailableTitle, UnavailableBody string
+	MonthF                                                       string // year, month
+
+	FirstReplyF, HandledF, ComplaintF, NoComplaint, ComplaintInF  string
+	WithinSLAF, BreachedSLAF, Completed, StillOpenF, NotReopenedF string
+	ReopenedF, RatedF, Note                                       string
+	SolvedYes, SolvedNo                                           string
+}
+
+var en = &messages{
+	Common:       formkit.CommonEn,
+	TitleF:       "Evidence: %s, %s",
+	IntroF:       "Every ticket behind your ticket metrics this month, as the monthly run of %s counted it. Tickets that counted against you come first in each metric.",
+	SummaryF:     "Composite %.1f, grade %s.",
+	Insufficient: "Insufficient data this month: no composite.",
+	CountF:       "%d tickets",
+	FromHistory:  "This month was scored from history imported from the ticketing system, before the scorecard was in use.",
+	ColTicket:    "Ticket", ColSaid: "What it counted", Missed: "counted against you",
+	ExpiredTitle: "This link has expired", ExpiredBody: "Evidence links open for two months after the month they show. Ask your team lead for the month's figures.",
+	UnavailableTitle: "Please try again in a moment", UnavailableBody: "The evidence could not be read just now.",
+	MonthF:       "%[2]s %[1]d",
+	FirstReplyF:  "first reply after %.1f working hours",
+	HandledF:     "handled in %.1f working hours",
+	ComplaintF:   "a complaint",
+	NoComplaint:  "no complaint",
+	ComplaintInF: "complaint resolved %.1f h after it came in (target %.0f h)",
+	WithinSLAF:   "resolved %.1f h after creation, within the %.0f h SLA",
+	BreachedSLAF: "breached the %.0f h SLA by %.1f h",
+	Completed:    "resolved in the month",
+	StillOpenF:   "still unresolved %.1f h after creation, past its %.0f h SLA",
+	NotReopenedF: "not reopened within %.0f days",
+	ReopenedF:    "reopened %.1f days after it was resolved",
+	RatedF:       "rated %d of 5",
+	Note:         "a note on a colleague's ticket",
+	SolvedYes:    "the customer confirmed it was solved",
+	SolvedNo:     "the customer said it was not solved",
+}
+
+var zhCN = &messages{
+	Common:       formkit.CommonZhCN,
+	TitleF:       "考核依据：%s，%s",
+	IntroF:       "本月计入您各项工单指标的每一张工单，依据 %s 的月度计算。每项指标中对您不利的工单排在前面。",
+	SummaryF:     "综合得分 %.1f，等级 %s。",
+	Insufficient: "本月数据不足：无综合得分。",
+	CountF:       "%d 张工单",
+	FromHistory:  "本月成绩根据本系统启用前从工单系统导入的历史数据计算。",
+	ColTicket:    "工单", ColSaid: "计入内容", Missed: "对您不利",
+	ExpiredTitle: "链接已过期", ExpiredBody: "考核依据链接在所示月份结束后两个月内有效。请向您的组长索取该月的数据。",
+	UnavailableTitle: "请稍后再试", UnavailableBody: "暂时无法读取考核依据。",
+	MonthF:       "%d年%d月",
+	FirstReplyF:  "首次回复用时 %.1f 个工作小时",
+	HandledF:     "处理用时 %.1f 个工作小时",
+	ComplaintF:   "投诉工单",
+	NoComplaint:  "非投诉",
+	ComplaintInF: "投诉在 %.1f 小时后解决（目标 %.0f 小时）",
+	WithinSLAF:   "创建后 %.1f 小时解决，在 %.0f 小时 SLA 之内",
+	BreachedSLAF: "超出 %.0f 小时 SLA %.1f 小时",
+	Completed:    "本月已解决",
+	StillOpenF:   "创建后 %.1f 小时仍未解决，已超过 %.0f 小时 SLA",
+	NotReopenedF: "%.0f 天内未重新打开",
+	ReopenedF:    "解决后 %.1f 天重新打开",
+	RatedF:       "评分 %d / 5",
+	Note:         "在同事工单上的内部备注",
+	SolvedYes:    "客户确认问题已解决",
+	SolvedNo:     "客户表示问题未解决",
+}
+
+func catalog(locale string) *messages { return formkit.Catalog(locale, en, zhCN) }
+
+func (l *messages) month(m month.Month) string {
+	if l == en {
+		return fmt.Sprintf(l.MonthF, m.Year, m.Month.String())
+	}
+	return fmt.Sprintf(l.MonthF, m.Year, int(m.Month))
+}
+
+// said is what a contribution counted, in words, from its stored figures.
+func (l *messages) said(c metric.Contribution) string {
+	switch c.Metric {
+	case metric.AvgFirstResponseHours, metric.FirstResponse1hRate:
+		return fmt.Sprintf(l.FirstReplyF, c.Hours)
+	case metric.AvgHandleHours:
+		return fmt.Sprintf(l.HandledF, c.Hours)
+	case metric.ComplaintRate:
+		if c.Num > 0 {
+			return l.ComplaintF
+		}
+		return l.NoComplaint
+	case metric.Complaint24hRate:
+		return fmt.Sprintf(l.ComplaintInF, c.Hours, c.Limit)
+	case metric.ResolutionSLARate:
+		if c.Num > 0 {
+			return fmt.Sprintf(l.WithinSLAF, c.Hours, c.Limit)
+		}
+		return fmt.Sprintf(l.BreachedSLAF, c.Limit, max(0, c.Hours-c.Limit))
+	case metric.CompletionRate:
+		if c.Num > 0 {
+			return l.Completed
+		}
+		return fmt.Sprintf(l.StillOpenF, c.Hours, c.Limit)
+	case metric.ResolutionSuccessRate:
+		if c.Num > 0 {
+			return fmt.Sprintf(l.NotReopenedF, c.Limit/24)
+		}
+		return fmt.Sprintf(l.ReopenedF, c.Hours/24)
+	case metric.CSATScore, metric.CSATSatisfiedRate:
+		return fmt.Sprintf(l.RatedF, c.Rating)
+	case metric.FollowupConfirmedRate:
+		if c.Num > 0 {
+			return l.SolvedYes
+		}
+		return l.SolvedNo
+	case metric.CollaborationCases:
+		return l.Note
+	}
+	return fmt.Sprintf("%g / %g", c.Num, c.Den)
+}

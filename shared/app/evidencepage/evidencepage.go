@@ -1,0 +1,223 @@
+// Package evidencepage serves GET /e/{token}: an engineer's evidence for
+// one month — every ticket behind every ticket metric of the card, what
+// each contributed, and which missed — behind a signed, expiring link for
+// that engineer and month alone, which the scorecard mail carries. Every
+// number on the page is one the monthly run stored: the card and the
+// evidence of that run (metric.Contribution), never recomputed.
+package evidencepage
+
+import (
+	"cmp"
+	"context"
+	"embed"
+	"fmt"
+	"maps"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"scorecard/shared/app/formkit"
+	"scorecard/shared/app/report"
+	"scorecard/shared/app/token"
+	"scorecard/shared/core/directory"
+	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/metric"
+	"scorecard/shared/core/month"
+	"scorecard/shared/core/monthrun"
+	"scorecard/shared/core/scoring"
+)
+
+// Store is what the page reads.
+type Store interface {
+	GetRun(ctx context.Context, m month.Month) (monthrun.Run, error)
+	Card(ctx context.Context, m month.Month, engineerID string) (scoring.Card, error)
+	Evidence(ctx context.Context, m month.Month, engineerID string, asOf time.Time) ([]metric.Contribution, error)
+	Engineers(ctx context.Context) ([]directory.Engineer, error)
+}
+
+// Lifetime is how long an evidence link opens after the month it shows
+// ended: through the next months' disputes and reviews.
+const Lifetime = 62 * 24 * time.Hour
+
+// Link is the evidence page of engineerID's month m: base+"/e/"+token.
+func Link(key []byte, base string, m month.Month, engineerID string, expires time.Time) (string, error) {
+	tok, err := token.Sign(key, token.Claims{Kind: token.KindEvidence, Subject: m.String() + "/" + engineerID, Expires: expires})
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimRight(base, "/") + "/e/" + tok, nil
+}
+
+//go:embed templates/page.html
+var files embed.FS
+
+var htmlTemplates, _ = formkit.Templates(files, "templates/page.html", "templates/page.html")
+
+// Handler serves GET /e/{token}.
+type Handler struct {
+	formkit.Config
+	Store Store
+}
+
+// page is what page.html shows.
+type page struct {
+	L       *messages
+	Page    string
+	Title   string
+	Heading string
+	Intro   string
+	Summary string
+	Metrics []metricView
+	Note    string
+	Other   *page // the frame's other-language card: none here
+}
+
+type metricView struct {
+	ID, Name, Value, Status string
+	Missed                  bool
+	Count                   string
+	Rows                    []rowView
+}
+
+type rowView struct {
+	Source, Ticket, Said string
+	Missed               bool
+}
+
+// Handle is the Lambda entry point for API Gateway HTTP API (v2) events.
+func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
+	r, answer := h.pages().Open(req, "/e/", h.Store != nil && h.Configured())
+	if answer != nil {
+		return *answer, nil
+	}
+	if r.Method == http.MethodPost {
+		resp := h.pages().MethodNotAllowed(r.Lang)
+		resp.Headers["Allow"] = "GET"
+		return resp, nil
+	}
+	c, err := token.ParseKind(h.Key, r.Token, token.KindEvidence, h.Now())
+	if err != nil {
+		return h.fail(r.Lang, err), nil
+	}
+	ms, engineerID, ok := strings.Cut(c.Subject, "/")
+	m, merr := month.Parse(ms)
+	if !ok || merr != nil || engineerID == "" {
+		return h.fail(r.Lang, errcode.Errorf(errcode.NotFound, "link not found")), nil
+	}
+	p, err := h.build(ctx, m, engineerID)
+	if err != nil {
+		return h.fail(r.Lang, err), nil
+	}
+	h.Logger().Info("evidence shown", "engineer", engineerID, "month", m.String(), "metrics", len(p.Metrics))
+	return h.pages().Render(http.StatusOK, p.Page, p), nil
+}
+
+// build reads the month's stored run, card and evidence.
+func (h *Handler) build(ctx context.Context, m month.Month, engineerID string) (page, error) {
+	run, err := h.Store.GetRun(ctx, m)
+	if err != nil {
+		return page{}, err
+	}
+	card, err := h.Store.Card(ctx, m, engineerID)
+	if err != nil {
+		return page{}, err
+	}
+	evidence, err := h.Store.Evidence(ctx, m, engineerID, run.AsOf)
+	if err != nil {
+		return page{}, err
+	}
+	engs, err := h.Store.Engineers(ctx)
+	if err != nil {
+		return page{}, err
+	}
+	var e directory.Engineer
+	if j := slices.IndexFunc(engs, func(x directory.Engineer) bool { return x.ID == engineerID }); j >= 0 {
+		e = engs[j]
+	}
+	loc := report.Locale(e.Locale, "")
+	l := catalog(loc)
+	who := cmp.Or(strings.TrimSpace(e.Name), engineerID)
+	mon := l.month(m)
+	p := page{L: l, Page: "evidence", Title: fmt.Sprintf(l.TitleF, who, mon), Heading: fmt.Sprintf(l.TitleF, who, mon),
+		Intro: fmt.Sprintf(l.IntroF, run.AsOf.In(time.UTC).Format("2006-01-02 15:04 UTC"))}
+	if card.Composite != nil && !card.InsufficientData {
+		p.Summary = fmt.Sprintf(l.SummaryF, *card.Composite, card.Grade)
+	} else {
+		p.Summary = l.Insufficient
+	}
+	if card.FromHistory {
+		p.Note = l.FromHistory
+	}
+	by := map[metric.ID][]metric.Contribution{}
+	for _, c := range evidence {
+		by[c.Metric] = append(by[c.Metric], c)
+	}
+	for _, id := range slices.Sorted(maps.Keys(by)) {
+		res := card.Metrics[id]
+		v := metricView{ID: string(id), Name: report.MetricName(loc, id), Status: res.Status, Missed: res.Status == "missed"}
+		if res.Value != nil {
+			v.Value = number(*res.Value)
+		}
+		cs := by[id]
+		// The tickets that missed first, the worst first; then the rest.
+		slices.SortStableFunc(cs, func(a, b metric.Contribution) int {
+			return cmp.Or(cmp.Compare(b2i(missed(b)), b2i(missed(a))), cmp.Compare(b.Hours, a.Hours), cmp.Compare(a.TicketID, b.TicketID))
+		})
+		v.Count = fmt.Sprintf(l.CountF, len(cs))
+		for _, c := range cs {
+			v.Rows = append(v.Rows, rowView{Source: c.Source, Ticket: c.TicketID, Said: l.said(c), Missed: missed(c)})
+		}
+		p.Metrics = append(p.Metrics, v)
+	}
+	return p, nil
+}
+
+// missed reports whether a contribution counted against the engineer: a
+// rate's ticket that did not pass, an hour metric's ticket past its limit.
+func missed(c metric.Contribution) bool {
+	switch c.Metric {
+	case metric.AvgFirstResponseHours, metric.AvgHandleHours:
+		return c.Limit > 0 && c.Hours > c.Limit
+	case metric.ComplaintRate:
+		return c.Num > 0
+	case metric.CollaborationCases:
+		return false
+	}
+	if c.Metric == metric.CSATScore {
+		return c.Rating > 0 && c.Rating < 4
+	}
+	return c.Den > 0 && c.Num < c.Den
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func number(f float64) string {
+	s := fmt.Sprintf("%.2f", f)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	return s
+}
+
+func (h *Handler) fail(lang string, err error) events.APIGatewayV2HTTPResponse {
+	return h.pages().Error(err, lang, false, func(lang string) (formkit.Words, bool) {
+		l := catalog(lang)
+		switch errcode.Code(err) {
+		case errcode.Gone:
+			return formkit.Words{Title: l.ExpiredTitle, Paras: []string{l.ExpiredBody}}, true
+		case errcode.Unavailable:
+			return formkit.Words{Title: l.UnavailableTitle, Paras: []string{l.UnavailableBody}}, true
+		}
+		return formkit.Words{}, false
+	})
+}
+
+func (h *Handler) pages() formkit.Pages {
+	return formkit.Pages{Name: "evidence", Templates: htmlTemplates, Log: h.Log}
+}

@@ -1,0 +1,143 @@
+package evidencepage_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"scorecard/shared/app/evidencepage"
+	"scorecard/shared/app/token"
+	"scorecard/shared/core/directory"
+	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/metric"
+	"scorecard/shared/core/month"
+	"scorecard/shared/core/monthrun"
+	"scorecard/shared/core/scoring"
+	"scorecard/shared/devkit/formtest"
+)
+
+var (
+	key  = []byte("test-signing-key")
+	oct  = month.Month{Year: 2026, Month: time.October}
+	asOf = time.Date(2026, 11, 1, 6, 0, 0, 0, time.UTC)
+	now  = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+)
+
+// store is an in-memory Store: one run, Bob's card and evidence.
+type store struct{ evidence []metric.Contribution }
+
+func (store) GetRun(_ context.Context, m month.Month) (monthrun.Run, error) {
+	if m != oct {
+		return monthrun.Run{}, errcode.Errorf(errcode.NotFound, "%s has not run", m)
+	}
+	return monthrun.Run{Month: oct, AsOf: asOf}, nil
+}
+
+func (store) Card(_ context.Context, m month.Month, id string) (scoring.Card, error) {
+	if m != oct || id != "E2" {
+		return scoring.Card{}, errcode.Errorf(errcode.NotFound, "no card")
+	}
+	v, c := 0.25, 43.6
+	return scoring.Card{EngineerID: "E2", Month: oct, Composite: &c, Grade: "D", Metrics: map[metric.ID]scoring.MetricResult{
+		metric.ResolutionSLARate: {Value: &v, Numerator: 1, Denominator: 4, N: 4, Status: "missed"},
+	}}, nil
+}
+
+func (s store) Evidence(_ context.Context, m month.Month, id string, at time.Time) ([]metric.Contribution, error) {
+	if m != oct || id != "E2" || !at.Equal(asOf) {
+		return nil, nil
+	}
+	return s.evidence, nil
+}
+
+func (store) Engineers(context.Context) ([]directory.Engineer, error) {
+	return []directory.Engineer{{ID: "E2", Name: "Bob Chen", Locale: "en"}, {ID: "E1", Name: "Ann", Locale: "zh-CN"}}, nil
+}
+
+func bobs() []metric.Contribution {
+	var out []metric.Contribution
+	for i := range 4 {
+		num := 0.0
+		if i == 3 {
+			num = 1
+		}
+		out = append(out, metric.Contribution{EngineerID: "E2", Metric: metric.ResolutionSLARate, Source: "zendesk",
+			TicketID: fmt.Sprint(5150 + i), Num: num, Den: 1, Hours: 10 + float64(i), Limit: 8, Priority: "high"})
+	}
+	return out
+}
+
+func handler() *evidencepage.Handler {
+	return &evidencepage.Handler{Config: formtest.Config(key, formtest.NewClock(now), "https://scorecard.example.com"), Store: store{evidence: bobs()}}
+}
+
+func link(t *testing.T, subject string, expires time.Time, kind string) string {
+	t.Helper()
+	tok, err := token.Sign(key, token.Claims{Kind: kind, Subject: subject, Expires: expires})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func get(t *testing.T, tok string, edit func(*events.APIGatewayV2HTTPRequest)) events.APIGatewayV2HTTPResponse {
+	t.Helper()
+	return formtest.Invoke(t, handler().Handle, formtest.Request(t, "/e/", http.MethodGet, tok, "", edit))
+}
+
+// TestThePageShowsEveryTicket: Bob's link shows every ticket of his SLA
+// metric, the breaches first and marked, each with what it counted.
+func TestThePageShowsEveryTicket(t *testing.T) {
+	u, err := evidencepage.Link(key, "https://scorecard.example.com/", oct, "E2", now.Add(evidencepage.Lifetime))
+	if err != nil || !strings.HasPrefix(u, "https://scorecard.example.com/e/") {
+		t.Fatalf("link %q, %v", u, err)
+	}
+	resp := get(t, strings.TrimPrefix(u, "https://scorecard.example.com/e/"), nil)
+	formtest.CheckAnswer(t, resp, 200, "evidence", nil, []string{
+		"Evidence: Bob Chen, October 2026", "Composite 43.6, grade D", "4 tickets",
+		"breached the 8 h SLA by 2.0 h", "breached the 8 h SLA by 4.0 h", "resolved 13.0 h after creation, within the 8 h SLA",
+	}, []string{"Ann"})
+	body := resp.Body
+	if a, b := strings.Index(body, `data-ticket="zendesk/5152"`), strings.Index(body, `data-ticket="zendesk/5153"`); a < 0 || b < 0 || a > b {
+		t.Errorf("the breaches are not listed before the ticket within the SLA")
+	}
+	if n := strings.Count(body, `class="missed"`); n != 3 {
+		t.Errorf("%d rows marked as counted against him, want 3", n)
+	}
+}
+
+// TestLinksThatShowNothing: only an evidence link of this key, unexpired,
+// for a month that ran and an engineer with a card opens a page.
+func TestLinksThatShowNothing(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		tok    string
+		status int
+		says   string
+	}{
+		{"a survey link", link(t, "2026-10/E2", now.Add(time.Hour), token.KindSurvey), 404, "Link not found"},
+		{"a forged link", strings.Replace(link(t, "2026-10/E2", now.Add(time.Hour), token.KindEvidence), "A", "B", 1), 404, "Link not found"},
+		{"an expired link", link(t, "2026-10/E2", now.Add(-time.Minute), token.KindEvidence), 410, "expired"},
+		{"a month that has not run", link(t, "2026-09/E2", now.Add(time.Hour), token.KindEvidence), 404, "Link not found"},
+		{"an engineer without a card", link(t, "2026-10/E9", now.Add(time.Hour), token.KindEvidence), 404, "Link not found"},
+		{"a subject that is not month/engineer", link(t, "E2", now.Add(time.Hour), token.KindEvidence), 404, "Link not found"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp := get(t, tc.tok, nil)
+			if resp.StatusCode != tc.status || !strings.Contains(resp.Body, tc.says) || strings.Contains(resp.Body, "5150") {
+				t.Errorf("%d, want %d saying %q:\n%.400s", resp.StatusCode, tc.status, tc.says, resp.Body)
+			}
+		})
+	}
+	post := formtest.Invoke(t, handler().Handle, formtest.Request(t, "/e/", http.MethodGet, link(t, "2026-10/E2", now.Add(time.Hour), token.KindEvidence), "", func(r *events.APIGatewayV2HTTPRequest) {
+		r.RequestContext.HTTP.Method = http.MethodPost
+	}))
+	if post.StatusCode != 405 || post.Headers["Allow"] != "GET" {
+		t.Errorf("POST: %d %v", post.StatusCode, post.Headers)
+	}
+}
