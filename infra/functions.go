@@ -104,7 +104,7 @@ var formsFunction = function{
 	// People clicking links from mail: a handful at a time. Reserving
 	// (formsConcurrency) keeps a link-scanner storm from taking table
 	// throughput.
-	Concurrency:  func(c Config) int { return c.FormsConcurrency },
+	Concurrency: func(c Config) int { return c.FormsConcurrency },
 	// BatchGetItem and Query: the evidence page reads a card with its
 	// override, the run, the evidence and the directory (evidencepage).
 	TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchGetItem", "dynamodb:Query"},
