@@ -91,4 +91,33 @@ func TestEvidenceFromTheScorecardMail(t *testing.T) {
 	if checked == 0 {
 		t.Fatalf("Bob missed no rate metric: %+v", got)
 	}
+
+	// The manager's team report links each engineer's page.
+	var report *storedMail
+	for _, mail := range mailsTo(t, lead) {
+		if strings.Contains(mail.Body.HTML, "/e/") {
+			report = &mail
+		}
+	}
+	if report == nil {
+		t.Fatal("the team report links no evidence")
+	}
+	links := regexp.MustCompile(`href="(http://[^"]+/e/[^"]+)"`).FindAllStringSubmatch(report.Body.HTML, -1)
+	if len(links) != 2 {
+		t.Fatalf("%d evidence links in the team report, want one per engineer", len(links))
+	}
+	var headings []string
+	for _, l := range links {
+		if err := chromedp.Do(tab, chromedp.Navigate(l[1])); err != nil {
+			t.Fatal(err)
+		}
+		h, err := chromedp.Run(tab, chromedp.Text(chromedp.CSS(`h1`)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		headings = append(headings, h)
+	}
+	if !strings.Contains(strings.Join(headings, "|"), "Evidence: Ann, October 2026") || !strings.Contains(strings.Join(headings, "|"), "Evidence: Bob, October 2026") {
+		t.Errorf("the team report's links open %q", headings)
+	}
 }

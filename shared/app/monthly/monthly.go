@@ -332,6 +332,16 @@ func (r *Runner) mail(ctx context.Context, m month.Month, cards []scoring.Card, 
 		t.Policy, t.Month = r.Policy, m
 		t.Locale = report.Locale(t.Locale, r.Policy.Locale)
 		t.Previous, t.Trend = previousAndTrend(t.Cards, history, m)
+		t.Evidence = map[string]string{}
+		for _, c := range t.Cards {
+			link, err := r.evidenceLink(m, c.EngineerID)
+			if err != nil {
+				return err
+			}
+			if link != "" {
+				t.Evidence[c.EngineerID] = link
+			}
+		}
 		for _, c := range t.Cards {
 			t.Gaps = append(t.Gaps, gaps[c.EngineerID]...)
 		}
@@ -350,12 +360,9 @@ func (r *Runner) mail(ctx context.Context, m month.Month, cards []scoring.Card, 
 		e, _ := dir.Get(c.EngineerID)
 		loc := report.Locale(e.Locale, r.Policy.Locale)
 		send("card#"+c.EngineerID, nonEmpty(e.Email), func() (report.Mail, error) {
-			var link string
-			if len(r.Key) > 0 && r.BaseURL != "" {
-				var err error
-				if link, err = evidencepage.Link(r.Key, r.BaseURL, m, c.EngineerID, m.End(r.Policy.Location()).Add(evidencepage.Lifetime)); err != nil {
-					return report.Mail{}, err
-				}
+			link, err := r.evidenceLink(m, c.EngineerID)
+			if err != nil {
+				return report.Mail{}, err
 			}
 			mail, err := report.ScorecardWithEvidence(c, e, loc, r.Policy, link)
 			if err == nil && r.Out != nil {
@@ -384,6 +391,15 @@ func (r *Runner) mail(ctx context.Context, m month.Month, cards []scoring.Card, 
 		return errcode.Errorf(errcode.Unavailable, "%d mails failed; run the month again to send them", len(failed))
 	}
 	return nil
+}
+
+// evidenceLink is the signed link to engineerID's evidence page of m, or
+// "" when the run has no key or base URL to sign one with.
+func (r *Runner) evidenceLink(m month.Month, engineerID string) (string, error) {
+	if len(r.Key) == 0 || r.BaseURL == "" {
+		return "", nil
+	}
+	return evidencepage.Link(r.Key, r.BaseURL, m, engineerID, m.End(r.Policy.Location()).Add(evidencepage.Lifetime))
 }
 
 // people gathers the month's inputs that come from people: imported

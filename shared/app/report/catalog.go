@@ -33,6 +33,7 @@ type messages struct {
 	TeamStreaksF        string // warnings, position adjustments
 	FromHistory         string // a month scored from imported history
 	EvidenceLink        string // the link to every ticket behind the card
+	EvidenceShort       string // the same, beside an engineer in the team report
 	ColEngineer         string
 	ColComposite        string
 	ColGrade            string
@@ -160,6 +161,7 @@ var en = &messages{
 	TeamMeanF:           " Team mean composite %s.",
 	TeamStreaksF:        " Performance warnings: %d; position adjustments: %d.",
 	EvidenceLink:        "Every ticket behind these numbers",
+	EvidenceShort:       "evidence",
 	FromHistory:         " This month ended before the scorecard was in use: it was scored from history imported from the ticketing system, to show what the plan would have said. Its consequences count toward later months; no notice was sent for it.",
 	ColEngineer:         "Engineer",
 	ColComposite:        "Composite",
@@ -334,6 +336,7 @@ var zhCN = &messages{
 	TeamMeanF:           "团队平均综合得分 %s。",
 	TeamStreaksF:        "绩效警告 %d 人，岗位调整 %d 人。",
 	EvidenceLink:        "查看这些数字背后的每一张工单",
+	EvidenceShort:       "考核依据",
 	FromHistory:         "本月结束于本系统启用之前：成绩根据从工单系统导入的历史数据计算，仅供了解考核方案的结果。其后果计入以后各月，但本月不发送任何通知。",
 	ColEngineer:         "工程师",
 	ColComposite:        "综合得分",

@@ -39,6 +39,10 @@ type Team struct {
 	Engineers                  map[string]directory.Engineer // names, e-mails
 	Policy                     *policy.Policy                // targets, version
 
+	// Evidence links each engineer (by id) to their evidence page
+	// (shared/app/evidencepage); an engineer without one is not linked.
+	Evidence map[string]string
+
 	// Gaps between self-assessment and lead assessment (DESIGN §2: shown
 	// beside each other, gaps of GapHighlight+ points highlighted). Filled
 	// by a later issue; nil renders no section at all.

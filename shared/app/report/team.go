@@ -35,6 +35,7 @@ type teamView struct {
 
 type teamRow struct {
 	ID, Name         string
+	Evidence         string // the engineer's evidence page, if linked
 	Composite        string // "85.6", or "" when insufficient
 	Insufficient     bool
 	InsufficientNote string // "3 tickets"
@@ -232,6 +233,7 @@ func teamRowOf(m *messages, rules consequence.Rules, t Team, c scoring.Card) tea
 	r := teamRow{
 		ID:          c.EngineerID,
 		Name:        name(t.Engineers, c.EngineerID),
+		Evidence:    t.Evidence[c.EngineerID],
 		Grade:       m.NA,
 		GradeColor:  grey,
 		Change:      m.NA,
