@@ -27,6 +27,7 @@ import (
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/policy"
 	"scorecard/shared/devkit/dynamostream"
+	"scorecard/shared/source"
 	"scorecard/shared/source/vendorapi"
 )
 
@@ -112,7 +113,7 @@ func newMux(be *backend, sec secrets.Secrets, log *slog.Logger, now func() time.
 	asm := &assessmentform.Handler{Config: site, Store: be.store, Location: be.policy.Location()}
 	httpapi.Route(mux, "GET /a/{token}", asm.Handle)
 	httpapi.Route(mux, "POST /a/{token}", asm.Handle)
-	ev := &evidencepage.Handler{Config: site, Store: be.store}
+	ev := &evidencepage.Handler{Config: site, Store: be.store, TicketURL: source.TicketURLs(sec.API)}
 	httpapi.Route(mux, "GET /e/{token}", ev.Handle)
 	return mux
 }

@@ -20,6 +20,7 @@ import (
 	"scorecard/shared/app/httpapi"
 	"scorecard/shared/app/surveyform"
 	"scorecard/shared/aws/startup"
+	"scorecard/shared/source"
 )
 
 func main() {
@@ -42,7 +43,7 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (h
 	site := formkit.Config{Key: c.Secrets.SigningKey, Now: time.Now, Log: log, BaseURL: base}
 	surveys := &surveyform.Handler{Config: site, Store: store}
 	assessments := &assessmentform.Handler{Config: site, Store: store, Location: c.Policy.Location()}
-	evidence := &evidencepage.Handler{Config: site, Store: store}
+	evidence := &evidencepage.Handler{Config: site, Store: store, TicketURL: source.TicketURLs(c.Secrets.API)}
 	return route(surveys.Handle, assessments.Handle, evidence.Handle), nil
 }
 

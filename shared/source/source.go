@@ -13,7 +13,9 @@ package source
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"scorecard/shared/core/directory"
@@ -51,6 +53,10 @@ type Source struct {
 	// Contacts reads customers' addresses from the system's API with the
 	// given credentials; nil where the system has no API to ask.
 	Contacts func(api *vendorapi.Client, c vendorapi.Credentials) Contacts
+	// TicketPath is where a ticket opens in the system's web app, below
+	// the API credentials' base_url (the evidence page links each ticket);
+	// nil for a system without one.
+	TicketPath func(ticketID string) string
 	// History reads the system's past from its API, page by page, as the
 	// events its webhooks would have produced (scorecard history import);
 	// nil for a source without an API.
@@ -86,6 +92,7 @@ var All = []Source{
 		History: func(api *vendorapi.Client, _ vendorapi.Credentials, _ policy.Source, since time.Time, _ HistoryOptions) vendorapi.Exporter {
 			return zendesk.NewExporter(api, since)
 		},
+		TicketPath: func(id string) string { return "/agent/tickets/" + url.PathEscape(id) },
 	},
 	{
 		Name: freshdesk.Source, Title: "Freshdesk", IDColumn: "freshdesk_id", UserAgent: "Freshdesk",
@@ -100,6 +107,7 @@ var All = []Source{
 		History: func(api *vendorapi.Client, _ vendorapi.Credentials, set policy.Source, since time.Time, _ HistoryOptions) vendorapi.Exporter {
 			return freshdesk.NewExporter(api, set, since)
 		},
+		TicketPath: func(id string) string { return "/a/tickets/" + url.PathEscape(id) },
 	},
 	{
 		Name: jira.Source, Title: "Jira", IDColumn: "jira_account_id", UserAgent: "Atlassian Webhook HTTP Client",
@@ -114,6 +122,8 @@ var All = []Source{
 		History: func(api *vendorapi.Client, c vendorapi.Credentials, set policy.Source, since time.Time, o HistoryOptions) vendorapi.Exporter {
 			return jira.NewExporter(api, c, set, since, o.Query)
 		},
+		// Tickets are issue ids, which Cloud and Data Center both open here.
+		TicketPath: func(id string) string { return "/secure/ViewIssue.jspa?id=" + url.QueryEscape(id) },
 	},
 	{
 		Name: generic.Source, Title: "Generic", IDColumn: "generic_id",
@@ -163,4 +173,18 @@ func Directory() directory.Format {
 		f.IDs = append(f.IDs, directory.IDColumn{Column: s.IDColumn, Source: s.Name})
 	}
 	return f
+}
+
+// TicketURLs links tickets to their systems' web apps, below each system's
+// API base URL (the api/<source> credentials): "" for a system without
+// credentials or a web app.
+func TicketURLs(api map[string]vendorapi.Credentials) func(source, ticketID string) string {
+	return func(name, id string) string {
+		src, ok := Get(name)
+		c, has := api[name]
+		if !ok || !has || src.TicketPath == nil || id == "" {
+			return ""
+		}
+		return strings.TrimRight(c.BaseURL, "/") + src.TicketPath(id)
+	}
 }

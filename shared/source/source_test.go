@@ -9,6 +9,7 @@ import (
 
 	"scorecard/shared/core/policy"
 	"scorecard/shared/source"
+	"scorecard/shared/source/vendorapi"
 )
 
 // TestEverySourceIsComplete keeps the registry's entries whole: a system
@@ -83,5 +84,28 @@ func TestGet(t *testing.T) {
 	}
 	if got := strings.Join(source.WithAPI(), ","); got != "zendesk,freshdesk,jira" {
 		t.Errorf("WithAPI = %s, want the three systems with a user API", got)
+	}
+}
+
+func TestTicketURLs(t *testing.T) {
+	urls := source.TicketURLs(map[string]vendorapi.Credentials{
+		"zendesk":   {BaseURL: "https://acme.zendesk.com/"},
+		"jira":      {BaseURL: "https://jira.acme.com/jira"},
+		"freshdesk": {BaseURL: "https://acme.freshdesk.com"},
+	})
+	for _, tc := range []struct{ source, id, want string }{
+		{"zendesk", "5158", "https://acme.zendesk.com/agent/tickets/5158"},
+		{"jira", "10042", "https://jira.acme.com/jira/secure/ViewIssue.jspa?id=10042"},
+		{"freshdesk", "366", "https://acme.freshdesk.com/a/tickets/366"},
+		{"zendesk", "5/../x", "https://acme.zendesk.com/agent/tickets/5%2F..%2Fx"},
+		{"generic", "T-1", ""},
+		{"zendesk", "", ""},
+	} {
+		if got := urls(tc.source, tc.id); got != tc.want {
+			t.Errorf("%s %q: %q, want %q", tc.source, tc.id, got, tc.want)
+		}
+	}
+	if got := source.TicketURLs(nil)("zendesk", "1"); got != "" {
+		t.Errorf("without credentials: %q", got)
 	}
 }

@@ -12,7 +12,7 @@ import (
 type messages struct {
 	formkit.Common
 	TitleF, IntroF, SummaryF, Insufficient, CountF, FromHistory  string
-	ColTicket, ColSaid, Missed                                   string
+	ColTicket, ColSaid, Missed, PeopleTitle                      string
 	ExpiredTitle, ExpiredBody, UnavailableTitle, UnavailableBody string
 	MonthF                                                       string // year, month
 
@@ -30,7 +30,7 @@ var en = &messages{
 	Insufficient: "Insufficient data this month: no composite.",
 	CountF:       "%d tickets",
 	FromHistory:  "This month was scored from history imported from the ticketing system, before the scorecard was in use.",
-	ColTicket:    "Ticket", ColSaid: "What it counted", Missed: "counted against you",
+	ColTicket:    "Ticket", ColSaid: "What it counted", Missed: "counted against you", PeopleTitle: "From people: your lead's scores and your records",
 	ExpiredTitle: "This link has expired", ExpiredBody: "Evidence links open for two months after the month they show. Ask your team lead for the month's figures.",
 	UnavailableTitle: "Please try again in a moment", UnavailableBody: "The evidence could not be read just now.",
 	MonthF:       "%[2]s %[1]d",
@@ -59,7 +59,7 @@ var zhCN = &messages{
 	Insufficient: "本月数据不足：无综合得分。",
 	CountF:       "%d 张工单",
 	FromHistory:  "本月成绩根据本系统启用前从工单系统导入的历史数据计算。",
-	ColTicket:    "工单", ColSaid: "计入内容", Missed: "对您不利",
+	ColTicket:    "工单", ColSaid: "计入内容", Missed: "对您不利", PeopleTitle: "来自人员的评分：组长评分与记录",
 	ExpiredTitle: "链接已过期", ExpiredBody: "考核依据链接在所示月份结束后两个月内有效。请向您的组长索取该月的数据。",
 	UnavailableTitle: "请稍后再试", UnavailableBody: "暂时无法读取考核依据。",
 	MonthF:       "%d年%d月",

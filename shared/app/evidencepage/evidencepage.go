@@ -20,8 +20,8 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"scorecard/shared/app/formkit"
-	"scorecard/shared/app/report"
 	"scorecard/shared/app/token"
+	"scorecard/shared/app/wording"
 	"scorecard/shared/core/directory"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/metric"
@@ -60,6 +60,9 @@ var htmlTemplates, _ = formkit.Templates(files, "templates/page.html", "template
 type Handler struct {
 	formkit.Config
 	Store Store
+	// TicketURL, when set, links a ticket to its system's web app
+	// (source.TicketURLs); "" leaves it unlinked.
+	TicketURL func(source, ticketID string) string
 }
 
 // page is what page.html shows.
@@ -71,6 +74,7 @@ type page struct {
 	Intro   string
 	Summary string
 	Metrics []metricView
+	People  []personView // the card's metrics that come from people: the lead's scores, records
 	Note    string
 	Other   *page // the frame's other-language card: none here
 }
@@ -83,9 +87,12 @@ type metricView struct {
 }
 
 type rowView struct {
-	Source, Ticket, Said string
-	Missed               bool
+	Source, Ticket, Said, URL string
+	Missed                    bool
 }
+
+// personView is a metric of the card with no ticket behind it.
+type personView struct{ Name, Value string }
 
 // Handle is the Lambda entry point for API Gateway HTTP API (v2) events.
 func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
@@ -137,7 +144,7 @@ func (h *Handler) build(ctx context.Context, m month.Month, engineerID string) (
 	if j := slices.IndexFunc(engs, func(x directory.Engineer) bool { return x.ID == engineerID }); j >= 0 {
 		e = engs[j]
 	}
-	loc := report.Locale(e.Locale, "")
+	loc := wording.Locale(e.Locale, "")
 	l := catalog(loc)
 	who := cmp.Or(strings.TrimSpace(e.Name), engineerID)
 	mon := l.month(m)
@@ -157,7 +164,7 @@ func (h *Handler) build(ctx context.Context, m month.Month, engineerID string) (
 	}
 	for _, id := range slices.Sorted(maps.Keys(by)) {
 		res := card.Metrics[id]
-		v := metricView{ID: string(id), Name: report.MetricName(loc, id), Status: res.Status, Missed: res.Status == "missed"}
+		v := metricView{ID: string(id), Name: wording.MetricName(loc, id), Status: res.Status, Missed: res.Status == "missed"}
 		if res.Value != nil {
 			v.Value = number(*res.Value)
 		}
@@ -168,11 +175,32 @@ func (h *Handler) build(ctx context.Context, m month.Month, engineerID string) (
 		})
 		v.Count = fmt.Sprintf(l.CountF, len(cs))
 		for _, c := range cs {
-			v.Rows = append(v.Rows, rowView{Source: c.Source, Ticket: c.TicketID, Said: l.said(c), Missed: missed(c)})
+			row := rowView{Source: c.Source, Ticket: c.TicketID, Said: l.said(c), Missed: missed(c)}
+			if h.TicketURL != nil {
+				row.URL = h.TicketURL(c.Source, c.TicketID)
+			}
+			v.Rows = append(v.Rows, row)
 		}
 		p.Metrics = append(p.Metrics, v)
 	}
+	// The lead's scores and the records: the card's other measured metrics.
+	for _, id := range slices.Sorted(maps.Keys(card.Metrics)) {
+		res := card.Metrics[id]
+		if _, tickets := by[id]; tickets || res.Value == nil || ticketMetric[id] {
+			continue
+		}
+		p.People = append(p.People, personView{Name: wording.MetricName(loc, id), Value: number(*res.Value)})
+	}
 	return p, nil
+}
+
+// ticketMetric are the metrics measured from tickets: without evidence in
+// a month they had no ticket, not a value from people.
+var ticketMetric = map[metric.ID]bool{
+	metric.AvgFirstResponseHours: true, metric.FirstResponse1hRate: true, metric.ComplaintRate: true,
+	metric.Complaint24hRate: true, metric.AvgHandleHours: true, metric.CompletionRate: true,
+	metric.ResolutionSuccessRate: true, metric.ResolutionSLARate: true, metric.CSATScore: true,
+	metric.CSATSatisfiedRate: true, metric.FollowupConfirmedRate: true, metric.CollaborationCases: true,
 }
 
 // missed reports whether a contribution counted against the engineer: a

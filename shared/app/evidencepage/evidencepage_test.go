@@ -19,6 +19,8 @@ import (
 	"scorecard/shared/core/monthrun"
 	"scorecard/shared/core/scoring"
 	"scorecard/shared/devkit/formtest"
+	"scorecard/shared/source"
+	"scorecard/shared/source/vendorapi"
 )
 
 var (
@@ -42,9 +44,10 @@ func (store) Card(_ context.Context, m month.Month, id string) (scoring.Card, er
 	if m != oct || id != "E2" {
 		return scoring.Card{}, errcode.Errorf(errcode.NotFound, "no card")
 	}
-	v, c := 0.25, 43.6
+	v, c, lead := 0.25, 43.6, 70.0
 	return scoring.Card{EngineerID: "E2", Month: oct, Composite: &c, Grade: "D", Metrics: map[metric.ID]scoring.MetricResult{
-		metric.ResolutionSLARate: {Value: &v, Numerator: 1, Denominator: 4, N: 4, Status: "missed"},
+		metric.ResolutionSLARate:       {Value: &v, Numerator: 1, Denominator: 4, N: 4, Status: "missed"},
+		metric.LeadProblemSolvingScore: {Value: &lead, N: 1, Status: "met"},
 	}}, nil
 }
 
@@ -73,7 +76,8 @@ func bobs() []metric.Contribution {
 }
 
 func handler() *evidencepage.Handler {
-	return &evidencepage.Handler{Config: formtest.Config(key, formtest.NewClock(now), "https://scorecard.example.com"), Store: store{evidence: bobs()}}
+	return &evidencepage.Handler{Config: formtest.Config(key, formtest.NewClock(now), "https://scorecard.example.com"), Store: store{evidence: bobs()},
+		TicketURL: source.TicketURLs(map[string]vendorapi.Credentials{"zendesk": {BaseURL: "https://acme.zendesk.com/", Token: "t"}})}
 }
 
 func link(t *testing.T, subject string, expires time.Time, kind string) string {
@@ -101,6 +105,7 @@ func TestThePageShowsEveryTicket(t *testing.T) {
 	formtest.CheckAnswer(t, resp, 200, "evidence", nil, []string{
 		"Evidence: Bob Chen, October 2026", "Composite 43.6, grade D", "4 tickets",
 		"breached the 8 h SLA by 2.0 h", "breached the 8 h SLA by 4.0 h", "resolved 13.0 h after creation, within the 8 h SLA",
+		`href="https://acme.zendesk.com/agent/tickets/5150"`, "From people: your lead's scores and your records", "<td>70</td>",
 	}, []string{"Ann"})
 	body := resp.Body
 	if a, b := strings.Index(body, `data-ticket="zendesk/5152"`), strings.Index(body, `data-ticket="zendesk/5153"`); a < 0 || b < 0 || a > b {

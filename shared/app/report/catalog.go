@@ -3,6 +3,8 @@ package report
 import (
 	"strings"
 
+	"scorecard/shared/app/wording"
+
 	"scorecard/shared/core/consequence"
 	"scorecard/shared/core/directory"
 	"scorecard/shared/core/metric"
@@ -283,29 +285,7 @@ var en = &messages{
 		metric.ContinuousLearning:   "Continuous learning",
 		metric.TeamCollaboration:    "Team collaboration",
 	},
-	MetricNames: map[metric.ID]string{
-		metric.CSATScore:                  "CSAT score",
-		metric.CSATSatisfiedRate:          "Satisfied customers (4–5)",
-		metric.ComplaintRate:              "Complaint rate",
-		metric.Complaint24hRate:           "Complaints resolved within 24 h",
-		metric.RenewalRate:                "Renewal rate",
-		metric.ResolutionSLARate:          "Resolved within SLA",
-		metric.AvgHandleHours:             "Average handle time",
-		metric.CompletionRate:             "Completion rate",
-		metric.ResolutionSuccessRate:      "Resolution success (not reopened)",
-		metric.FollowupConfirmedRate:      "Confirmed solved by customer",
-		metric.LeadProblemSolvingScore:    "Problem solving (lead)",
-		metric.AvgFirstResponseHours:      "Average first response",
-		metric.FirstResponse1hRate:        "First response within 1 h",
-		metric.TrainingHours:              "Training hours",
-		metric.TrainingCompletionRate:     "Training completion",
-		metric.KnowledgeScore:             "Knowledge assessment",
-		metric.LeadCollaborationScore:     "Collaboration (lead)",
-		metric.LeadAttitudeScore:          "Work attitude (lead)",
-		metric.KnowledgeSharesPerWeek:     "Knowledge shares per week",
-		metric.SkillExchangeParticipation: "Skill-exchange participation",
-		metric.CollaborationCases:         "Collaboration cases (bonus)",
-	},
+	MetricNames:  wording.MetricNamesEn,
 	UnitHoursF:   "%s h",
 	UnitPerWeekF: "%s / week",
 	WorkbookSummary: []string{"Engineer ID", "Name", "Composite", "Grade", "Meets standard", "Change",
@@ -458,29 +438,7 @@ var zhCN = &messages{
 		metric.ContinuousLearning:   "持续学习",
 		metric.TeamCollaboration:    "团队协作",
 	},
-	MetricNames: map[metric.ID]string{
-		metric.CSATScore:                  "客户满意度评分",
-		metric.CSATSatisfiedRate:          "满意率（4–5 分）",
-		metric.ComplaintRate:              "投诉率",
-		metric.Complaint24hRate:           "投诉 24 小时解决率",
-		metric.RenewalRate:                "续约率",
-		metric.ResolutionSLARate:          "SLA 内解决率",
-		metric.AvgHandleHours:             "平均处理时长",
-		metric.CompletionRate:             "工单完成率",
-		metric.ResolutionSuccessRate:      "解决成功率（未重开）",
-		metric.FollowupConfirmedRate:      "回访确认解决率",
-		metric.LeadProblemSolvingScore:    "问题解决能力（主管评分）",
-		metric.AvgFirstResponseHours:      "平均首次响应时长",
-		metric.FirstResponse1hRate:        "1 小时内首次响应率",
-		metric.TrainingHours:              "培训时长",
-		metric.TrainingCompletionRate:     "培训完成率",
-		metric.KnowledgeScore:             "知识考核成绩",
-		metric.LeadCollaborationScore:     "团队协作（主管评分）",
-		metric.LeadAttitudeScore:          "工作态度（主管评分）",
-		metric.KnowledgeSharesPerWeek:     "每周知识分享次数",
-		metric.SkillExchangeParticipation: "技能交流参与率",
-		metric.CollaborationCases:         "协作案例（加分）",
-	},
+	MetricNames: wording.MetricNamesZhCN,
 	MetricDefinitions: map[metric.ID]string{
 		metric.CSATScore:                  "客户调查评分的平均值，折算为 0–100（1–5 分的评分 r 折算为 (r−1)·25），按收到答复的月份统计",
 		metric.CSATSatisfiedRate:          "客户调查评分为 4 分或 5 分的比例",
@@ -525,32 +483,10 @@ func catalog(locale string) *messages {
 	return en
 }
 
-// Locale picks the language of a mail: the engineer's (or manager's) own
-// locale when it is one the mails are written in, else the policy's default,
-// else English. Matching is case-insensitive and takes the language's
-// variants ("zh", "zh-Hans", "zh_CN" → "zh-CN"; "en-GB" → "en").
+// Locale picks the language of a mail (wording.Locale).
 func Locale(engineerLocale, policyDefault string) string {
-	for _, l := range []string{engineerLocale, policyDefault} {
-		if c := canonical(l); c != "" {
-			return c
-		}
-	}
-	return directory.LocaleEn
+	return wording.Locale(engineerLocale, policyDefault)
 }
-
-func canonical(l string) string {
-	l = strings.ToLower(strings.ReplaceAll(strings.TrimSpace(l), "_", "-"))
-	switch {
-	case l == "zh" || strings.HasPrefix(l, "zh-"):
-		return directory.LocaleZhCN
-	case l == "en" || strings.HasPrefix(l, "en-"):
-		return directory.LocaleEn
-	}
-	return ""
-}
-
-// MetricName is a metric's name in a mail language (Locale's result).
-func MetricName(locale string, id metric.ID) string { return catalog(locale).metricName(string(id)) }
 
 func (m *messages) metricName(id string) string {
 	if n, ok := m.MetricNames[metric.ID(id)]; ok {
