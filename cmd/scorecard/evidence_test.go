@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"scorecard/shared/core/directory"
 	"scorecard/shared/core/metric"
 	"scorecard/shared/core/month"
 	"scorecard/shared/devkit/browsertest"
@@ -24,22 +22,8 @@ import (
 // gateway, with every ticket of every metric he missed — as many as his
 // card counted, the ones against him marked — not the card's five.
 func TestEvidenceFromTheScorecardMail(t *testing.T) {
-	srv, store, table := gateway(t)
+	srv, store, table, _, slow, lead := octoberOfTwo(t, "4")
 	ctx := context.Background()
-	tag := fmt.Sprint(time.Now().UnixNano())
-	good, slow, lead := "ann4-"+tag+"@example.com", "bob4-"+tag+"@example.com", "lead4-"+tag+"@example.com"
-	hire := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	if err := store.PutEngineers(ctx, []directory.Engineer{
-		{ID: "E1", Name: "Ann", Email: good, Team: "north", ManagerEmail: lead, HireDate: hire, BaseBonus: 1000, Locale: "en", External: map[string]string{"generic": "ag-good"}},
-		{ID: "E2", Name: "Bob", Email: slow, Team: "north", ManagerEmail: lead, HireDate: hire, BaseBonus: 1000, Locale: "en", External: map[string]string{"generic": "ag-slow"}},
-	}); err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range aMonth("ag-good", "ag-slow") {
-		if code, body := post(t, srv.URL+"/webhooks/generic", wire(e)); code != 200 {
-			t.Fatalf("%d %s", code, body)
-		}
-	}
 	vars := map[string]string{"TABLE_NAME": table, "DYNAMODB_ENDPOINT": dynamotest.Endpoint(), "SES_ENDPOINT": sesEndpoint(), "BASE_URL": srv.URL}
 	var o, e bytes.Buffer
 	if code := runWith(&o, &e, func(k string) string { return vars[k] }, "run-month", "2026-10", "--local", "--out", ""); code != 0 {

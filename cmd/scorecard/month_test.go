@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -108,14 +109,16 @@ func aMonth(good, slow string) []event.Event {
 	return evs
 }
 
-func TestRunMonthEndToEnd(t *testing.T) {
-	srv, store, table := gateway(t)
-	ctx := context.Background()
-	// Unique addresses: the SES server is shared by every test run.
+// octoberOfTwo is Ann (good) and Bob (slow) under their lead, with
+// unique addresses (the SES server is shared by every test run), and their
+// October posted as webhooks through the local gateway.
+func octoberOfTwo(t *testing.T, prefix string) (srv *httptest.Server, store *dynamo.Store, table, good, slow, lead string) {
+	t.Helper()
+	srv, store, table = gateway(t)
 	tag := fmt.Sprint(time.Now().UnixNano())
-	good, slow, lead := "ann-"+tag+"@example.com", "bob-"+tag+"@example.com", "lead-"+tag+"@example.com"
+	good, slow, lead = "ann"+prefix+"-"+tag+"@example.com", "bob"+prefix+"-"+tag+"@example.com", "lead"+prefix+"-"+tag+"@example.com"
 	hire := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	if err := store.PutEngineers(ctx, []directory.Engineer{
+	if err := store.PutEngineers(context.Background(), []directory.Engineer{
 		{ID: "E1", Name: "Ann", Email: good, Team: "north", ManagerEmail: lead, HireDate: hire, BaseBonus: 1000, Locale: "en", External: map[string]string{"generic": "ag-good"}},
 		{ID: "E2", Name: "Bob", Email: slow, Team: "north", ManagerEmail: lead, HireDate: hire, BaseBonus: 1000, Locale: "en", External: map[string]string{"generic": "ag-slow"}},
 	}); err != nil {
@@ -126,6 +129,12 @@ func TestRunMonthEndToEnd(t *testing.T) {
 			t.Fatalf("%d %s", code, body)
 		}
 	}
+	return srv, store, table, good, slow, lead
+}
+
+func TestRunMonthEndToEnd(t *testing.T) {
+	_, _, table, good, slow, lead := octoberOfTwo(t, "")
+	ctx := context.Background()
 	out := t.TempDir()
 	vars := map[string]string{"TABLE_NAME": table, "DYNAMODB_ENDPOINT": dynamotest.Endpoint(), "SES_ENDPOINT": "http://127.0.0.1:1"}
 	runCLI := func(args ...string) (int, string, string) {
