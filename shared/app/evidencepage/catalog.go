@@ -15,6 +15,7 @@ type messages struct {
 	ColTicket, ColSaid, Missed, PeopleTitle                      string
 	ExpiredTitle, ExpiredBody, UnavailableTitle, UnavailableBody string
 	MonthF                                                       string // year, month
+	OverrideF                                                    string // the grade the manager set
 
 	FirstReplyF, HandledF, ComplaintF, NoComplaint, ComplaintInF  string
 	WithinSLAF, BreachedSLAF, Completed, StillOpenF, NotReopenedF string
@@ -34,6 +35,7 @@ var en = &messages{
 	ExpiredTitle: "This link has expired", ExpiredBody: "Evidence links open for two months after the month they show. Ask your team lead for the month's figures.",
 	UnavailableTitle: "Please try again in a moment", UnavailableBody: "The evidence could not be read just now.",
 	MonthF:       "%[2]s %[1]d",
+	OverrideF:    " Your manager set the grade to %s; the tickets below are what the computed grade stood on.",
 	FirstReplyF:  "first reply after %.1f working hours",
 	HandledF:     "handled in %.1f working hours",
 	ComplaintF:   "a complaint",
@@ -63,6 +65,7 @@ var zhCN = &messages{
 	ExpiredTitle: "链接已过期", ExpiredBody: "考核依据链接在所示月份结束后两个月内有效。请向您的组长索取该月的数据。",
 	UnavailableTitle: "请稍后再试", UnavailableBody: "暂时无法读取考核依据。",
 	MonthF:       "%d年%d月",
+	OverrideF:    "您的经理已将等级调整为 %s；以下工单是计算等级的依据。",
 	FirstReplyF:  "首次回复用时 %.1f 个工作小时",
 	HandledF:     "处理用时 %.1f 个工作小时",
 	ComplaintF:   "投诉工单",

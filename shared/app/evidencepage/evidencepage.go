@@ -155,6 +155,9 @@ func (h *Handler) build(ctx context.Context, m month.Month, engineerID string) (
 	} else {
 		p.Summary = l.Insufficient
 	}
+	if o := card.Override; o != nil && o.Grade != "" {
+		p.Summary += fmt.Sprintf(l.OverrideF, o.Grade)
+	}
 	if card.FromHistory {
 		p.Note = l.FromHistory
 	}

@@ -12,6 +12,7 @@ import (
 
 	"scorecard/shared/app/evidencepage"
 	"scorecard/shared/app/token"
+	"scorecard/shared/core/consequence"
 	"scorecard/shared/core/directory"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/metric"
@@ -31,7 +32,10 @@ var (
 )
 
 // store is an in-memory Store: one run, Bob's card and evidence.
-type store struct{ evidence []metric.Contribution }
+type store struct {
+	evidence []metric.Contribution
+	override *consequence.Override
+}
 
 func (store) GetRun(_ context.Context, m month.Month) (monthrun.Run, error) {
 	if m != oct {
@@ -40,12 +44,12 @@ func (store) GetRun(_ context.Context, m month.Month) (monthrun.Run, error) {
 	return monthrun.Run{Month: oct, AsOf: asOf}, nil
 }
 
-func (store) Card(_ context.Context, m month.Month, id string) (scoring.Card, error) {
+func (s store) Card(_ context.Context, m month.Month, id string) (scoring.Card, error) {
 	if m != oct || id != "E2" {
 		return scoring.Card{}, errcode.Errorf(errcode.NotFound, "no card")
 	}
 	v, c, lead := 0.25, 43.6, 70.0
-	return scoring.Card{EngineerID: "E2", Month: oct, Composite: &c, Grade: "D", Metrics: map[metric.ID]scoring.MetricResult{
+	return scoring.Card{EngineerID: "E2", Month: oct, Composite: &c, Grade: "D", Override: s.override, Metrics: map[metric.ID]scoring.MetricResult{
 		metric.ResolutionSLARate:       {Value: &v, Numerator: 1, Denominator: 4, N: 4, Status: "missed"},
 		metric.LeadProblemSolvingScore: {Value: &lead, N: 1, Status: "met"},
 	}}, nil
@@ -145,4 +149,14 @@ func TestLinksThatShowNothing(t *testing.T) {
 	if post.StatusCode != 405 || post.Headers["Allow"] != "GET" {
 		t.Errorf("POST: %d %v", post.StatusCode, post.Headers)
 	}
+}
+
+// TestAnOverriddenMonth: the page says the manager's grade, and that the
+// tickets are what the computed one stood on.
+func TestAnOverriddenMonth(t *testing.T) {
+	h := handler()
+	h.Store = store{evidence: bobs(), override: &consequence.Override{Grade: "B", Reason: "covered nights"}}
+	tok := link(t, "2026-10/E2", now.Add(time.Hour), token.KindEvidence)
+	resp := formtest.Invoke(t, h.Handle, formtest.Request(t, "/e/", http.MethodGet, tok, "", nil))
+	formtest.CheckAnswer(t, resp, 200, "evidence", nil, []string{"Composite 43.6, grade D. Your manager set the grade to B"}, nil)
 }
