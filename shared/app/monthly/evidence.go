@@ -15,32 +15,46 @@ import (
 const EvidenceBuffer = 20000
 
 // evidenceSink collects the run's contributions by engineer and writes
-// them in chunks as they pile up, then the rest at the end.
+// them in chunks as they pile up, then the rest at the end. The writes run
+// on a goroutine of their own, one batch at a time, so that storing the
+// evidence overlaps reading and scoring the tickets; at most one batch
+// waits behind the one being written.
 type evidenceSink struct {
-	ctx   context.Context
-	put   func(ctx context.Context, m month.Month, asOf time.Time, chunks []metric.Chunk) error
-	m     month.Month
-	asOf  time.Time
-	by    map[string][]metric.Contribution
-	seq   map[string]int
-	held  int
-	limit int
-	err   error
-	Wrote int // contributions written
+	batches chan []metric.Chunk
+	done    chan error
+
+	ctx     context.Context
+	put     func(ctx context.Context, m month.Month, asOf time.Time, chunks []metric.Chunk) error
+	m       month.Month
+	asOf    time.Time
+	by      map[string][]metric.Contribution
+	seq     map[string]int
+	held    int
+	limit   int
+	stopped bool
+	Wrote   int // contributions written
 }
 
 func newEvidenceSink(ctx context.Context, put func(context.Context, month.Month, time.Time, []metric.Chunk) error, m month.Month, asOf time.Time, limit int) *evidenceSink {
 	if limit <= 0 {
 		limit = EvidenceBuffer
 	}
-	return &evidenceSink{ctx: ctx, put: put, m: m, asOf: asOf, by: map[string][]metric.Contribution{}, seq: map[string]int{}, limit: limit}
+	s := &evidenceSink{ctx: ctx, put: put, m: m, asOf: asOf, by: map[string][]metric.Contribution{}, seq: map[string]int{}, limit: limit,
+		batches: make(chan []metric.Chunk, 1), done: make(chan error, 1)}
+	go func() {
+		var first error
+		for b := range s.batches {
+			if first == nil {
+				first = s.put(s.ctx, s.m, s.asOf, b)
+			}
+		}
+		s.done <- first
+	}()
+	return s
 }
 
 // add is the engine's Evidence callback.
 func (s *evidenceSink) add(c metric.Contribution) {
-	if s.err != nil {
-		return
-	}
 	s.by[c.EngineerID] = append(s.by[c.EngineerID], c)
 	s.held++
 	if len(s.by[c.EngineerID]) >= metric.MaxChunk {
@@ -73,8 +87,8 @@ func (s *evidenceSink) flush(ids []string) {
 		}
 		delete(s.by, id)
 	}
-	if len(chunks) > 0 && s.err == nil {
-		s.err = s.put(s.ctx, s.m, s.asOf, chunks)
+	if len(chunks) > 0 {
+		s.batches <- chunks
 	}
 }
 
@@ -86,5 +100,17 @@ func (s *evidenceSink) close() error {
 	}
 	slices.Sort(ids)
 	s.flush(ids)
-	return s.err
+	return s.stop()
+}
+
+// stop ends the writer after what it was given and reports its first
+// failure; a second call does nothing (the run stops it when it fails
+// before close).
+func (s *evidenceSink) stop() error {
+	if s.stopped {
+		return nil
+	}
+	s.stopped = true
+	close(s.batches)
+	return <-s.done
 }

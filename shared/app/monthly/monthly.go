@@ -261,6 +261,7 @@ func (r *Runner) score(ctx context.Context, m month.Month, asOf time.Time, peopl
 		}
 	}
 	evidence := newEvidenceSink(ctx, r.Store.PutEvidence, m, asOf, r.EvidenceBuffer)
+	defer evidence.stop()
 	cards, stats, err := engine.Run(engine.Input{
 		Policy: r.Policy, Month: m, AsOf: asOf, Directory: dir, Tickets: tickets, History: history, Overrides: overrides, People: people,
 		Evidence: evidence.add,

@@ -37,23 +37,27 @@ import (
 // memStore keeps everything in maps; the DynamoDB store is tested against
 // DynamoDB Local in the CLI's end-to-end tests.
 type memStore struct {
-	mu        sync.Mutex
-	tickets   map[month.Month][]*ticket.State
-	engineers []directory.Engineer
-	results   map[month.Month][]scoring.Card
-	overrides map[month.Month]map[string]*consequence.Override
-	runs      map[month.Month]monthly.Run
-	mails     map[string]string
-	records   map[month.Month][]records.Record
-	asms      map[month.Month][]assessment.Assessment
-	deployed  time.Time
-	evidence  map[string][]metric.Contribution // "yyyy-mm engineer" → in order
-	chunks    int
+	mu           sync.Mutex
+	tickets      map[month.Month][]*ticket.State
+	engineers    []directory.Engineer
+	results      map[month.Month][]scoring.Card
+	overrides    map[month.Month]map[string]*consequence.Override
+	runs         map[month.Month]monthly.Run
+	mails        map[string]string
+	records      map[month.Month][]records.Record
+	asms         map[month.Month][]assessment.Assessment
+	deployed     time.Time
+	evidence     map[string][]metric.Contribution // "yyyy-mm engineer" → in order
+	chunks       int
+	failEvidence error
 }
 
 func (s *memStore) PutEvidence(_ context.Context, m month.Month, _ time.Time, chunks []metric.Chunk) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.failEvidence != nil {
+		return s.failEvidence
+	}
 	if s.evidence == nil {
 		s.evidence = map[string][]metric.Contribution{}
 	}
@@ -477,5 +481,19 @@ func TestEvidenceIsEveryTicketBehindTheCards(t *testing.T) {
 	}
 	if len(breached) != 10 {
 		t.Errorf("Bob's breached tickets in the evidence: %v, want all 10", breached)
+	}
+}
+
+// TestEvidenceThatCannotBeStoredFailsTheRun: no card is stored or mailed
+// without its evidence; the run fails so that it is run again.
+func TestEvidenceThatCannotBeStoredFailsTheRun(t *testing.T) {
+	st, ml, r := setup(t)
+	st.failEvidence = errcode.Errorf(errcode.Unavailable, "table unavailable")
+	r.EvidenceBuffer = 5
+	if _, err := r.Run(context.Background(), monthly.Request{Month: aug.String()}); errcode.Code(err) != errcode.Unavailable {
+		t.Fatalf("got %v, want the store's fault", err)
+	}
+	if len(st.results[aug]) != 0 || len(ml.sent) != 0 {
+		t.Errorf("%d cards stored, %d mails sent without their evidence", len(st.results[aug]), len(ml.sent))
 	}
 }
