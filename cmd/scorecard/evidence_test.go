@@ -105,3 +105,60 @@ func TestEvidenceFromTheScorecardMail(t *testing.T) {
 		t.Errorf("the team report's links open %q", headings)
 	}
 }
+
+// TestExcludeAndRescore: a ticket of Bob's SLA metric taken out through the
+// CLI, the month rescored: the metric counts one ticket fewer; a ticket
+// that was not in the metric, or an exclusion without a reason, is refused
+// and changes nothing.
+func TestExcludeAndRescore(t *testing.T) {
+	_, store, table, _, _, _ := octoberOfTwo(t, "5")
+	ctx := context.Background()
+	vars := map[string]string{"TABLE_NAME": table, "DYNAMODB_ENDPOINT": dynamotest.Endpoint(), "SES_ENDPOINT": "http://127.0.0.1:1"}
+	cli := func(args ...string) (int, string, string) {
+		var o, e bytes.Buffer
+		code := runWith(&o, &e, func(k string) string { return vars[k] }, args...)
+		return code, o.String(), e.String()
+	}
+	if code, out, errOut := cli("run-month", "2026-10", "--local", "--no-mail", "--out", ""); code != 0 {
+		t.Fatalf("run-month: %d %s %s", code, out, errOut)
+	}
+	oct := month.Month{Year: 2026, Month: time.October}
+	before, err := store.Card(ctx, oct, "E2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sla := before.Metrics[metric.ResolutionSLARate]
+	if len(sla.Offending) == 0 {
+		t.Fatalf("Bob breached no SLA: %+v", sla)
+	}
+	ticket := sla.OffendingSources[0] + "/" + sla.Offending[0]
+	for _, tc := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"exclude", "E2", "2026-10", "--metric", "resolution_sla_rate", "--ticket", "generic/nope", "--reason", "r", "--by", "lead", "--local"}, "is not in E2's resolution_sla_rate"},
+		{[]string{"exclude", "E1", "2026-10", "--metric", "resolution_sla_rate", "--ticket", ticket, "--reason", "r", "--by", "lead", "--local"}, "is not in E1's"},
+		{[]string{"exclude", "E2", "2026-10", "--metric", "resolution_sla_rate", "--ticket", ticket, "--by", "lead", "--local"}, "--reason and --by are required"},
+	} {
+		if code, _, errOut := cli(tc.args...); code != 2 || !strings.Contains(errOut, tc.says) {
+			t.Errorf("%v: exit %d %q, want 2 saying %q", tc.args[2:], code, errOut, tc.says)
+		}
+	}
+	if xs, err := store.Exclusions(ctx, oct); err != nil || len(xs) != 0 {
+		t.Fatalf("refused exclusions stored: %+v %v", xs, err)
+	}
+	if code, out, errOut := cli("exclude", "E2", "2026-10", "--metric", "resolution_sla_rate", "--ticket", ticket,
+		"--reason", "a duplicate the customer opened twice", "--by", "lead@example.com", "--local"); code != 0 || !strings.Contains(out, "run-month 2026-10 --force") {
+		t.Fatalf("exclude: %d %s %s", code, out, errOut)
+	}
+	if code, out, errOut := cli("run-month", "2026-10", "--local", "--no-mail", "--force", "--out", ""); code != 0 {
+		t.Fatalf("rescore: %d %s %s", code, out, errOut)
+	}
+	after, err := store.Card(ctx, oct, "E2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := after.Metrics[metric.ResolutionSLARate]; got.Denominator != sla.Denominator-1 || got.Numerator != sla.Numerator {
+		t.Errorf("SLA %v/%v after excluding one of %v/%v", got.Numerator, got.Denominator, sla.Numerator, sla.Denominator)
+	}
+}

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"scorecard/shared/core/errcode"
@@ -74,4 +76,58 @@ func evidenceCmd(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%.2f\t%s\t%s\n", c.Metric, c.Source, c.TicketID, strconv.FormatFloat(c.Num, 'f', -1, 64), strconv.FormatFloat(c.Den, 'f', -1, 64), c.Hours, num(c.Limit), rating)
 	}
 	return tw.Flush()
+}
+
+// excludeCmd takes a ticket out of an engineer's metric for a month — a
+// dispute settled for the engineer — with an audit entry; the month's next
+// run (run-month --force) rescores it.
+func excludeCmd(ctx context.Context, e *env, args []string) error {
+	fs := flag.NewFlagSet("exclude", flag.ContinueOnError)
+	id := fs.String("metric", "", "the metric id the ticket is taken out of (scorecard evidence lists them)")
+	ticketRef := fs.String("ticket", "", "the ticket, SOURCE/ID as scorecard evidence prints it")
+	reason := fs.String("reason", "", "why (kept with the exclusion and in the audit)")
+	by := fs.String("by", "", "who decided")
+	sf := addStoreFlags(fs)
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 2 {
+		return errcode.Errorf(errcode.Invalid, "want the engineer id and the month, YYYY-MM")
+	}
+	m, err := month.Parse(pos[1])
+	if err != nil {
+		return errcode.Errorf(errcode.Invalid, "month: %v", err)
+	}
+	src, tid, ok := strings.Cut(*ticketRef, "/")
+	if !ok || src == "" || tid == "" {
+		return errcode.Errorf(errcode.Invalid, "--ticket %q: want SOURCE/ID, such as zendesk/5158", *ticketRef)
+	}
+	if strings.TrimSpace(*reason) == "" || strings.TrimSpace(*by) == "" {
+		return errcode.Errorf(errcode.Invalid, "--reason and --by are required: an exclusion says who decided it and why")
+	}
+	be, err := sf.open(ctx, e)
+	if err != nil {
+		return err
+	}
+	// Only a ticket the month's last run counted in that metric for them.
+	run, err := be.store.GetRun(ctx, m)
+	if err != nil {
+		return err
+	}
+	evidence, err := be.store.Evidence(ctx, m, pos[0], run.AsOf)
+	if err != nil {
+		return err
+	}
+	if !slices.ContainsFunc(evidence, func(c metric.Contribution) bool {
+		return string(c.Metric) == *id && c.Source == src && c.TicketID == tid
+	}) {
+		return errcode.Errorf(errcode.Invalid, "%s/%s is not in %s's %s for %s (scorecard evidence %s %s --metric %s)", src, tid, pos[0], *id, m, pos[0], m, *id)
+	}
+	x := metric.Exclusion{EngineerID: pos[0], Metric: metric.ID(*id), Source: src, TicketID: tid, By: *by, Reason: *reason, At: e.clock()}
+	if err := be.store.PutExclusion(ctx, m, x); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s/%s is out of %s's %s for %s; run the month again to rescore it: scorecard run-month %s --force\n", src, tid, pos[0], *id, m, m)
+	return nil
 }

@@ -71,6 +71,8 @@ type Store interface {
 	// PutEvidence stores chunks of every ticket's part in the engineers'
 	// metrics, as the run of month m as of asOf counted them.
 	PutEvidence(ctx context.Context, m month.Month, asOf time.Time, chunks []metric.Chunk) error
+	// Exclusions are the month's tickets taken out of engineers' metrics.
+	Exclusions(ctx context.Context, m month.Month) ([]metric.Exclusion, error)
 }
 
 // Mailer sends one mail.
@@ -260,11 +262,19 @@ func (r *Runner) score(ctx context.Context, m month.Month, asOf time.Time, peopl
 			}
 		}
 	}
+	xs, err := r.Store.Exclusions(ctx, m)
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	excluded := metric.Exclusions{}
+	for _, x := range xs {
+		excluded[x.Key()] = true
+	}
 	evidence := newEvidenceSink(ctx, r.Store.PutEvidence, m, asOf, r.EvidenceBuffer)
 	defer evidence.stop()
 	cards, stats, err := engine.Run(engine.Input{
 		Policy: r.Policy, Month: m, AsOf: asOf, Directory: dir, Tickets: tickets, History: history, Overrides: overrides, People: people,
-		Evidence: evidence.add,
+		Evidence: evidence.add, Exclusions: excluded,
 	})
 	if readErr != nil {
 		return nil, nil, nil, 0, readErr

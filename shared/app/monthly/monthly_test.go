@@ -50,6 +50,11 @@ type memStore struct {
 	evidence     map[string][]metric.Contribution // "yyyy-mm engineer" → in order
 	chunks       int
 	failEvidence error
+	exclusions   map[month.Month][]metric.Exclusion
+}
+
+func (s *memStore) Exclusions(_ context.Context, m month.Month) ([]metric.Exclusion, error) {
+	return s.exclusions[m], nil
 }
 
 func (s *memStore) PutEvidence(_ context.Context, m month.Month, _ time.Time, chunks []metric.Chunk) error {
@@ -495,5 +500,53 @@ func TestEvidenceThatCannotBeStoredFailsTheRun(t *testing.T) {
 	}
 	if len(st.results[aug]) != 0 || len(ml.sent) != 0 {
 		t.Errorf("%d cards stored, %d mails sent without their evidence", len(st.results[aug]), len(ml.sent))
+	}
+}
+
+// TestExclusionsRescoreTheMonth: three of Bob's August tickets taken out of
+// his SLA metric (disputes accepted), the month run again: the metric
+// counts seven tickets, not ten, none of the three is evidence or among
+// the worst, and his other metrics still count all ten.
+func TestExclusionsRescoreTheMonth(t *testing.T) {
+	st, _, r := setup(t)
+	ctx := context.Background()
+	if _, err := r.Run(ctx, monthly.Request{Month: aug.String(), Mail: new(bool)}); err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]bool{}
+	for _, e := range st.evidence[aug.String()+" E2"] {
+		if e.Metric == metric.ResolutionSLARate && len(out) < 3 {
+			out[e.TicketID] = true
+			st.exclusions = map[month.Month][]metric.Exclusion{aug: append(st.exclusions[aug], metric.Exclusion{
+				EngineerID: "E2", Metric: metric.ResolutionSLARate, Source: e.Source, TicketID: e.TicketID,
+				By: "lead@example.com", Reason: "a duplicate the customer opened twice", At: time.Now()})}
+		}
+	}
+	st.evidence = nil
+	if _, err := r.Run(ctx, monthly.Request{Month: aug.String(), Mail: new(bool), Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	var bob scoring.Card
+	for _, c := range st.results[aug] {
+		if c.EngineerID == "E2" {
+			bob = c
+		}
+	}
+	if got := bob.Metrics[metric.ResolutionSLARate]; got.Denominator != 7 || got.Numerator != 0 || got.N != 7 {
+		t.Errorf("SLA after the exclusions: %v/%v n=%d, want 0/7", got.Numerator, got.Denominator, got.N)
+	} else {
+		for _, id := range got.Offending {
+			if out[id] {
+				t.Errorf("excluded ticket %s still among the worst", id)
+			}
+		}
+	}
+	if got := bob.Metrics[metric.FirstResponse1hRate]; got.Denominator != 10 {
+		t.Errorf("first response counts %v tickets, want all 10: the exclusions are for the SLA alone", got.Denominator)
+	}
+	for _, e := range st.evidence[aug.String()+" E2"] {
+		if e.Metric == metric.ResolutionSLARate && out[e.TicketID] {
+			t.Errorf("excluded ticket %s is still evidence", e.TicketID)
+		}
 	}
 }

@@ -58,3 +58,27 @@ func TestEvidenceRoundTrip(t *testing.T) {
 		t.Error("a chunk over the limit was stored")
 	}
 }
+
+// TestExclusionsRoundTrip: an exclusion is stored with its audit entry and
+// read back for its month only; one without its reason is refused.
+func TestExclusionsRoundTrip(t *testing.T) {
+	st, _ := newStore(t)
+	ctx := context.Background()
+	oct := month.Month{Year: 2026, Month: time.October}
+	x := metric.Exclusion{EngineerID: "E2", Metric: metric.ResolutionSLARate, Source: "zendesk", TicketID: "51#50",
+		By: "lead@example.com", Reason: "a duplicate", At: time.Date(2026, 11, 3, 10, 0, 0, 0, time.UTC)}
+	if err := st.PutExclusion(ctx, oct, x); err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Exclusions(ctx, oct)
+	if err != nil || len(got) != 1 || got[0] != x {
+		t.Fatalf("exclusions %+v, %v", got, err)
+	}
+	if got, err := st.Exclusions(ctx, oct.Add(1)); err != nil || len(got) != 0 {
+		t.Errorf("another month's: %+v, %v", got, err)
+	}
+	x.Reason = ""
+	if err := st.PutExclusion(ctx, oct, x); err == nil {
+		t.Error("an exclusion without a reason was stored")
+	}
+}

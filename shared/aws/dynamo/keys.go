@@ -23,6 +23,7 @@
 //	run          RUN#<yyyy-mm>               RUN                  the run's state, as-of time and counts
 //	mail         MAIL#<yyyy-mm>              <kind>#<key>         one per mail sent: claimed before, marked after
 //	audit        AUDIT#<yyyy-mm>             <time>#<engineer>    every override, kept
+//	exclusion    EXC#<yyyy-mm>               <engineer>#<metric>#<source>#<ticket>  a ticket out of an engineer's metric (a dispute accepted)
 //	evidence     EVD#<yyyy-mm>#<engineer>    <run as-of>#<chunk>  every ticket's part in the engineer's metrics, as that run counted it
 //	source       SRC#<source>                SWITCHOVER           when its first webhook was stored (written once)
 //	             SRC#<source>                IMPORT               its history import: cursor and counts
@@ -52,6 +53,7 @@ import (
 	"strings"
 	"time"
 
+	"scorecard/shared/core/metric"
 	"scorecard/shared/core/month"
 )
 
@@ -118,6 +120,10 @@ func auditPK(m month.Month) string       { return "AUDIT#" + m.String() }
 func sourcePK(source string) string      { return "SRC#" + esc(source) }
 func evidencePK(m month.Month, engineerID string) string {
 	return "EVD#" + m.String() + "#" + esc(engineerID)
+}
+func exclusionPK(m month.Month) string { return "EXC#" + m.String() }
+func exclusionSK(x metric.Exclusion) string {
+	return esc(x.EngineerID) + "#" + esc(string(x.Metric)) + "#" + esc(x.Source) + "#" + esc(x.TicketID)
 }
 func evidenceSK(asOf time.Time, seq int) string { return fmt.Sprintf("%s#%04d", stamp(asOf), seq) }
 func overrideSK(engineerID string) string       { return overridePrefix + esc(engineerID) }

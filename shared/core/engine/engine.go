@@ -36,6 +36,9 @@ type Input struct {
 	// metrics as the run counts it (metric.Contribution): the evidence
 	// behind the cards, in full.
 	Evidence func(metric.Contribution)
+	// Exclusions take tickets out of engineers' metrics (disputes
+	// accepted): they count for nothing there and are not evidence.
+	Exclusions metric.Exclusions
 }
 
 // Stats tells what the run saw.
@@ -67,6 +70,7 @@ func Run(in Input) ([]scoring.Card, Stats, error) {
 	}
 	acc := metric.NewAccumulator(in.Policy.MetricSettings(), in.Month, in.AsOf, resolver{dir})
 	acc.Contribute = in.Evidence
+	acc.Excluded = in.Exclusions
 	for _, e := range dir.All() {
 		acc.Ensure(metric.Engineer{ID: e.ID, Team: e.Team})
 	}

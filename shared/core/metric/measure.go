@@ -136,6 +136,45 @@ type Accumulator struct {
 	// ticket metric as it is counted: the evidence behind the numbers, in
 	// full (Value keeps only the worst MaxEvidence).
 	Contribute func(Contribution)
+	// Excluded, when set, takes tickets out of engineers' metrics: a
+	// disputed ticket's place in one metric, accepted by the lead. An
+	// excluded ticket adds nothing to that metric and is not its evidence.
+	Excluded Exclusions
+}
+
+// Exclusions are tickets taken out of engineers' metrics, by ExclusionKey.
+type Exclusions map[string]bool
+
+// Exclusion is one ticket taken out of one engineer's metric for a month:
+// who decided it, when and why (a dispute accepted by the lead).
+type Exclusion struct {
+	EngineerID string    `json:"engineer_id"`
+	Metric     ID        `json:"metric"`
+	Source     string    `json:"source"`
+	TicketID   string    `json:"ticket_id"`
+	By         string    `json:"by"`
+	Reason     string    `json:"reason"`
+	At         time.Time `json:"at"`
+}
+
+// Key is the exclusion's ExclusionKey.
+func (x Exclusion) Key() string { return ExclusionKey(x.EngineerID, x.Metric, x.Source, x.TicketID) }
+
+// ExclusionKey is the key of a ticket's place in an engineer's metric.
+func ExclusionKey(engineerID string, id ID, source, ticketID string) string {
+	return engineerID + "\x00" + string(id) + "\x00" + source + "\x00" + ticketID
+}
+
+// excluded reports whether the ticket is out of m's metric id.
+func (a *Accumulator) excluded(m *Month, id ID, source, ticketID string) bool {
+	return len(a.Excluded) > 0 && a.Excluded[ExclusionKey(m.Engineer.ID, id, source, ticketID)]
+}
+
+// offend keeps the ticket among the metric's worst, unless excluded.
+func (a *Accumulator) offend(m *Month, id ID, source, ticketID string, badness float64) {
+	if !a.excluded(m, id, source, ticketID) {
+		m.Value(id).offend(source, ticketID, badness)
+	}
 }
 
 // Contribution is one ticket's part in one engineer's metric: what it added
@@ -178,6 +217,9 @@ type Chunk struct {
 
 // credit adds a ticket's part to one of m's metrics and tells Contribute.
 func (a *Accumulator) credit(m *Month, id ID, source, ticketID string, num, den float64, c Contribution) {
+	if a.excluded(m, id, source, ticketID) {
+		return
+	}
 	m.Value(id).add(num, den)
 	if a.Contribute == nil {
 		return
@@ -277,8 +319,8 @@ func (a *Accumulator) AddTicket(s *ticket.State) {
 			within := h <= limit
 			a.credit(m, FirstResponse1hRate, s.Source, s.ID, b2f(within), 1, Contribution{Hours: h, Limit: limit})
 			if !within {
-				m.Value(AvgFirstResponseHours).offend(s.Source, s.ID, h)
-				m.Value(FirstResponse1hRate).offend(s.Source, s.ID, h)
+				a.offend(m, AvgFirstResponseHours, s.Source, s.ID, h)
+				a.offend(m, FirstResponse1hRate, s.Source, s.ID, h)
 			}
 		}
 	}
@@ -289,21 +331,21 @@ func (a *Accumulator) AddTicket(s *ticket.State) {
 			complaint := a.IsComplaint(s)
 			a.credit(m, ComplaintRate, s.Source, s.ID, b2f(complaint), 1, Contribution{})
 			if complaint {
-				m.Value(ComplaintRate).offend(s.Source, s.ID, 1)
+				a.offend(m, ComplaintRate, s.Source, s.ID, 1)
 				if created {
 					h := final.At.Sub(s.CreatedAt).Hours()
 					limit := a.set.ComplaintWindow.Hours()
 					within := h <= limit
 					a.credit(m, Complaint24hRate, s.Source, s.ID, b2f(within), 1, Contribution{Hours: h, Limit: limit})
 					if !within {
-						m.Value(Complaint24hRate).offend(s.Source, s.ID, h)
+						a.offend(m, Complaint24hRate, s.Source, s.ID, h)
 					}
 				}
 			}
 			if created {
 				h := calendar.Total(cal, working, final.At).Hours()
 				a.credit(m, AvgHandleHours, s.Source, s.ID, h, 1, Contribution{Hours: h})
-				m.Value(AvgHandleHours).offend(s.Source, s.ID, h)
+				a.offend(m, AvgHandleHours, s.Source, s.ID, h)
 			}
 			a.credit(m, CompletionRate, s.Source, s.ID, 1, 1, Contribution{})
 		}
@@ -325,7 +367,7 @@ func (a *Accumulator) AddTicket(s *ticket.State) {
 			}
 			a.credit(m, ResolutionSuccessRate, s.Source, s.ID, b2f(!reopened), 1, c)
 			if reopened {
-				m.Value(ResolutionSuccessRate).offend(s.Source, s.ID, 1)
+				a.offend(m, ResolutionSuccessRate, s.Source, s.ID, 1)
 			}
 		}
 	}
@@ -365,7 +407,7 @@ func (a *Accumulator) sla(s *ticket.State, cal *calendar.Calendar, working []cal
 			late = final.At.Sub(s.CreatedAt).Hours()
 		}
 		a.credit(m, ResolutionSLARate, s.Source, s.ID, 0, 1, Contribution{Hours: late, Limit: target.Hours(), Priority: s.Priority})
-		m.Value(ResolutionSLARate).offend(s.Source, s.ID, late)
+		a.offend(m, ResolutionSLARate, s.Source, s.ID, late)
 		// Due in the month and still not done when the month ended:
 		// incomplete work for the assignee at the deadline.
 		cut := a.end
@@ -374,7 +416,7 @@ func (a *Accumulator) sla(s *ticket.State, cal *calendar.Calendar, working []cal
 		}
 		if !(resolved && final.At.Before(cut)) && !s.StatusAt(cut).Done() {
 			a.credit(m, CompletionRate, s.Source, s.ID, 0, 1, Contribution{Hours: late, Limit: target.Hours(), Priority: s.Priority})
-			m.Value(CompletionRate).offend(s.Source, s.ID, late)
+			a.offend(m, CompletionRate, s.Source, s.ID, late)
 		}
 	case !breached && resolved && a.inMonth(final.At):
 		if m := a.engineer(s.Source, final.AgentID); m != nil {
@@ -403,13 +445,13 @@ func (a *Accumulator) addAnswer(source, ticketID, agentID string, rating int, so
 	a.credit(m, CSATScore, source, ticketID, pts, 1, Contribution{Rating: rating})
 	a.credit(m, CSATSatisfiedRate, source, ticketID, b2f(rating >= 4), 1, Contribution{Rating: rating})
 	if rating < 4 {
-		m.Value(CSATScore).offend(source, ticketID, float64(5-rating))
-		m.Value(CSATSatisfiedRate).offend(source, ticketID, float64(5-rating))
+		a.offend(m, CSATScore, source, ticketID, float64(5-rating))
+		a.offend(m, CSATSatisfiedRate, source, ticketID, float64(5-rating))
 	}
 	if solved != nil {
 		a.credit(m, FollowupConfirmedRate, source, ticketID, b2f(*solved), 1, Contribution{Rating: rating})
 		if !*solved {
-			m.Value(FollowupConfirmedRate).offend(source, ticketID, 1)
+			a.offend(m, FollowupConfirmedRate, source, ticketID, 1)
 		}
 	}
 }
@@ -445,6 +487,9 @@ func (a *Accumulator) collaboration(s *ticket.State) {
 		}
 		seen = append(seen, n.AgentID)
 		m := a.engineer(s.Source, n.AgentID)
+		if a.excluded(m, CollaborationCases, s.Source, s.ID) {
+			continue
+		}
 		v := m.Value(CollaborationCases)
 		v.Numerator++
 		v.N++
