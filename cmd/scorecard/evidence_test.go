@@ -123,6 +123,10 @@ func TestExcludeAndRescore(t *testing.T) {
 		t.Fatalf("run-month: %d %s %s", code, out, errOut)
 	}
 	oct := month.Month{Year: 2026, Month: time.October}
+	first, err := store.GetRun(ctx, oct)
+	if err != nil {
+		t.Fatal(err)
+	}
 	before, err := store.Card(ctx, oct, "E2")
 	if err != nil {
 		t.Fatal(err)
@@ -160,5 +164,15 @@ func TestExcludeAndRescore(t *testing.T) {
 	}
 	if got := after.Metrics[metric.ResolutionSLARate]; got.Denominator != sla.Denominator-1 || got.Numerator != sla.Numerator {
 		t.Errorf("SLA %v/%v after excluding one of %v/%v", got.Numerator, got.Denominator, sla.Numerator, sla.Denominator)
+	}
+	// The first run's cards are kept beside, under its as-of time.
+	kept, err := store.ResultVersion(ctx, oct, first.AsOf)
+	if err != nil || len(kept) != 2 {
+		t.Fatalf("kept version: %d cards, %v", len(kept), err)
+	}
+	for _, c := range kept {
+		if c.EngineerID == "E2" && c.Metrics[metric.ResolutionSLARate].Denominator != sla.Denominator {
+			t.Errorf("the kept card counts %v SLA tickets, want the first run's %v", c.Metrics[metric.ResolutionSLARate].Denominator, sla.Denominator)
+		}
 	}
 }

@@ -73,6 +73,9 @@ type Store interface {
 	PutEvidence(ctx context.Context, m month.Month, asOf time.Time, chunks []metric.Chunk) error
 	// Exclusions are the month's tickets taken out of engineers' metrics.
 	Exclusions(ctx context.Context, m month.Month) ([]metric.Exclusion, error)
+	// KeepResults keeps month m's stored cards beside its results, under
+	// the run as of asOf, before a rerun replaces them.
+	KeepResults(ctx context.Context, m month.Month, asOf time.Time) error
 }
 
 // Mailer sends one mail.
@@ -180,6 +183,11 @@ func (r *Runner) Run(ctx context.Context, req Request) (Summary, error) {
 	case err != nil:
 		return Summary{}, err
 	case req.Force:
+		// A rescore (an exclusion, late events) keeps the cards it
+		// replaces, under the run that stored them.
+		if err := r.Store.KeepResults(ctx, m, run.AsOf); err != nil {
+			return Summary{}, err
+		}
 		run.AsOf = now
 	}
 	run.State, run.Policy = StateScoring, r.Policy.Version

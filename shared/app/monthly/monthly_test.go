@@ -51,6 +51,17 @@ type memStore struct {
 	chunks       int
 	failEvidence error
 	exclusions   map[month.Month][]metric.Exclusion
+	kept         map[string][]scoring.Card // "yyyy-mm as-of" → the cards a rescore replaced
+}
+
+func (s *memStore) KeepResults(_ context.Context, m month.Month, asOf time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.kept == nil {
+		s.kept = map[string][]scoring.Card{}
+	}
+	s.kept[m.String()+" "+asOf.Format(time.RFC3339)] = append([]scoring.Card(nil), s.results[m]...)
+	return nil
 }
 
 func (s *memStore) Exclusions(_ context.Context, m month.Month) ([]metric.Exclusion, error) {
@@ -543,6 +554,17 @@ func TestExclusionsRescoreTheMonth(t *testing.T) {
 	}
 	if got := bob.Metrics[metric.FirstResponse1hRate]; got.Denominator != 10 {
 		t.Errorf("first response counts %v tickets, want all 10: the exclusions are for the SLA alone", got.Denominator)
+	}
+	// The first version is kept beside the rescored one.
+	if len(st.kept) != 1 {
+		t.Fatalf("%d versions kept, want the first run's", len(st.kept))
+	}
+	for _, cards := range st.kept {
+		for _, c := range cards {
+			if c.EngineerID == "E2" && c.Metrics[metric.ResolutionSLARate].Denominator != 10 {
+				t.Errorf("the kept version's SLA counts %v tickets, want the first run's 10", c.Metrics[metric.ResolutionSLARate].Denominator)
+			}
+		}
 	}
 	for _, e := range st.evidence[aug.String()+" E2"] {
 		if e.Metric == metric.ResolutionSLARate && out[e.TicketID] {

@@ -18,6 +18,7 @@
 //	record       REC#<yyyy-mm>               <kind>#<record id>   an imported training, knowledge, collaboration or renewal record
 //	assessment   ASM#<id>                    ASSESSMENT           ASMM#<yyyy-mm> / <id>  (a self or lead assessment)
 //	result       RES#<yyyy-mm>               ENG#<engineer id>    the whole card (metrics, evidence, consequences)
+//	result kept  RESV#<yyyy-mm>#<as-of>      ENG#<engineer id>    a card as an earlier run stored it, before a rescore replaced it
 //	override     RES#<yyyy-mm>               OVR#<engineer id>    a manager's override (the card keeps the computed grade)
 //	history      HIST#<yyyy-mm>              ENG#<engineer id>    the small record consequences read in later months
 //	run          RUN#<yyyy-mm>               RUN                  the run's state, as-of time and counts
@@ -122,6 +123,9 @@ func evidencePK(m month.Month, engineerID string) string {
 	return "EVD#" + m.String() + "#" + esc(engineerID)
 }
 func exclusionPK(m month.Month) string { return "EXC#" + m.String() }
+func resultVersionPK(m month.Month, asOf time.Time) string {
+	return "RESV#" + m.String() + "#" + stamp(asOf)
+}
 func exclusionSK(x metric.Exclusion) string {
 	return esc(x.EngineerID) + "#" + esc(string(x.Metric)) + "#" + esc(x.Source) + "#" + esc(x.TicketID)
 }

@@ -338,3 +338,46 @@ func (s *Store) Card(ctx context.Context, m month.Month, engineerID string) (sco
 	}
 	return c, nil
 }
+
+// KeepResults copies month m's stored cards, as the run as of asOf left
+// them, beside the month's results under that run (RESV#<yyyy-mm>#<as-of>),
+// before a rerun replaces them: a rescored month keeps every version.
+// Nothing stored is nothing to keep.
+func (s *Store) KeepResults(ctx context.Context, m month.Month, asOf time.Time) error {
+	items, err := s.queryAll(ctx, resultPK(m), engineerPrefix)
+	if err != nil {
+		return err
+	}
+	reqs := make([]types.WriteRequest, 0, len(items))
+	for _, item := range items {
+		card, ok := item["card"].(*types.AttributeValueMemberB)
+		if !ok {
+			continue
+		}
+		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: map[string]types.AttributeValue{
+			AttrPK: str(resultVersionPK(m, asOf)), AttrSK: item[AttrSK], "card": card,
+		}}})
+	}
+	return s.batchWrite(ctx, reqs)
+}
+
+// ResultVersion is month m's cards as the run as of asOf stored them.
+func (s *Store) ResultVersion(ctx context.Context, m month.Month, asOf time.Time) ([]scoring.Card, error) {
+	items, err := s.queryAll(ctx, resultVersionPK(m, asOf), engineerPrefix)
+	if err != nil {
+		return nil, err
+	}
+	cards := make([]scoring.Card, 0, len(items))
+	for _, item := range items {
+		b, err := binary(item, "card")
+		if err != nil {
+			return nil, err
+		}
+		var c scoring.Card
+		if err := json.Unmarshal(b, &c); err != nil {
+			return nil, fmt.Errorf("decode card: %w", err)
+		}
+		cards = append(cards, c)
+	}
+	return cards, nil
+}
