@@ -112,6 +112,20 @@ func (s *Store) Results(ctx context.Context, m month.Month) ([]scoring.Card, err
 	if err != nil {
 		return nil, err
 	}
+	cards, err := decodeCards(items)
+	if err != nil {
+		return nil, err
+	}
+	for i := range cards {
+		if o := overrides[cards[i].EngineerID]; o != nil {
+			cards[i].Override = o
+		}
+	}
+	return cards, nil
+}
+
+// decodeCards reads the cards of result items.
+func decodeCards(items []map[string]types.AttributeValue) ([]scoring.Card, error) {
 	cards := make([]scoring.Card, 0, len(items))
 	for _, item := range items {
 		b, err := binary(item, "card")
@@ -121,9 +135,6 @@ func (s *Store) Results(ctx context.Context, m month.Month) ([]scoring.Card, err
 		var c scoring.Card
 		if err := json.Unmarshal(b, &c); err != nil {
 			return nil, fmt.Errorf("decode card: %w", err)
-		}
-		if o := overrides[c.EngineerID]; o != nil {
-			c.Override = o
 		}
 		cards = append(cards, c)
 	}
@@ -367,17 +378,5 @@ func (s *Store) ResultVersion(ctx context.Context, m month.Month, asOf time.Time
 	if err != nil {
 		return nil, err
 	}
-	cards := make([]scoring.Card, 0, len(items))
-	for _, item := range items {
-		b, err := binary(item, "card")
-		if err != nil {
-			return nil, err
-		}
-		var c scoring.Card
-		if err := json.Unmarshal(b, &c); err != nil {
-			return nil, fmt.Errorf("decode card: %w", err)
-		}
-		cards = append(cards, c)
-	}
-	return cards, nil
+	return decodeCards(items)
 }
