@@ -281,9 +281,9 @@ func newApp(context map[string]any) awscdk.App {
 	return awscdk.NewApp(&awscdk.AppProps{Context: &c})
 }
 
-// TestRegionRefusalsSayWhatToDo: the messages an operator gets for the
+// TestRegionRefusalsNameTheFix: the messages an operator gets for the
 // regions the stack cannot go to as configured.
-func TestRegionRefusalsSayWhatToDo(t *testing.T) {
+func TestRegionRefusalsNameTheFix(t *testing.T) {
 	for _, tc := range []struct {
 		context map[string]any
 		says    []string

@@ -13,6 +13,7 @@ import (
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/metric"
 	"scorecard/shared/core/month"
+	"scorecard/shared/core/monthrun"
 )
 
 // evidenceCmd prints every ticket's part in an engineer's month, as the
@@ -26,22 +27,15 @@ func evidenceCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 2 {
-		return errcode.Errorf(errcode.Invalid, "want the engineer id and the month, YYYY-MM")
-	}
-	m, err := month.Parse(pos[1])
+	m, err := engineerMonth(pos)
 	if err != nil {
-		return errcode.Errorf(errcode.Invalid, "month: %v", err)
+		return err
 	}
 	be, err := sf.open(ctx, e)
 	if err != nil {
 		return err
 	}
-	run, err := be.store.GetRun(ctx, m)
-	if err != nil {
-		return err
-	}
-	all, err := be.store.Evidence(ctx, m, pos[0], run.AsOf)
+	run, all, err := lastEvidence(ctx, be, m, pos[0])
 	if err != nil {
 		return err
 	}
@@ -92,12 +86,9 @@ func excludeCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(pos) != 2 {
-		return errcode.Errorf(errcode.Invalid, "want the engineer id and the month, YYYY-MM")
-	}
-	m, err := month.Parse(pos[1])
+	m, err := engineerMonth(pos)
 	if err != nil {
-		return errcode.Errorf(errcode.Invalid, "month: %v", err)
+		return err
 	}
 	src, tid, ok := strings.Cut(*ticketRef, "/")
 	if !ok || src == "" || tid == "" {
@@ -111,11 +102,7 @@ func excludeCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	// Only a ticket the month's last run counted in that metric for them.
-	run, err := be.store.GetRun(ctx, m)
-	if err != nil {
-		return err
-	}
-	evidence, err := be.store.Evidence(ctx, m, pos[0], run.AsOf)
+	_, evidence, err := lastEvidence(ctx, be, m, pos[0])
 	if err != nil {
 		return err
 	}
@@ -130,4 +117,26 @@ func excludeCmd(ctx context.Context, e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "%s/%s is out of %s's %s for %s; run the month again to rescore it: scorecard run-month %s --force\n", src, tid, pos[0], *id, m, m)
 	return nil
+}
+
+// engineerMonth reads the arguments ENGINEER YYYY-MM.
+func engineerMonth(pos []string) (month.Month, error) {
+	if len(pos) != 2 {
+		return month.Month{}, errcode.Errorf(errcode.Invalid, "want the engineer id and the month, YYYY-MM")
+	}
+	m, err := month.Parse(pos[1])
+	if err != nil {
+		return month.Month{}, errcode.Errorf(errcode.Invalid, "month: %v", err)
+	}
+	return m, nil
+}
+
+// lastEvidence is an engineer's evidence as the month's last run stored it.
+func lastEvidence(ctx context.Context, be *backend, m month.Month, engineerID string) (monthrun.Run, []metric.Contribution, error) {
+	run, err := be.store.GetRun(ctx, m)
+	if err != nil {
+		return run, nil, err
+	}
+	evidence, err := be.store.Evidence(ctx, m, engineerID, run.AsOf)
+	return run, evidence, err
 }

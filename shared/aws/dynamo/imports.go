@@ -59,23 +59,12 @@ func (s *Store) Switchover(ctx context.Context, source string) (time.Time, bool,
 
 // ImportState is source's history import; errcode.NotFound if none ran.
 func (s *Store) ImportState(ctx context.Context, source string) (imports.State, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, ConsistentRead: aws.Bool(true),
-		Key: map[string]types.AttributeValue{AttrPK: str(sourcePK(source)), AttrSK: str(importSK)}})
-	if err != nil {
-		return imports.State{}, unavailable("read the import", err)
-	}
-	if out.Item == nil {
-		return imports.State{}, errcode.Errorf(errcode.NotFound, "no history import of %s", source)
-	}
-	b, err := binary(out.Item, "state")
-	if err != nil {
-		return imports.State{}, err
-	}
 	var st imports.State
-	if err := json.Unmarshal(b, &st); err != nil {
-		return imports.State{}, fmt.Errorf("decode the import of %s: %w", source, err)
+	found, err := s.getJSON(ctx, sourcePK(source), importSK, "state", &st)
+	if err == nil && !found {
+		err = errcode.Errorf(errcode.NotFound, "no history import of %s", source)
 	}
-	return st, nil
+	return st, err
 }
 
 // PutImportState stores source's history import.

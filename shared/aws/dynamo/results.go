@@ -218,23 +218,33 @@ func (s *Store) PutOverride(ctx context.Context, m month.Month, engineerID strin
 
 // GetRun reads a month's run record; errcode.NotFound if it never ran.
 func (s *Store) GetRun(ctx context.Context, m month.Month) (monthrun.Run, error) {
+	var r monthrun.Run
+	found, err := s.getJSON(ctx, runPK(m), runSK, "run", &r)
+	if err == nil && !found {
+		err = errcode.Errorf(errcode.NotFound, "%s has not run", m)
+	}
+	return r, err
+}
+
+// getJSON reads the JSON in attribute attr of item pk/sk into v,
+// consistently; false when there is no such item.
+func (s *Store) getJSON(ctx context.Context, pk, sk, attr string, v any) (bool, error) {
 	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, ConsistentRead: aws.Bool(true),
-		Key: map[string]types.AttributeValue{AttrPK: str(runPK(m)), AttrSK: str(runSK)}})
+		Key: map[string]types.AttributeValue{AttrPK: str(pk), AttrSK: str(sk)}})
 	if err != nil {
-		return monthrun.Run{}, unavailable("read run", err)
+		return false, unavailable("read "+attr, err)
 	}
 	if out.Item == nil {
-		return monthrun.Run{}, errcode.Errorf(errcode.NotFound, "%s has not run", m)
+		return false, nil
 	}
-	b, err := binary(out.Item, "run")
+	b, err := binary(out.Item, attr)
 	if err != nil {
-		return monthrun.Run{}, err
+		return false, err
 	}
-	var r monthrun.Run
-	if err := json.Unmarshal(b, &r); err != nil {
-		return monthrun.Run{}, fmt.Errorf("decode run: %w", err)
+	if err := json.Unmarshal(b, v); err != nil {
+		return false, fmt.Errorf("decode %s: %w", attr, err)
 	}
-	return r, nil
+	return true, nil
 }
 
 // PutRun writes a month's run record.
