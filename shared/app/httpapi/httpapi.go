@@ -19,6 +19,7 @@ import (
 var statusOf = map[string]int{
 	errcode.Invalid:      http.StatusBadRequest,
 	errcode.Unauthorized: http.StatusUnauthorized,
+	errcode.Forbidden:    http.StatusForbidden,
 	errcode.NotFound:     http.StatusNotFound,
 	errcode.Conflict:     http.StatusConflict,
 	errcode.Gone:         http.StatusGone,

@@ -19,7 +19,7 @@ import (
 
 func TestStatusTable(t *testing.T) {
 	for code, want := range map[string]int{
-		errcode.Invalid: 400, errcode.Unauthorized: 401, errcode.NotFound: 404, errcode.Conflict: 409,
+		errcode.Invalid: 400, errcode.Unauthorized: 401, errcode.Forbidden: 403, errcode.NotFound: 404, errcode.Conflict: 409,
 		errcode.Gone: 410, errcode.TooLarge: 413, errcode.Unavailable: 503, errcode.Internal: 500,
 	} {
 		if got := httpapi.Status(errcode.Errorf(code, "x")); got != want {

@@ -14,6 +14,7 @@ import (
 const (
 	Invalid      = "invalid"      // the caller's input is wrong (400)
 	Unauthorized = "unauthorized" // missing or wrong credentials (401)
+	Forbidden    = "forbidden"    // known, but not this caller's to do (403)
 	NotFound     = "not_found"    // no such thing (404)
 	Gone         = "gone"         // it existed but expired (410)
 	Conflict     = "conflict"     // a conflicting write already happened (409)

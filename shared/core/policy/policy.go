@@ -55,6 +55,7 @@ type Policy struct {
 	Consequences    Consequences             `yaml:"consequences"`
 	Surveys         Surveys                  `yaml:"surveys"`
 	Assessments     Assessments              `yaml:"assessments"`
+	Disputes        Disputes                 `yaml:"disputes"`
 	Retention       Retention                `yaml:"retention"`
 	Sources         map[string]Source        `yaml:"sources"`
 
@@ -143,6 +144,22 @@ type Assessments struct {
 	ReminderBefore     Duration `yaml:"reminder_before"`
 	CloseAfterMonthEnd Duration `yaml:"close_after_month_end"`
 	SelfWeight         float64  `yaml:"self_weight"`
+}
+
+// Disputes holds the rules of an engineer's disputes of their evidence
+// (see core/dispute). WindowWorkingDays 0 turns disputes off: warnings and
+// position adjustments are then mailed with the month's run.
+type Disputes struct {
+	// WindowWorkingDays is how long after the month's scorecards go out an
+	// engineer may dispute (Monday to Friday in time_zone); a warning or
+	// position-adjustment notice waits at least this long.
+	WindowWorkingDays int `yaml:"window_working_days"`
+	// SettleWorkingDays is how much longer, after the window, a notice
+	// waits for disputes still open; then it goes on the month as it
+	// stands, and a dispute accepted later withdraws or changes it.
+	SettleWorkingDays int `yaml:"settle_working_days"`
+	// PerEngineerMonth is how many disputes an engineer may open about a month.
+	PerEngineerMonth int `yaml:"per_engineer_month"`
 }
 
 // Retention holds how long raw data is kept.

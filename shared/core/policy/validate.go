@@ -89,6 +89,12 @@ func (p *Policy) validate() error {
 	if p.Assessments.SelfWeight != 0 {
 		return fmt.Errorf("assessments.self_weight: only 0 is supported (self scores are shown, not scored)")
 	}
+	if d := p.Disputes; d.WindowWorkingDays < 0 || d.WindowWorkingDays > 20 || d.SettleWorkingDays < 0 || d.SettleWorkingDays > 20 {
+		return fmt.Errorf("disputes: window_working_days and settle_working_days must be between 0 and 20")
+	}
+	if d := p.Disputes; d.WindowWorkingDays > 0 && (d.PerEngineerMonth < 1 || d.PerEngineerMonth > 50) {
+		return fmt.Errorf("disputes.per_engineer_month: must be between 1 and 50 when disputes are open (window_working_days > 0)")
+	}
 	if p.Surveys.QuietPeriod < 0 {
 		return fmt.Errorf("surveys.quiet_period: must not be negative")
 	}
