@@ -97,7 +97,7 @@ var plannedFunctions []function
 // people.go (Assessment, Submit).
 var formsFunction = function{
 	Name:        "forms",
-	Description: "GET/POST /s/{token} and /a/{token}, GET /e/{token}: the survey and assessment forms and the evidence pages behind signed links",
+	Description: "GET/POST /s/{token}, /a/{token}, /e/{token} and /d/{token}: the survey and assessment forms, the evidence pages and disputes behind signed links",
 	// One page render or one answer: an item read and a write.
 	MemoryMB: 256,
 	Timeout:  10 * time.Second,
@@ -106,7 +106,9 @@ var formsFunction = function{
 	// throughput.
 	Concurrency: func(c Config) int { return c.FormsConcurrency },
 	// BatchGetItem and Query: the evidence page reads a card with its
-	// override, the run, the evidence and the directory (evidencepage).
+	// override, the run, the evidence, the disputes and the directory
+	// (evidencepage); a dispute is opened and settled in a transaction of
+	// Puts and an Update (dynamo/disputes.go).
 	TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:BatchGetItem", "dynamodb:Query"},
 	IndexActions: []string{"dynamodb:Query"},
 	Secrets:      true, // the link-signing key
@@ -157,6 +159,9 @@ var routes = []route{
 	{"GET", "/a/{token}", "forms"},
 	{"POST", "/a/{token}", "forms"},
 	{"GET", "/e/{token}", "forms"},
+	{"POST", "/e/{token}", "forms"}, // an engineer opens a dispute
+	{"GET", "/d/{token}", "forms"},
+	{"POST", "/d/{token}", "forms"}, // the lead settles it
 }
 
 // schedule is one EventBridge Scheduler schedule invoking a function.
@@ -187,6 +192,13 @@ var schedules = []schedule{
 		Function:    "notifier",
 		Expression:  func(Config) string { return "rate(15 minutes)" },
 		Input:       "{}", // not stream records: a sweep
+	},
+	{
+		Name:        "DisputeFollowUp",
+		Description: "Every 10 minutes: mails new disputes to their leads and settled ones to their engineers, rescores months with accepted disputes, and mails the warnings and position adjustments whose dispute window has closed",
+		Function:    "monthly",
+		Expression:  func(Config) string { return "rate(10 minutes)" },
+		Input:       `{"follow_up":true}`,
 	},
 	{
 		Name:        "AssessmentRound",

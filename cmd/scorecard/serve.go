@@ -94,7 +94,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 		srv.Shutdown(sctx)
 	}()
 	fmt.Fprintf(e.stdout, "serving http://%s (table %s on %s)\n", ln.Addr(), be.env.Table, orDefault(be.env.DynamoDBEndpoint, "AWS"))
-	fmt.Fprintf(e.stdout, "  POST /webhooks/{zendesk,jira,freshdesk,generic}\n  GET|POST /s/{token}, /a/{token}  (survey and assessment links mailed to the SES server on %s)\n", orDefault(be.env.SESEndpoint, "AWS"))
+	fmt.Fprintf(e.stdout, "  POST /webhooks/{zendesk,jira,freshdesk,generic}\n  GET|POST /s/{token}, /a/{token}, /e/{token}, /d/{token}  (survey, assessment, evidence and dispute links mailed to the SES server on %s)\n", orDefault(be.env.SESEndpoint, "AWS"))
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -113,8 +113,13 @@ func newMux(be *backend, sec secrets.Secrets, log *slog.Logger, now func() time.
 	asm := &assessmentform.Handler{Config: site, Store: be.store, Location: be.policy.Location()}
 	httpapi.Route(mux, "GET /a/{token}", asm.Handle)
 	httpapi.Route(mux, "POST /a/{token}", asm.Handle)
-	ev := &evidencepage.Handler{Config: site, Store: be.store, TicketURL: source.TicketURLs(sec.API)}
+	links := source.TicketURLs(sec.API)
+	ev := &evidencepage.Handler{Config: site, Store: be.store, TicketURL: links, Disputes: be.policy.Disputes, Location: be.policy.Location()}
 	httpapi.Route(mux, "GET /e/{token}", ev.Handle)
+	httpapi.Route(mux, "POST /e/{token}", ev.Handle)
+	settle := &evidencepage.Settle{Config: site, Store: be.store, TicketURL: links}
+	httpapi.Route(mux, "GET /d/{token}", settle.Handle)
+	httpapi.Route(mux, "POST /d/{token}", settle.Handle)
 	return mux
 }
 

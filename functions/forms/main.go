@@ -1,6 +1,8 @@
 // Command forms is the Lambda behind GET/POST /s/{token} (the survey page a
 // customer reaches from the survey mail, shared/app/surveyform) and GET/POST
-// /a/{token} (the month-end assessment forms, shared/app/assessmentform).
+// /a/{token} (the month-end assessment forms, shared/app/assessmentform),
+// GET/POST /e/{token} (an engineer's evidence and disputes) and GET/POST
+// /d/{token} (a lead settling a dispute; both shared/app/evidencepage).
 package main
 
 import (
@@ -43,19 +45,24 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (h
 	site := formkit.Config{Key: c.Secrets.SigningKey, Now: time.Now, Log: log, BaseURL: base}
 	surveys := &surveyform.Handler{Config: site, Store: store}
 	assessments := &assessmentform.Handler{Config: site, Store: store, Location: c.Policy.Location()}
-	evidence := &evidencepage.Handler{Config: site, Store: store, TicketURL: source.TicketURLs(c.Secrets.API)}
-	return route(surveys.Handle, assessments.Handle, evidence.Handle), nil
+	links := source.TicketURLs(c.Secrets.API)
+	evidence := &evidencepage.Handler{Config: site, Store: store, TicketURL: links, Disputes: c.Policy.Disputes, Location: c.Policy.Location()}
+	settle := &evidencepage.Settle{Config: site, Store: store, TicketURL: links}
+	return route(surveys.Handle, assessments.Handle, evidence.Handle, settle.Handle), nil
 }
 
 // route sends /a/{token} to the assessment forms, /e/{token} to the
-// evidence pages and the rest to the survey pages.
-func route(surveys, assessments, evidence httpapi.HandlerFunc) httpapi.HandlerFunc {
+// evidence pages, /d/{token} to the dispute settling pages and the rest to
+// the survey pages.
+func route(surveys, assessments, evidence, settle httpapi.HandlerFunc) httpapi.HandlerFunc {
 	return func(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 		switch {
 		case strings.HasPrefix(req.RawPath, "/a/"):
 			return assessments(ctx, req)
 		case strings.HasPrefix(req.RawPath, "/e/"):
 			return evidence(ctx, req)
+		case strings.HasPrefix(req.RawPath, "/d/"):
+			return settle(ctx, req)
 		}
 		return surveys(ctx, req)
 	}

@@ -41,10 +41,14 @@ type jobs struct {
 // Handle runs the job the payload names.
 func (j jobs) Handle(ctx context.Context, payload json.RawMessage) (any, error) {
 	var p struct {
-		Round string `json:"round"`
+		Round    string `json:"round"`
+		FollowUp bool   `json:"follow_up"`
 	}
 	if json.Unmarshal(payload, &p) == nil && p.Round != "" {
 		return j.round.Tick(ctx)
+	}
+	if p.FollowUp {
+		return j.monthly.FollowUp(ctx)
 	}
 	return j.monthly.Handle(ctx, payload)
 }

@@ -21,6 +21,17 @@ type messages struct {
 	WithinSLAF, BreachedSLAF, Completed, StillOpenF, NotReopenedF string
 	ReopenedF, RatedF, Note                                       string
 	SolvedYes, SolvedNo                                           string
+
+	// Disputes.
+	DisputeLink, DisputesTitle, FormTitle, FormIntro, ReasonLabel, CommentLabel, Send string
+	ReasonNotMine, ReasonDuplicate, ReasonUnreachable, ReasonSystem, ReasonOther      string
+	StatusOpen, StatusAccepted, StatusRejected, AnswerLabel, LeadAssessment, LeadLink string
+	WindowF, WindowClosed, LimitF, Opened, RefusedTitle                               string
+
+	// The settle page.
+	SettleTitleF, SettleIntroF, DisputedLabel, OpenTicket, CommentShort, NotCountedNow string
+	DecisionLabel, AcceptLabel, RejectLabel, AnswerPrompt, SettleSend, DecidedF        string
+	SettleRefusedTitle, SettleExpired                                                  string
 }
 
 var en = &messages{
@@ -51,6 +62,26 @@ var en = &messages{
 	Note:         "a note on a colleague's ticket",
 	SolvedYes:    "the customer confirmed it was solved",
 	SolvedNo:     "the customer said it was not solved",
+
+	DisputeLink: "dispute", DisputesTitle: "Your disputes", FormTitle: "Dispute this",
+	FormIntro:   "Your lead reads your reason and comment beside the ticket's evidence and accepts or rejects it. Accepted, the ticket no longer counts in this metric for this month and the month is scored again.",
+	ReasonLabel: "Reason", CommentLabel: "Comment (what your lead should know)", Send: "Send the dispute to my lead",
+	ReasonNotMine: "Not mine (reassigned to me, worked by someone else)", ReasonDuplicate: "A duplicate of another ticket",
+	ReasonUnreachable: "The customer could not be reached", ReasonSystem: "The ticketing system recorded it wrongly", ReasonOther: "Other (say why)",
+	StatusOpen: "waiting for your lead", StatusAccepted: "accepted: taken out", StatusRejected: "rejected", AnswerLabel: "Answer",
+	LeadAssessment: "your lead's assessment of the month", LeadLink: "dispute the lead's assessment",
+	WindowF:      "You can dispute a ticket's place in a metric until %s (%d more this month).",
+	WindowClosed: "The time to dispute this month has passed.",
+	LimitF:       "You have opened the %d disputes a month allows.",
+	Opened:       "Your dispute was sent to your lead. You will get a mail when it is settled.",
+	RefusedTitle: "The dispute was not opened",
+
+	SettleTitleF: "Dispute: %s, %s", SettleIntroF: "%s disputes this place in their month (opened %s). Accept to take it out of the metric for the month; the month is then scored again and any notice follows the new result.",
+	DisputedLabel: "Disputed", OpenTicket: "open the ticket", CommentShort: "Comment", NotCountedNow: "no longer counted",
+	DecisionLabel: "Your decision", AcceptLabel: "Accept: take it out of the metric", RejectLabel: "Reject: it stays (say why)",
+	AnswerPrompt: "Your answer to the engineer", SettleSend: "Settle the dispute", DecidedF: "Settled: %s, %s.",
+	SettleRefusedTitle: "The dispute was not settled",
+	SettleExpired:      "Dispute links open for 30 days. Settle it with scorecard disputes settle.",
 }
 
 var zhCN = &messages{
@@ -81,6 +112,26 @@ var zhCN = &messages{
 	Note:         "在同事工单上的内部备注",
 	SolvedYes:    "客户确认问题已解决",
 	SolvedNo:     "客户表示问题未解决",
+
+	DisputeLink: "申诉", DisputesTitle: "您的申诉", FormTitle: "申诉此项",
+	FormIntro:   "组长会结合工单依据阅读您的理由和说明，并决定接受或驳回。接受后，该工单不再计入本月此项指标，本月成绩将重新计算。",
+	ReasonLabel: "理由", CommentLabel: "说明（需要组长了解的情况）", Send: "提交给组长",
+	ReasonNotMine: "不是我的工单（被转派给我或由他人处理）", ReasonDuplicate: "与另一工单重复",
+	ReasonUnreachable: "无法联系到客户", ReasonSystem: "工单系统记录有误", ReasonOther: "其他（请说明）",
+	StatusOpen: "等待组长处理", StatusAccepted: "已接受：不再计入", StatusRejected: "已驳回", AnswerLabel: "答复",
+	LeadAssessment: "组长对本月的评估", LeadLink: "申诉组长评估",
+	WindowF:      "您可在 %s 之前对工单的计入提出申诉（本月还可提出 %d 次）。",
+	WindowClosed: "本月的申诉期已结束。",
+	LimitF:       "您已提出本月允许的 %d 次申诉。",
+	Opened:       "您的申诉已发送给组长。处理后您会收到邮件。",
+	RefusedTitle: "申诉未能提交",
+
+	SettleTitleF: "申诉：%s，%s", SettleIntroF: "%s 对本月此项计入提出申诉（提交于 %s）。接受后，该项不再计入本月指标，本月成绩重新计算，相关通知按新结果发出。",
+	DisputedLabel: "申诉内容", OpenTicket: "打开工单", CommentShort: "说明", NotCountedNow: "已不再计入",
+	DecisionLabel: "您的决定", AcceptLabel: "接受：不再计入该指标", RejectLabel: "驳回：保持计入（请说明理由）",
+	AnswerPrompt: "给工程师的答复", SettleSend: "提交决定", DecidedF: "已处理：%s，%s。",
+	SettleRefusedTitle: "申诉未能处理",
+	SettleExpired:      "申诉处理链接有效期为 30 天。请使用 scorecard disputes settle 处理。",
 }
 
 func catalog(locale string) *messages { return formkit.Catalog(locale, en, zhCN) }

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -23,10 +24,12 @@ import (
 	"scorecard/shared/app/token"
 	"scorecard/shared/app/wording"
 	"scorecard/shared/core/directory"
+	"scorecard/shared/core/dispute"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/metric"
 	"scorecard/shared/core/month"
 	"scorecard/shared/core/monthrun"
+	"scorecard/shared/core/policy"
 	"scorecard/shared/core/scoring"
 )
 
@@ -36,6 +39,10 @@ type Store interface {
 	Card(ctx context.Context, m month.Month, engineerID string) (scoring.Card, error)
 	Evidence(ctx context.Context, m month.Month, engineerID string, asOf time.Time) ([]metric.Contribution, error)
 	Engineers(ctx context.Context) ([]directory.Engineer, error)
+	// Disputes are the month's disputes; OpenDispute stores a new one
+	// within the per-engineer limit.
+	Disputes(ctx context.Context, m month.Month) ([]dispute.Dispute, error)
+	OpenDispute(ctx context.Context, d dispute.Dispute, limit int) error
 }
 
 // Lifetime is how long an evidence link opens after the month it shows
@@ -43,8 +50,21 @@ type Store interface {
 const Lifetime = 62 * 24 * time.Hour
 
 // Link is the evidence page of engineerID's month m: base+"/e/"+token.
+// The engineer's link can open disputes; ManagerLink's only shows.
 func Link(key []byte, base string, m month.Month, engineerID string, expires time.Time) (string, error) {
-	tok, err := token.Sign(key, token.Claims{Kind: token.KindEvidence, Subject: m.String() + "/" + engineerID, Expires: expires})
+	return link(key, base, m.String()+"/"+engineerID, expires)
+}
+
+// ManagerLink is the manager's view of engineerID's evidence of month m:
+// the same page, without the engineer's dispute forms.
+func ManagerLink(key []byte, base string, m month.Month, engineerID string, expires time.Time) (string, error) {
+	return link(key, base, m.String()+"/"+engineerID+"/"+viewerManager, expires)
+}
+
+const viewerManager = "manager"
+
+func link(key []byte, base, subject string, expires time.Time) (string, error) {
+	tok, err := token.Sign(key, token.Claims{Kind: token.KindEvidence, Subject: subject, Expires: expires})
 	if err != nil {
 		return "", err
 	}
@@ -63,6 +83,9 @@ type Handler struct {
 	// TicketURL, when set, links a ticket to its system's web app
 	// (source.TicketURLs); "" leaves it unlinked.
 	TicketURL func(source, ticketID string) string
+	// Disputes are the policy's dispute rules, in Location's working days.
+	Disputes policy.Disputes
+	Location *time.Location
 }
 
 // page is what page.html shows.
@@ -77,6 +100,12 @@ type page struct {
 	People  []personView // the card's metrics that come from people: the lead's scores, records
 	Note    string
 	Other   *page // the frame's other-language card: none here
+
+	Flash       string        // what the reader just did
+	DisputeNote string        // how long disputes are open, or why not
+	Disputes    []disputeView // the engineer's disputes of the month
+	PeopleLink  string        // disputes the lead's assessment
+	Form        *disputeForm  // the dispute form, when asked for
 }
 
 type metricView struct {
@@ -89,6 +118,8 @@ type metricView struct {
 type rowView struct {
 	Source, Ticket, Said, URL string
 	Missed                    bool
+	DisputeURL                string // the form for this place; "" when it cannot be disputed
+	Disputed                  string // the dispute's status, in words
 }
 
 // personView is a metric of the card with no ticket behind it.
@@ -100,30 +131,39 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 	if answer != nil {
 		return *answer, nil
 	}
-	if r.Method == http.MethodPost {
-		resp := h.pages().MethodNotAllowed(r.Lang)
-		resp.Headers["Allow"] = "GET"
-		return resp, nil
-	}
 	c, err := token.ParseKind(h.Key, r.Token, token.KindEvidence, h.Now())
 	if err != nil {
 		return h.fail(r.Lang, err), nil
 	}
-	ms, engineerID, ok := strings.Cut(c.Subject, "/")
-	m, merr := month.Parse(ms)
-	if !ok || merr != nil || engineerID == "" {
+	parts := strings.Split(c.Subject, "/")
+	m, merr := month.Parse(parts[0])
+	if merr != nil || len(parts) < 2 || len(parts) > 3 || parts[1] == "" || (len(parts) == 3 && parts[2] != viewerManager) {
 		return h.fail(r.Lang, errcode.Errorf(errcode.NotFound, "link not found")), nil
 	}
-	p, err := h.build(ctx, m, engineerID)
+	v := view{m: m, engineerID: parts[1], engineer: len(parts) == 2, token: r.Token, query: req.QueryStringParameters}
+	if r.Method == http.MethodPost {
+		return h.open(ctx, req, r, v), nil
+	}
+	p, err := h.build(ctx, v)
 	if err != nil {
 		return h.fail(r.Lang, err), nil
 	}
-	h.Logger().Info("evidence shown", "engineer", engineerID, "month", m.String(), "metrics", len(p.Metrics))
+	h.Logger().Info("evidence shown", "engineer", v.engineerID, "month", m.String(), "metrics", len(p.Metrics), "manager", !v.engineer)
 	return h.pages().Render(http.StatusOK, p.Page, p), nil
 }
 
-// build reads the month's stored run, card and evidence.
-func (h *Handler) build(ctx context.Context, m month.Month, engineerID string) (page, error) {
+// view is what a link shows: whose month, and to whom.
+type view struct {
+	m          month.Month
+	engineerID string
+	engineer   bool // the engineer's own link: disputes are theirs to open
+	token      string
+	query      map[string]string
+}
+
+// build reads the month's stored run, card, evidence and disputes.
+func (h *Handler) build(ctx context.Context, v view) (page, error) {
+	m, engineerID := v.m, v.engineerID
 	run, err := h.Store.GetRun(ctx, m)
 	if err != nil {
 		return page{}, err
@@ -161,6 +201,30 @@ func (h *Handler) build(ctx context.Context, m month.Month, engineerID string) (
 	if card.FromHistory {
 		p.Note = l.FromHistory
 	}
+	ds, err := h.engineerDisputes(ctx, m, engineerID)
+	if err != nil {
+		return page{}, err
+	}
+	disputed := map[string]dispute.Dispute{}
+	for _, d := range ds {
+		disputed[d.ID] = d
+	}
+	rules := h.rules(run)
+	canDispute := v.engineer && rules.On() && h.Now().Before(rules.WindowCloses()) && len(ds) < rules.PerEngineerMonth
+	p.DisputeNote = l.disputeNote(v.engineer, rules, h.Now(), len(ds))
+	for _, d := range ds {
+		p.Disputes = append(p.Disputes, l.disputeView(loc, d))
+	}
+	placeURL := func(id metric.ID, source, ticketID string) string {
+		if !canDispute {
+			return ""
+		}
+		if _, ok := disputed[dispute.ID(m, engineerID, id, source, ticketID)]; ok {
+			return ""
+		}
+		q := url.Values{"metric": {string(id)}, "source": {source}, "ticket": {ticketID}}
+		return "?" + q.Encode() + "#dispute"
+	}
 	by := map[metric.ID][]metric.Contribution{}
 	for _, c := range evidence {
 		by[c.Metric] = append(by[c.Metric], c)
@@ -178,7 +242,10 @@ func (h *Handler) build(ctx context.Context, m month.Month, engineerID string) (
 		})
 		v.Count = fmt.Sprintf(l.CountF, len(cs))
 		for _, c := range cs {
-			row := rowView{Source: c.Source, Ticket: c.TicketID, Said: l.said(c), Missed: missed(c)}
+			row := rowView{Source: c.Source, Ticket: c.TicketID, Said: l.said(c), Missed: missed(c), DisputeURL: placeURL(id, c.Source, c.TicketID)}
+			if d, ok := disputed[dispute.ID(m, engineerID, id, c.Source, c.TicketID)]; ok {
+				row.Disputed = l.status(d.Status)
+			}
 			if h.TicketURL != nil {
 				row.URL = h.TicketURL(c.Source, c.TicketID)
 			}
@@ -193,6 +260,17 @@ func (h *Handler) build(ctx context.Context, m month.Month, engineerID string) (
 			continue
 		}
 		p.People = append(p.People, personView{Name: wording.MetricName(loc, id), Value: number(*res.Value)})
+	}
+	if hasLead(card) {
+		p.PeopleLink = placeURL(dispute.LeadAssessment, dispute.AssessmentSource, dispute.AssessmentTicket)
+	}
+	if f, ok := h.form(v, l, loc, evidence, card, canDispute); ok {
+		p.Form = &f
+	}
+	switch v.query["opened"] {
+	case "":
+	default:
+		p.Flash = l.Opened
 	}
 	return p, nil
 }

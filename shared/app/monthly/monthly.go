@@ -25,6 +25,7 @@ import (
 	"scorecard/shared/core/assessment"
 	"scorecard/shared/core/consequence"
 	"scorecard/shared/core/directory"
+	"scorecard/shared/core/dispute"
 	"scorecard/shared/core/engine"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/metric"
@@ -73,6 +74,14 @@ type Store interface {
 	PutEvidence(ctx context.Context, m month.Month, asOf time.Time, chunks []metric.Chunk) error
 	// Exclusions are the month's tickets taken out of engineers' metrics.
 	Exclusions(ctx context.Context, m month.Month) ([]metric.Exclusion, error)
+	// Disputes are the month's disputes; an accepted one is marked
+	// applied once its rescore is stored.
+	Disputes(ctx context.Context, m month.Month) ([]dispute.Dispute, error)
+	MarkDisputeApplied(ctx context.Context, d dispute.Dispute) error
+	// Results are the month's stored cards; MailSent whether a mail key
+	// of the month went out.
+	Results(ctx context.Context, m month.Month) ([]scoring.Card, error)
+	MailSent(ctx context.Context, m month.Month, key string) (bool, error)
 	// KeepResults keeps month m's stored cards beside its results, under
 	// the run as of asOf, before a rerun replaces them.
 	KeepResults(ctx context.Context, m month.Month, asOf time.Time) error
@@ -133,6 +142,8 @@ type Request struct {
 	Month string `json:"month,omitempty"` // YYYY-MM
 	Mail  *bool  `json:"mail,omitempty"`  // default true
 	Force bool   `json:"force,omitempty"` // recompute as of now and send every mail again
+	// FollowUp asks for the disputes' follow-up instead of a run (FollowUp).
+	FollowUp bool `json:"follow_up,omitempty"`
 }
 
 // Summary is what a run did.
@@ -147,6 +158,9 @@ type Summary struct {
 	// FromHistory: the month ended before the product started; no warning
 	// or position-adjustment notice was mailed for it.
 	FromHistory bool `json:"from_history,omitempty"`
+	// Held: warnings and position adjustments waiting for the dispute
+	// window; the follow-up mails them.
+	Held int `json:"notices_held,omitempty"`
 }
 
 // Handle is the Lambda entry point: an EventBridge Scheduler payload (any
@@ -226,7 +240,7 @@ func (r *Runner) Run(ctx context.Context, req Request) (Summary, error) {
 
 	var mailErr error
 	if req.Mail == nil || *req.Mail {
-		mailErr = r.mail(ctx, m, cards, dir, history, gaps, req.Force, &sum)
+		mailErr = r.mail(ctx, m, run, cards, dir, history, gaps, req.Force, &sum)
 	}
 	run.Mails += sum.Sent
 	if mailErr == nil {
@@ -299,52 +313,111 @@ func (r *Runner) score(ctx context.Context, m month.Month, asOf time.Time, peopl
 	return cards, dir, history, stats.Tickets, nil
 }
 
-// mail sends every mail of the month that has not gone out yet.
-func (r *Runner) mail(ctx context.Context, m month.Month, cards []scoring.Card, dir *directory.Directory, history map[string][]consequence.Record, gaps map[string][]report.Gap, force bool, sum *Summary) error {
-	var failed []string
-	attempts := 0
-	send := func(key string, to []string, build func() (report.Mail, error)) {
-		if len(to) == 0 {
-			return
-		}
-		if err := r.pace(ctx, attempts == 0); err != nil {
-			failed = append(failed, key) // not claimed: a rerun sends it
-			return
-		}
-		attempts++
-		switch err := r.Store.ClaimMail(ctx, m, key, r.Now(), force); {
-		case errors.Is(err, ErrMailClaimed):
-			sum.Skipped++
-			return
-		case err != nil:
-			failed = append(failed, key)
-			return
-		}
-		mail, err := build()
-		var id string
-		if err == nil {
-			id, err = r.Mailer.Send(ctx, to, mail)
-		}
-		if err != nil {
-			r.Log.Error("mail failed", "key", key, "err", err)
-			if rerr := r.Store.ReleaseMail(ctx, m, key); rerr != nil {
-				// The claim stays: a rerun counts the mail as sent rather
-				// than risk sending it twice (run-month --force resends).
-				r.Log.Error("mail failed and its claim could not be released: it will not be sent again", "key", key, "err", rerr)
-			}
-			failed = append(failed, key)
-			return
-		}
-		// The mail went out. Should marking it fail, its claim stays and
-		// keeps a rerun from sending it again.
-		if err := r.Store.MarkMailSent(ctx, m, key, id, r.Now()); err != nil {
-			r.Log.Error("mail sent but not marked; its claim keeps it from being sent again", "key", key, "err", err)
-		}
-		sum.Sent++
+// post sends mails once each: a claim in the store before, the message id
+// after; a failed send releases its claim so that a rerun tries again.
+type post struct {
+	r             *Runner
+	ctx           context.Context
+	force         bool
+	attempts      int
+	sent, skipped int
+	failed        []string
+}
+
+func (r *Runner) post(ctx context.Context, force bool) *post {
+	return &post{r: r, ctx: ctx, force: force}
+}
+
+// send sends month m's mail key to to, built by build, unless it went out.
+func (p *post) send(m month.Month, key string, to []string, build func() (report.Mail, error)) {
+	r, ctx := p.r, p.ctx
+	if len(to) == 0 {
+		return
 	}
-	byID := map[string]scoring.Card{}
-	for _, c := range cards {
-		byID[c.EngineerID] = c
+	if err := r.pace(ctx, p.attempts == 0); err != nil {
+		p.failed = append(p.failed, key) // not claimed: a rerun sends it
+		return
+	}
+	p.attempts++
+	switch err := r.Store.ClaimMail(ctx, m, key, r.Now(), p.force); {
+	case errors.Is(err, ErrMailClaimed):
+		p.skipped++
+		return
+	case err != nil:
+		p.failed = append(p.failed, key)
+		return
+	}
+	mail, err := build()
+	var id string
+	if err == nil {
+		id, err = r.Mailer.Send(ctx, to, mail)
+	}
+	if err != nil {
+		r.Log.Error("mail failed", "key", key, "err", err)
+		if rerr := r.Store.ReleaseMail(ctx, m, key); rerr != nil {
+			// The claim stays: a rerun counts the mail as sent rather
+			// than risk sending it twice (run-month --force resends).
+			r.Log.Error("mail failed and its claim could not be released: it will not be sent again", "key", key, "err", rerr)
+		}
+		p.failed = append(p.failed, key)
+		return
+	}
+	// The mail went out. Should marking it fail, its claim stays and
+	// keeps a rerun from sending it again.
+	if err := r.Store.MarkMailSent(ctx, m, key, id, r.Now()); err != nil {
+		r.Log.Error("mail sent but not marked; its claim keeps it from being sent again", "key", key, "err", err)
+	}
+	p.sent++
+}
+
+func (p *post) err() error {
+	if len(p.failed) > 0 {
+		return errcode.Errorf(errcode.Unavailable, "%d mails failed; run the month again to send them", len(p.failed))
+	}
+	return nil
+}
+
+// sanction reports whether a consequence is mailed as a notice.
+func sanction(k consequence.Kind) bool {
+	return k == consequence.Warning || k == consequence.PositionAdjustment
+}
+
+func noticeKey(k consequence.Kind, engineerID, who string) string {
+	return "notice#" + string(k) + "#" + engineerID + "#" + who
+}
+
+// notice sends the notice of q to the engineer and their manager.
+func (r *Runner) notice(p *post, m month.Month, c scoring.Card, q consequence.Consequence, e directory.Engineer, loc string) {
+	for _, who := range []string{"engineer", "manager"} {
+		to := nonEmpty(e.Email)
+		if who == "manager" {
+			to = nonEmpty(e.ManagerEmail)
+		}
+		p.send(m, noticeKey(q.Kind, c.EngineerID, who), to, func() (report.Mail, error) {
+			return report.Notice(c, q, e, loc, r.Policy)
+		})
+	}
+}
+
+// mail sends every mail of the month that has not gone out yet. Under a
+// policy with disputes, warnings and position adjustments are held for
+// the follow-up (FollowUp), which mails them when the window has closed.
+func (r *Runner) mail(ctx context.Context, m month.Month, run Run, cards []scoring.Card, dir *directory.Directory, history map[string][]consequence.Record, gaps map[string][]report.Gap, force bool, sum *Summary) error {
+	p := r.post(ctx, force)
+	rules := r.rules(run)
+	open, err := r.openDisputes(ctx, m)
+	if err != nil {
+		return err
+	}
+	held := map[string][]consequence.Kind{}
+	if rules.On() {
+		for _, c := range cards {
+			for _, q := range c.Consequences {
+				if sanction(q.Kind) && !c.FromHistory {
+					held[c.EngineerID] = append(held[c.EngineerID], q.Kind)
+				}
+			}
+		}
 	}
 	// Managers: one report per team and manager.
 	for _, t := range teams(cards, dir) {
@@ -352,20 +425,25 @@ func (r *Runner) mail(ctx context.Context, m month.Month, cards []scoring.Card, 
 		t.Locale = report.Locale(t.Locale, r.Policy.Locale)
 		t.Previous, t.Trend = previousAndTrend(t.Cards, history, m)
 		t.Evidence = map[string]string{}
+		t.Held, t.HeldUntil = map[string][]consequence.Kind{}, rules.LastDay()
 		for _, c := range t.Cards {
-			link, err := r.evidenceLink(m, c.EngineerID)
+			link, err := r.evidenceLink(m, c.EngineerID, true)
 			if err != nil {
 				return err
 			}
 			if link != "" {
 				t.Evidence[c.EngineerID] = link
 			}
+			if ks := held[c.EngineerID]; len(ks) > 0 {
+				t.Held[c.EngineerID] = ks
+			}
+			t.Disputes = append(t.Disputes, open[c.EngineerID]...)
 		}
 		for _, c := range t.Cards {
 			t.Gaps = append(t.Gaps, gaps[c.EngineerID]...)
 		}
 		key := "team#" + t.Name + "#" + hash(t.ManagerEmail)
-		send(key, []string{t.ManagerEmail}, func() (report.Mail, error) {
+		p.send(m, key, []string{t.ManagerEmail}, func() (report.Mail, error) {
 			mail, err := report.TeamReport(t)
 			if err == nil && r.Out != nil {
 				err = r.writeOut(m, "team-"+t.Name, mail)
@@ -378,8 +456,8 @@ func (r *Runner) mail(ctx context.Context, m month.Month, cards []scoring.Card, 
 	for _, c := range cards {
 		e, _ := dir.Get(c.EngineerID)
 		loc := report.Locale(e.Locale, r.Policy.Locale)
-		send("card#"+c.EngineerID, nonEmpty(e.Email), func() (report.Mail, error) {
-			link, err := r.evidenceLink(m, c.EngineerID)
+		p.send(m, "card#"+c.EngineerID, nonEmpty(e.Email), func() (report.Mail, error) {
+			link, err := r.evidenceLink(m, c.EngineerID, false)
 			if err != nil {
 				return report.Mail{}, err
 			}
@@ -390,7 +468,7 @@ func (r *Runner) mail(ctx context.Context, m month.Month, cards []scoring.Card, 
 			return mail, err
 		})
 		for _, q := range c.Consequences {
-			if q.Kind != consequence.Warning && q.Kind != consequence.PositionAdjustment {
+			if !sanction(q.Kind) {
 				continue
 			}
 			if c.FromHistory {
@@ -398,27 +476,29 @@ func (r *Runner) mail(ctx context.Context, m month.Month, cards []scoring.Card, 
 				r.Log.Info("notice not mailed: the month is from history", "engineer", c.EngineerID, "kind", string(q.Kind))
 				continue
 			}
-			for who, to := range map[string][]string{"engineer": nonEmpty(e.Email), "manager": nonEmpty(e.ManagerEmail)} {
-				send("notice#"+string(q.Kind)+"#"+c.EngineerID+"#"+who, to, func() (report.Mail, error) {
-					return report.Notice(c, q, e, loc, r.Policy)
-				})
+			if rules.On() {
+				sum.Held++
+				r.Log.Info("notice held for the dispute window", "engineer", c.EngineerID, "kind", string(q.Kind), "until", rules.LastDay())
+				continue
 			}
+			r.notice(p, m, c, q, e, loc)
 		}
 	}
-	sum.Failed = len(failed)
-	if len(failed) > 0 {
-		return errcode.Errorf(errcode.Unavailable, "%d mails failed; run the month again to send them", len(failed))
-	}
-	return nil
+	sum.Sent, sum.Skipped, sum.Failed = p.sent, p.skipped, len(p.failed)
+	return p.err()
 }
 
 // evidenceLink is the signed link to engineerID's evidence page of m, or
 // "" when the run has no key or base URL to sign one with.
-func (r *Runner) evidenceLink(m month.Month, engineerID string) (string, error) {
+func (r *Runner) evidenceLink(m month.Month, engineerID string, manager bool) (string, error) {
 	if len(r.Key) == 0 || r.BaseURL == "" {
 		return "", nil
 	}
-	return evidencepage.Link(r.Key, r.BaseURL, m, engineerID, m.End(r.Policy.Location()).Add(evidencepage.Lifetime))
+	expires := m.End(r.Policy.Location()).Add(evidencepage.Lifetime)
+	if manager {
+		return evidencepage.ManagerLink(r.Key, r.BaseURL, m, engineerID, expires)
+	}
+	return evidencepage.Link(r.Key, r.BaseURL, m, engineerID, expires)
 }
 
 // people gathers the month's inputs that come from people: imported
@@ -448,6 +528,16 @@ func (r *Runner) people(ctx context.Context, m month.Month) (map[string]metric.P
 					self[id] = sc
 				}
 			}
+		}
+	}
+	// A lead assessment taken out by an accepted dispute does not count.
+	xs, err := r.Store.Exclusions(ctx, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, x := range xs {
+		if x.Metric == dispute.LeadAssessment {
+			delete(lead, x.EngineerID)
 		}
 	}
 	for id, sc := range lead {
@@ -568,6 +658,9 @@ func (s Summary) String() string {
 		s.Month, s.Engineers, s.Tickets, s.Sent, s.Skipped, s.Failed, s.Policy)
 	if s.FromHistory {
 		line += "; scored from imported history, no notices"
+	}
+	if s.Held > 0 {
+		line += fmt.Sprintf("; %d notices held for the dispute window", s.Held)
 	}
 	return line
 }

@@ -24,6 +24,7 @@ import (
 	"scorecard/shared/core/assessment"
 	"scorecard/shared/core/consequence"
 	"scorecard/shared/core/directory"
+	"scorecard/shared/core/dispute"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/event"
 	"scorecard/shared/core/metric"
@@ -52,6 +53,7 @@ type memStore struct {
 	failEvidence error
 	exclusions   map[month.Month][]metric.Exclusion
 	kept         map[string][]scoring.Card // "yyyy-mm as-of" → the cards a rescore replaced
+	disputes     map[month.Month][]dispute.Dispute
 }
 
 func (s *memStore) KeepResults(_ context.Context, m month.Month, asOf time.Time) error {
@@ -156,6 +158,32 @@ func (s *memStore) ReleaseMail(_ context.Context, m month.Month, key string) err
 	delete(s.mails, m.String()+"/"+key)
 	return nil
 }
+func (s *memStore) Disputes(_ context.Context, m month.Month) ([]dispute.Dispute, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.disputes[m]), nil
+}
+func (s *memStore) MarkDisputeApplied(_ context.Context, d dispute.Dispute) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, x := range s.disputes[d.Month] {
+		if x.ID == d.ID {
+			s.disputes[d.Month][i].Applied = true
+		}
+	}
+	return nil
+}
+func (s *memStore) Results(_ context.Context, m month.Month) ([]scoring.Card, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.results[m]), nil
+}
+func (s *memStore) MailSent(_ context.Context, m month.Month, key string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.mails[m.String()+"/"+key]
+	return ok && v != "sending", nil
+}
 
 // fakeMailer records mails; failAfter > 0 makes the n-th and later sends fail.
 type fakeMailer struct {
@@ -245,17 +273,28 @@ func TestThreeMonthsOfConsequencesAndMails(t *testing.T) {
 		if diff := cmp.Diff(wantKinds[i], kinds(bob.Consequences)); diff != "" {
 			t.Errorf("%s: E2's consequences (-want +got):\n%s", m, diff)
 		}
-		// A team report, two scorecards, and in months 2 and 3 a notice to
-		// Bob and to his manager.
-		want := 3
+		// A team report and two scorecards; in months 2 and 3 Bob's notice
+		// waits for the dispute window.
+		held := 0
 		if i > 0 {
-			want = 5
+			held = 1
 		}
-		if sum.Sent != want || sum.Engineers != 2 || sum.Tickets != 20 {
-			t.Errorf("%s: %s; want %d mails", m, sum, want)
+		if sum.Sent != 3 || sum.Held != held || sum.Engineers != 2 || sum.Tickets != 20 {
+			t.Errorf("%s: %s; want 3 mails and %d held", m, sum, held)
 		}
 		if st.runs[m].State != monthly.StateDone {
 			t.Errorf("%s: run state %q", m, st.runs[m].State)
+		}
+	}
+	// The windows closed (the runs were on 1 November: 5 working days), the
+	// follow-up mails September's and October's notices to Bob and his
+	// manager; again, nothing more.
+	later := time.Date(2026, 11, 10, 2, 0, 0, 0, time.UTC)
+	r.Now = func() time.Time { return later }
+	for i, want := range []int{4, 0} {
+		fu, err := r.FollowUp(ctx)
+		if err != nil || fu.Notices != want {
+			t.Errorf("follow-up %d: %s, %v; want %d notices", i+1, fu, err, want)
 		}
 	}
 	if len(ml.sent) != 13 {
@@ -280,7 +319,7 @@ func TestMonthsFromHistory(t *testing.T) {
 	}{
 		{aug, true, 3, []string{"bonus"}},
 		{sep, true, 3, []string{"warning", "training_plan", "bonus"}},
-		{oct, false, 5, []string{"position_adjustment", "training_plan", "bonus"}},
+		{oct, false, 3, []string{"position_adjustment", "training_plan", "bonus"}},
 	} {
 		sum, err := r.Run(ctx, monthly.Request{Month: tc.m.String()})
 		if err != nil {
@@ -304,6 +343,71 @@ func TestMonthsFromHistory(t *testing.T) {
 		if strings.Contains(sent, "Warning") || strings.Contains(sent, "警告") {
 			t.Errorf("a notice for a month from history: %s", sent)
 		}
+	}
+	// After the window only October's notice goes, to Bob and his manager.
+	r.Now = func() time.Time { return time.Date(2026, 11, 10, 2, 0, 0, 0, time.UTC) }
+	if fu, err := r.FollowUp(ctx); err != nil || fu.Notices != 2 {
+		t.Errorf("follow-up: %s, %v; want October's 2 notices", fu, err)
+	}
+}
+
+// TestNoticeWaitsForDisputes: Bob's October position adjustment is held
+// through the window (5 working days from the run on Sunday 1 November:
+// the last is Friday the 6th), then while his dispute is open; the lead
+// gets the dispute once; rejected, Bob gets the answer and the notice goes
+// (to him and his manager), once; with the dispute still open, the notice
+// goes when the settling time is over.
+func TestNoticeWaitsForDisputes(t *testing.T) {
+	for _, settled := range []bool{true, false} {
+		t.Run(map[bool]string{true: "rejected", false: "never settled"}[settled], func(t *testing.T) {
+			st, ml, r := setup(t)
+			ctx := context.Background()
+			clock := time.Date(2026, 11, 1, 1, 0, 0, 0, time.UTC)
+			r.Now = func() time.Time { return clock }
+			r.Key, r.BaseURL = []byte("k"), "https://scorecard.example.com"
+			for _, m := range []month.Month{aug, sep, oct} {
+				clock = m.End(time.UTC).Add(time.Hour)
+				if _, err := r.Run(ctx, monthly.Request{Month: m.String()}); err != nil {
+					t.Fatal(err)
+				}
+				if m == sep { // September's warning goes in October
+					clock = time.Date(2026, 10, 20, 1, 0, 0, 0, time.UTC)
+					if fu, err := r.FollowUp(ctx); err != nil || fu.Notices != 2 {
+						t.Fatalf("September's follow-up: %s, %v", fu, err)
+					}
+				}
+			}
+			d := dispute.Dispute{ID: "d1", Month: oct, EngineerID: "E2", Metric: metric.CompletionRate, Source: "generic", TicketID: "x",
+				Reason: dispute.NotMine, OpenedAt: clock.Add(time.Hour), Arbiter: "lead@example.com", Status: dispute.Open}
+			st.disputes = map[month.Month][]dispute.Dispute{oct: {d}}
+			step := func(at time.Time, want monthly.FollowUpSummary) {
+				t.Helper()
+				clock = at
+				got, err := r.FollowUp(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				got.Months, got.Rescored = nil, nil
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("%s (-want +got):\n%s", at.Format(time.DateTime), diff)
+				}
+			}
+			before := len(ml.sent)
+			step(time.Date(2026, 11, 3, 2, 0, 0, 0, time.UTC), monthly.FollowUpSummary{Opened: 1})
+			step(time.Date(2026, 11, 4, 2, 0, 0, 0, time.UTC), monthly.FollowUpSummary{})
+			step(time.Date(2026, 11, 9, 2, 0, 0, 0, time.UTC), monthly.FollowUpSummary{Held: 1})
+			if settled {
+				st.disputes[oct][0].Status, st.disputes[oct][0].Answer = dispute.Rejected, "it was yours"
+				step(time.Date(2026, 11, 9, 3, 0, 0, 0, time.UTC), monthly.FollowUpSummary{Settled: 1, Notices: 2})
+			} else {
+				step(time.Date(2026, 11, 13, 15, 0, 0, 0, time.UTC), monthly.FollowUpSummary{Held: 1})
+				step(time.Date(2026, 11, 13, 16, 0, 0, 0, time.UTC), monthly.FollowUpSummary{Notices: 2}) // Shanghai midnight after the 5 more days
+			}
+			step(time.Date(2026, 11, 16, 2, 0, 0, 0, time.UTC), monthly.FollowUpSummary{})
+			if settled && len(ml.sent)-before != 4 {
+				t.Errorf("%d mails, want the lead's, Bob's answer and two notices", len(ml.sent)-before)
+			}
+		})
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"scorecard/shared/core/consequence"
 	"scorecard/shared/core/directory"
+	"scorecard/shared/core/dispute"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/month"
 	"scorecard/shared/core/policy"
@@ -47,6 +48,14 @@ type Team struct {
 	// beside each other, gaps of GapHighlight+ points highlighted). Filled
 	// by a later issue; nil renders no section at all.
 	Gaps []Gap
+
+	// Held are the warnings and position adjustments of the month that
+	// wait for the dispute window, by engineer id; HeldUntil is the
+	// window's last day (YYYY-MM-DD). Disputes are the team's disputes
+	// still open, of any month.
+	Held      map[string][]consequence.Kind
+	HeldUntil string
+	Disputes  []dispute.Dispute
 }
 
 // Gap is one engineer's self-assessment beside the lead's for one aspect

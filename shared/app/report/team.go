@@ -29,6 +29,7 @@ type teamView struct {
 	Trend          *chartView
 	Gaps           []gapRow
 	GapsIntro      string
+	Pending        *pendingView
 	AttachmentNote string
 	PolicyVersion  string
 }
@@ -140,6 +141,7 @@ func TeamReport(t Team) (Mail, error) {
 		v.Trend = &trend.view
 		mail.Inline = append(mail.Inline, trend.part)
 	}
+	v.Pending = pending(m, t)
 	v.Gaps = gapRows(m, t)
 	v.GapsIntro = sprintf(m.GapsIntroF, trimNum(GapHighlight))
 

@@ -58,7 +58,8 @@ const (
 	KindSurvey      = "survey"      // Subject: survey id; Rating preselected
 	KindUnsubscribe = "unsubscribe" // Subject: customer key
 	KindAssessment  = "assessment"  // Subject: assessment id
-	KindEvidence    = "evidence"    // Subject: "yyyy-mm/engineer id"; opened any number of times until it expires
+	KindEvidence    = "evidence"    // Subject: "yyyy-mm/engineer id" (the engineer's) or "yyyy-mm/engineer id/manager"; opened any number of times until it expires
+	KindSettle      = "settle"      // Subject: "yyyy-mm/engineer id/dispute id/arbiter hash"; settles the dispute once
 )
 
 // Limits.

@@ -147,6 +147,11 @@ func (r Rules) WindowCloses() time.Time {
 	return AfterWorkingDays(r.Opened, r.WindowWorkingDays, r.Location)
 }
 
+// LastDay is the window's last day, YYYY-MM-DD in the policy's zone.
+func (r Rules) LastDay() string {
+	return r.WindowCloses().Add(-time.Second).In(r.loc()).Format("2006-01-02")
+}
+
 // SettleBy is when a notice stops waiting for open disputes.
 func (r Rules) SettleBy() time.Time {
 	return AfterWorkingDays(r.Opened, r.WindowWorkingDays+r.SettleWorkingDays, r.Location)
@@ -231,7 +236,7 @@ func (r Rules) Open(req Request, f Facts) (Dispute, error) {
 		}
 		return Dispute{}, errcode.Errorf(errcode.NotFound, "ticket %s/%s is not in your %s for %s", errcode.Clip(req.Source), errcode.Clip(req.TicketID), errcode.Clip(string(req.Metric)), f.Month)
 	case !f.Now.Before(r.WindowCloses()):
-		return Dispute{}, errcode.Errorf(errcode.Gone, "the dispute window for %s closed on %s", f.Month, r.WindowCloses().In(r.loc()).Format("2006-01-02"))
+		return Dispute{}, errcode.Errorf(errcode.Gone, "the dispute window for %s closed at the end of %s", f.Month, r.LastDay())
 	}
 	id := ID(f.Month, f.EngineerID, req.Metric, req.Source, req.TicketID)
 	for _, d := range f.Existing {

@@ -102,7 +102,7 @@ func TestOpen(t *testing.T) {
 		{"no lead assessment", func(r *dispute.Request) {
 			r.Metric, r.Source, r.TicketID = dispute.LeadAssessment, dispute.AssessmentSource, dispute.AssessmentTicket
 		}, func(f *dispute.Facts) { f.InMetric = false }, errcode.NotFound, "no lead assessment"},
-		{"window closed", nil, func(f *dispute.Facts) { f.Now = at("2026-11-10 00:00") }, errcode.Gone, "closed on 2026-11-10"},
+		{"window closed", nil, func(f *dispute.Facts) { f.Now = at("2026-11-10 00:00") }, errcode.Gone, "closed at the end of 2026-11-09"},
 		{"twice", nil, func(f *dispute.Facts) { f.Existing = []dispute.Dispute{d} }, errcode.Conflict, "already disputed"},
 		{"limit", func(r *dispute.Request) { r.TicketID = "43" }, func(f *dispute.Facts) {
 			f.Existing = []dispute.Dispute{d, {ID: "other"}}

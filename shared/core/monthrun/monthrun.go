@@ -22,6 +22,10 @@ type Run struct {
 	Engineers int         `json:"engineers"`
 	Tickets   int         `json:"tickets"`
 	Mails     int         `json:"mails"` // sent by this run or earlier ones
+	// NoticesDone is when the disputes' follow-up mailed the last of the
+	// month's held notices (its settling time over); it looks at the month
+	// again only when a dispute rescores it.
+	NoticesDone time.Time `json:"notices_done,omitzero"`
 }
 
 // Run states.
