@@ -58,6 +58,8 @@ func commands() []command {
 		{"scores", "scores YYYY-MM [--json] [--local]", "print a month's stored results", scores},
 		{"evidence", "evidence ENGINEER YYYY-MM [--metric ID] [--json] [--local]", "every ticket's part in an engineer's month, as its last run counted it", evidenceCmd},
 		{"exclude", "exclude ENGINEER YYYY-MM --metric ID --ticket SOURCE/ID --reason \"...\" --by NAME [--local]", "take a ticket out of an engineer's metric for the month (a dispute accepted; audited); run-month --force rescores", excludeCmd},
+		{"disputes", "disputes list YYYY-MM [--open] [--json] | settle YYYY-MM ENGINEER ID --accept|--reject --answer \"...\" --by EMAIL | audit YYYY-MM | follow-up [--local]",
+			"engineers' disputes of their evidence: list, settle as the lead, the audit trail, or the follow-up (lead mails, rescores, held notices)", disputesCmd},
 		{"override", "override ENGINEER YYYY-MM --grade X --reason \"...\" [--by NAME] [--local]", "override an engineer's month (audited; the computed result is kept)", override},
 		{"bench-month", "bench-month [--tickets 100000] [--engineers 10000]", "time the monthly run over a synthetic month in the local DynamoDB", benchMonth},
 		{"load", "load [--senders 8] [--duration 60s] [--tickets 5000] [--duplicates 0.05]", "signed webhooks of every source through the local gateway into the local DynamoDB: throughput, latency, every stored state checked", load},

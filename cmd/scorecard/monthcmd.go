@@ -40,33 +40,9 @@ func runMonth(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := awsconfig.Load(ctx, be.env, e.getenv)
+	r, err := newRunner(ctx, e, be, *sf.local, *out)
 	if err != nil {
 		return err
-	}
-	from := orDefault(e.getenv("MAIL_FROM"), "scorecard@example.com")
-	r := &monthly.Runner{
-		Store: be.store, Mailer: ses.New(ses.Client(cfg, be.env.SESEndpoint), from, e.getenv("SES_CONFIGURATION_SET")),
-		Policy: be.policy, Now: time.Now, Log: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-	}
-	// The scorecards link to the evidence pages when the link-signing key
-	// is at hand: the dev key with --local, the deployment's with
-	// SECRETS_PREFIX.
-	if *sf.local || e.getenv("SECRETS_PREFIX") != "" {
-		sec, err := cliSecrets(ctx, e, cfg, *sf.local)
-		if err != nil {
-			return err
-		}
-		r.Key, r.BaseURL = sec.SigningKey, orDefault(e.getenv("BASE_URL"), "http://127.0.0.1:8080")
-	}
-	if *out != "" {
-		r.Out = func(name string, data []byte) error {
-			path := filepath.Join(*out, name)
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				return err
-			}
-			return os.WriteFile(path, data, 0o644)
-		}
 	}
 	mail := !*noMail
 	sum, err := r.Run(ctx, monthly.Request{Month: pos[0], Mail: &mail, Force: *force})
@@ -75,6 +51,40 @@ func runMonth(ctx context.Context, e *env, args []string) error {
 		fmt.Fprintf(e.stdout, "reports: %s\n", filepath.Join(*out, pos[0]))
 	}
 	return err
+}
+
+// newRunner is the monthly job in-process against the configured store and
+// SES, on the command's clock; out, when not "", receives the reports.
+func newRunner(ctx context.Context, e *env, be *backend, local bool, out string) (*monthly.Runner, error) {
+	cfg, err := awsconfig.Load(ctx, be.env, e.getenv)
+	if err != nil {
+		return nil, err
+	}
+	from := orDefault(e.getenv("MAIL_FROM"), "scorecard@example.com")
+	r := &monthly.Runner{
+		Store: be.store, Mailer: ses.New(ses.Client(cfg, be.env.SESEndpoint), from, e.getenv("SES_CONFIGURATION_SET")),
+		Policy: be.policy, Now: e.clock, Log: slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	}
+	// The scorecards link to the evidence pages (and the disputes to the
+	// settle pages) when the link-signing key is at hand: the dev key with
+	// --local, the deployment's with SECRETS_PREFIX.
+	if local || e.getenv("SECRETS_PREFIX") != "" {
+		sec, err := cliSecrets(ctx, e, cfg, local)
+		if err != nil {
+			return nil, err
+		}
+		r.Key, r.BaseURL = sec.SigningKey, orDefault(e.getenv("BASE_URL"), "http://127.0.0.1:8080")
+	}
+	if out != "" {
+		r.Out = func(name string, data []byte) error {
+			path := filepath.Join(out, name)
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return err
+			}
+			return os.WriteFile(path, data, 0o644)
+		}
+	}
+	return r, nil
 }
 
 // scores prints a month's stored results.

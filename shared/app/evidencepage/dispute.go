@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -157,12 +156,9 @@ func (h *Handler) open(ctx context.Context, req events.APIGatewayV2HTTPRequest, 
 		return h.refuse(l, err)
 	}
 	h.Logger().Info("dispute opened", "engineer", v.engineerID, "month", v.m.String(), "dispute", d.ID, "metric", string(d.Metric), "reason", string(d.Reason))
-	where := "/e/" + v.token + "?opened=" + d.ID
-	if h.BaseURL != "" {
-		where = strings.TrimRight(h.BaseURL, "/") + where
-	}
+	// Relative to the page posted from, whatever prefix it is served under.
 	resp := events.APIGatewayV2HTTPResponse{StatusCode: http.StatusSeeOther, Headers: httpapi.PageHeaders()}
-	resp.Headers["Location"] = where
+	resp.Headers["Location"] = "?opened=" + d.ID
 	return resp
 }
 
