@@ -682,7 +682,7 @@ func TestRoutes(t *testing.T) {
 		synth func(*testing.T) synthesized
 		want  []string
 	}{
-		{"every function", defaultSynth, []string{"GET /a/{token}", "GET /e/{token}", "GET /s/{token}", "POST /a/{token}", "POST /s/{token}", "POST /webhooks/{source}"}},
+		{"every function", defaultSynth, []string{"GET /a/{token}", "GET /d/{token}", "GET /e/{token}", "GET /s/{token}", "POST /a/{token}", "POST /d/{token}", "POST /e/{token}", "POST /s/{token}", "POST /webhooks/{source}"}},
 		{"without forms", partialSynth, []string{"POST /webhooks/{source}"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -757,6 +757,15 @@ func TestMonthlySchedule(t *testing.T) {
 			"DestinationConfig":    map[string]any{"OnFailure": map[string]any{"Destination": getArn(queue)}},
 		})
 	})
+	// The disputes' follow-up, every 10 minutes.
+	check(t, func() {
+		s.tmpl.HasResourceProperties(jsii.String("AWS::Scheduler::Schedule"), map[string]any{
+			"ScheduleExpression": "rate(10 minutes)",
+			"Target": assertions.Match_ObjectLike(&map[string]any{
+				"Arn": getArn(monthly), "Input": `{"follow_up":true}`,
+			}),
+		})
+	})
 	// The assessment round looks at every day.
 	check(t, func() {
 		s.tmpl.HasResourceProperties(jsii.String("AWS::Scheduler::Schedule"), map[string]any{
@@ -774,11 +783,11 @@ func TestMonthlySchedule(t *testing.T) {
 		got = append(got, props(r)["ScheduleExpression"].(string))
 	}
 	sort.Strings(got)
-	if diff := cmp.Diff([]string{"cron(0 6 1 * ? *)", "cron(0 9 * * ? *)", "rate(15 minutes)"}, got); diff != "" {
+	if diff := cmp.Diff([]string{"cron(0 6 1 * ? *)", "cron(0 9 * * ? *)", "rate(10 minutes)", "rate(15 minutes)"}, got); diff != "" {
 		t.Errorf("schedules (-want +got):\n%s", diff)
 	}
-	if n := len(partialSynth(t).resources("AWS::Scheduler::Schedule")); n != 2 {
-		t.Errorf("without the notifier: %d schedules, want the monthly run and the round", n)
+	if n := len(partialSynth(t).resources("AWS::Scheduler::Schedule")); n != 3 {
+		t.Errorf("without the notifier: %d schedules, want the monthly run, the follow-up and the round", n)
 	}
 	// The full context moves the schedules to its zone.
 	f := fullSynth(t)
@@ -1077,13 +1086,13 @@ func TestSuppressions(t *testing.T) {
 		synth func(*testing.T) synthesized
 		want  map[string]int // rule → suppressed findings
 	}{
-		// APIG4: the six routes. IAM5: the secrets' path and the KMS keys
-		// of the four functions, the grantInvoke of the three schedules,
+		// APIG4: the nine routes. IAM5: the secrets' path and the KMS keys
+		// of the four functions, the grantInvoke of the four schedules,
 		// the notifier's ListStreams. SQS3: the two dead-letter queues.
-		{"default", defaultSynth, map[string]int{"AwsSolutions-APIG4": 6, "AwsSolutions-IAM5": 12, "AwsSolutions-SQS3": 2}},
-		{"full", fullSynth, map[string]int{"AwsSolutions-APIG4": 6, "AwsSolutions-IAM5": 12, "AwsSolutions-SQS3": 2}},
-		// Only webhook and monthly: their secrets, two schedules, one queue.
-		{"partial", partialSynth, map[string]int{"AwsSolutions-APIG4": 1, "AwsSolutions-IAM5": 6, "AwsSolutions-SQS3": 1}},
+		{"default", defaultSynth, map[string]int{"AwsSolutions-APIG4": 9, "AwsSolutions-IAM5": 13, "AwsSolutions-SQS3": 2}},
+		{"full", fullSynth, map[string]int{"AwsSolutions-APIG4": 9, "AwsSolutions-IAM5": 13, "AwsSolutions-SQS3": 2}},
+		// Only webhook and monthly: their secrets, three schedules, one queue.
+		{"partial", partialSynth, map[string]int{"AwsSolutions-APIG4": 1, "AwsSolutions-IAM5": 7, "AwsSolutions-SQS3": 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := tc.synth(t)

@@ -321,6 +321,14 @@ func TestConsequencesAcrossStoredMonths(t *testing.T) {
 			}
 		}
 	}
+	// The notices waited for the dispute window; two weeks on the
+	// follow-up mails them.
+	later := time.Now().AddDate(0, 0, 14)
+	var o, e bytes.Buffer
+	if code := run(ctx, &env{stdin: strings.NewReader(""), stdout: &o, stderr: &e, getenv: func(k string) string { return vars[k] }, now: func() time.Time { return later }},
+		[]string{"disputes", "follow-up", "--local"}); code != 0 || !strings.Contains(o.String(), "notices 4 sent") {
+		t.Fatalf("follow-up: exit %d %s %s", code, o.String(), e.String())
+	}
 	// 3 months × (team report + 2 scorecards) + 2 notices in September and 2 in October.
 	if n := len(mailsTo(t, good, slow, lead)); n != 13 {
 		t.Errorf("%d mails, want 13", n)

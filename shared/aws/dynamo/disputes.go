@@ -25,17 +25,6 @@ import (
 // accepted, rejected) writes an audit entry (AUDIT#<month>) in the same
 // transaction; an accepted dispute writes its exclusion there too.
 
-func disputePK(m month.Month) string          { return "DSP#" + m.String() }
-func disputeSK(engineerID, id string) string  { return esc(engineerID) + "#" + id }
-func disputeCountSK(engineerID string) string { return "#N#" + esc(engineerID) }
-func disputeAuditSK(d dispute.Dispute, step string) string {
-	at := d.OpenedAt
-	if step != string(dispute.Open) {
-		at = d.SettledAt
-	}
-	return auditSK(at, d.EngineerID) + "#dispute#" + d.ID + "#" + step
-}
-
 func (s *Store) disputeItems(d dispute.Dispute, step string) (types.Put, types.Put, error) {
 	b, err := json.Marshal(d)
 	if err != nil {

@@ -23,8 +23,10 @@
 //	history      HIST#<yyyy-mm>              ENG#<engineer id>    the small record consequences read in later months
 //	run          RUN#<yyyy-mm>               RUN                  the run's state, as-of time and counts
 //	mail         MAIL#<yyyy-mm>              <kind>#<key>         one per mail sent: claimed before, marked after
-//	audit        AUDIT#<yyyy-mm>             <time>#<engineer>    every override, kept
+//	audit        AUDIT#<yyyy-mm>             <time>#<engineer>[#dispute#<id>#<step>]  every override, exclusion and dispute step, kept
 //	exclusion    EXC#<yyyy-mm>               <engineer>#<metric>#<source>#<ticket>  a ticket out of an engineer's metric (a dispute accepted)
+//	dispute      DSP#<yyyy-mm>               <engineer>#<id>      an engineer's dispute of one place in their month
+//	             DSP#<yyyy-mm>               #N#<engineer>        how many the engineer opened (the policy's limit)
 //	evidence     EVD#<yyyy-mm>#<engineer>    <run as-of>#<chunk>  every ticket's part in the engineer's metrics, as that run counted it
 //	source       SRC#<source>                SWITCHOVER           when its first webhook was stored (written once)
 //	             SRC#<source>                IMPORT               its history import: cursor and counts
@@ -54,6 +56,7 @@ import (
 	"strings"
 	"time"
 
+	"scorecard/shared/core/dispute"
 	"scorecard/shared/core/metric"
 	"scorecard/shared/core/month"
 )
@@ -123,6 +126,19 @@ func evidencePK(m month.Month, engineerID string) string {
 	return "EVD#" + m.String() + "#" + esc(engineerID)
 }
 func exclusionPK(m month.Month) string { return "EXC#" + m.String() }
+
+// Disputes: DSP#<month> / <engineer>#<id>, and #N#<engineer> counting them.
+func disputePK(m month.Month) string          { return "DSP#" + m.String() }
+func disputeSK(engineerID, id string) string  { return esc(engineerID) + "#" + id }
+func disputeCountSK(engineerID string) string { return "#N#" + esc(engineerID) }
+func disputeAuditSK(d dispute.Dispute, step string) string {
+	at := d.OpenedAt
+	if step != string(dispute.Open) {
+		at = d.SettledAt
+	}
+	return auditSK(at, d.EngineerID) + "#dispute#" + d.ID + "#" + step
+}
+
 func resultVersionPK(m month.Month, asOf time.Time) string {
 	return "RESV#" + m.String() + "#" + stamp(asOf)
 }

@@ -127,6 +127,10 @@ type MonthSummary struct {
 	Tickets   int
 	RunTime   time.Duration
 	MailsSent int
+	// Disputes after the run: opened, settled, months rescored, and the
+	// held notices mailed or withdrawn once the window closed.
+	Disputes, Accepted, Rejected, Rescored int
+	NoticesSent, Withdrawn                 int
 }
 
 // SourceSurveys counts one source's resolved and surveyed tickets.
@@ -379,6 +383,9 @@ func (r *runner) month(ctx context.Context, i int, m month.Month) (MonthSummary,
 		return ms, nil, err
 	}
 	r.progress("%s  monthly run: %d engineers, %d tickets, %d mails, in %s", m, len(cards), ms.Tickets, ms.MailsSent, ms.RunTime.Round(time.Millisecond))
+	if cards, err = r.disputeMonth(ctx, m, cards, &ms); err != nil {
+		return ms, nil, err
+	}
 	return ms, cards, nil
 }
 

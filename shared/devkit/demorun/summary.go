@@ -186,6 +186,12 @@ func (s *Summary) Print(w io.Writer) {
 				src, h.PerSource[src], st.Stored, st.Pages, st.Requests, 1000*float64(st.Requests)/float64(max(1, h.PerSource[src])), st.Waits)
 		}
 	}
+	for _, m := range s.Months {
+		if m.Disputes > 0 {
+			fmt.Fprintf(w, "%s disputes: %d opened by engineers below the standard from their evidence pages, %d accepted by their leads (the month rescored), %d rejected; after the window %d warning/position-adjustment notices went out, %d withdrawn.\n",
+				m.Month, m.Disputes, m.Accepted, m.Rejected, m.NoticesSent, m.Withdrawn)
+		}
+	}
 	if len(s.Lookups) > 0 {
 		fmt.Fprintf(w, "Addresses the Zendesk and Jira webhooks left out, from their APIs (local stand-in): %s\n", lookupList(s.Lookups))
 	}
