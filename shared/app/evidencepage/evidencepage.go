@@ -33,12 +33,18 @@ import (
 	"scorecard/shared/core/scoring"
 )
 
-// Store is what the page reads.
-type Store interface {
+// monthReader reads an engineer's stored month: the run, the card, the
+// run's evidence, and the directory.
+type monthReader interface {
 	GetRun(ctx context.Context, m month.Month) (monthrun.Run, error)
 	Card(ctx context.Context, m month.Month, engineerID string) (scoring.Card, error)
 	Evidence(ctx context.Context, m month.Month, engineerID string, asOf time.Time) ([]metric.Contribution, error)
 	Engineers(ctx context.Context) ([]directory.Engineer, error)
+}
+
+// Store is what the page reads, and the disputes it opens.
+type Store interface {
+	monthReader
 	// Disputes are the month's disputes; OpenDispute stores a new one
 	// within the per-engineer limit.
 	Disputes(ctx context.Context, m month.Month) ([]dispute.Dispute, error)

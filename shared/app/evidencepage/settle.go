@@ -22,10 +22,7 @@ import (
 	"scorecard/shared/core/directory"
 	"scorecard/shared/core/dispute"
 	"scorecard/shared/core/errcode"
-	"scorecard/shared/core/metric"
 	"scorecard/shared/core/month"
-	"scorecard/shared/core/monthrun"
-	"scorecard/shared/core/scoring"
 )
 
 // GET/POST /d/{token}: the lead's page for one dispute, from the mail the
@@ -39,10 +36,7 @@ import (
 
 // SettleStore is what the settle page reads and writes.
 type SettleStore interface {
-	GetRun(ctx context.Context, m month.Month) (monthrun.Run, error)
-	Card(ctx context.Context, m month.Month, engineerID string) (scoring.Card, error)
-	Evidence(ctx context.Context, m month.Month, engineerID string, asOf time.Time) ([]metric.Contribution, error)
-	Engineers(ctx context.Context) ([]directory.Engineer, error)
+	monthReader
 	Dispute(ctx context.Context, m month.Month, engineerID, id string) (dispute.Dispute, error)
 	SettleDispute(ctx context.Context, d dispute.Dispute) error
 }
