@@ -71,10 +71,12 @@ const (
 // LeadAssessment is the "metric" of a dispute of the whole month's lead
 // assessment; its Source and TicketID are AssessmentSource and
 // AssessmentTicket. Accepted, the lead's scores of the month do not count.
+const LeadAssessment metric.ID = "lead_assessment"
+
+// The source and ticket id of a lead-assessment dispute.
 const (
-	LeadAssessment   metric.ID = "lead_assessment"
-	AssessmentSource           = "assessment"
-	AssessmentTicket           = "lead"
+	AssessmentSource = "assessment"
+	AssessmentTicket = "lead"
 )
 
 // Limits of what an engineer and an arbiter type.
