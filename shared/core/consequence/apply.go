@@ -296,3 +296,23 @@ func promotion(rules Rules, steps []step, current month.Month) (Consequence, boo
 
 // num formats a number without trailing zeros: 1.5, 1000, 0.
 func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// StreakBefore is the engineer's below-standard streak going into month m:
+// the consecutive months below standard up to the month before m, months
+// without sufficient data or exempt neither counting nor resetting it (as
+// Apply counts them). A mid-month check-in tells a lead what m would add.
+func StreakBefore(rules Rules, eng Engineer, history []Record, m month.Month) int {
+	recs := make([]Record, 0, len(history))
+	for _, rec := range history {
+		if rec.Month.Index() < m.Index() {
+			recs = append(recs, rec)
+		}
+	}
+	slices.SortStableFunc(recs, func(a, b Record) int { return a.Month.Index() - b.Month.Index() })
+	recs = slices.CompactFunc(recs, func(a, b Record) bool { return a.Month == b.Month })
+	if len(recs) == 0 {
+		return 0
+	}
+	steps, _ := walk(rules, eng, recs)
+	return steps[len(steps)-1].streak
+}

@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -56,6 +57,7 @@ type Policy struct {
 	Surveys         Surveys                  `yaml:"surveys"`
 	Assessments     Assessments              `yaml:"assessments"`
 	Disputes        Disputes                 `yaml:"disputes"`
+	CheckIns        CheckIns                 `yaml:"check_ins"`
 	Retention       Retention                `yaml:"retention"`
 	Sources         map[string]Source        `yaml:"sources"`
 
@@ -160,6 +162,30 @@ type Disputes struct {
 	SettleWorkingDays int `yaml:"settle_working_days"`
 	// PerEngineerMonth is how many disputes an engineer may open about a month.
 	PerEngineerMonth int `yaml:"per_engineer_month"`
+}
+
+// CheckIns holds the mid-month check-ins: on each of Days (in time_zone)
+// the month so far is scored with the same engine and policy and
+// projected to its end; engineers below the pass mark or with tickets
+// about to breach their SLA are told, and each lead gets the team's
+// outlook. Check-ins never count toward consequences.
+type CheckIns struct {
+	Enabled bool `yaml:"enabled"`
+	// Days are the days of the month (1–28) the check-in runs on.
+	Days []int `yaml:"days"`
+	// MinTickets is how many tickets an engineer must have so far before
+	// a check-in mails them; an engineer with none (on leave) is never
+	// mailed.
+	MinTickets int `yaml:"min_tickets"`
+	// AtRiskWithin: an open ticket whose SLA falls due within this much
+	// working time (the team's calendar) is listed as at risk.
+	AtRiskWithin Duration `yaml:"at_risk_within"`
+}
+
+// CheckInDay reports whether t (in the policy's zone) falls on a check-in
+// day of an enabled policy.
+func (p *Policy) CheckInDay(t time.Time) bool {
+	return p.CheckIns.Enabled && slices.Contains(p.CheckIns.Days, t.In(p.location).Day())
 }
 
 // Retention holds how long raw data is kept.

@@ -618,6 +618,13 @@ func TestValidationNamesTheField(t *testing.T) {
 		{name: "the survey quiet period is not negative", overlay: "surveys: {quiet_period: -1h}", want: "surveys.quiet_period:"},
 		{name: "a survey link is valid for some time", overlay: "surveys: {link_validity: 0s}", want: "surveys.link_validity:"},
 		{name: "raw events are kept for some time", overlay: "retention: {raw_events: 0d}", want: "retention.raw_events:"},
+
+		// Check-ins.
+		{name: "check-ins on need a day", overlay: "check_ins: {enabled: true, days: [], min_tickets: 5, at_risk_within: 24h}", want: "check_ins.days:"},
+		{name: "a check-in day every month has", overlay: "check_ins: {enabled: true, days: [10, 30], min_tickets: 5, at_risk_within: 24h}", want: "check_ins.days[1]: 30"},
+		{name: "a check-in day once", overlay: "check_ins: {enabled: true, days: [10, 10], min_tickets: 5, at_risk_within: 24h}", want: "check_ins.days[1]: 10 appears twice"},
+		{name: "check-in min_tickets not negative", overlay: "check_ins: {enabled: true, days: [10], min_tickets: -1, at_risk_within: 24h}", want: "check_ins.min_tickets:"},
+		{name: "at-risk horizon is positive", overlay: "check_ins: {enabled: true, days: [10], min_tickets: 5, at_risk_within: 0h}", want: "check_ins.at_risk_within:"},
 	}
 	if _, err := policy.Parse(policy.DefaultYAML()); err != nil {
 		t.Fatalf("the unedited default does not parse: %v", err)

@@ -95,6 +95,9 @@ func (p *Policy) validate() error {
 	if d := p.Disputes; d.WindowWorkingDays > 0 && (d.PerEngineerMonth < 1 || d.PerEngineerMonth > 50) {
 		return fmt.Errorf("disputes.per_engineer_month: must be between 1 and 50 when disputes are open (window_working_days > 0)")
 	}
+	if err := p.validateCheckIns(); err != nil {
+		return err
+	}
 	if p.Surveys.QuietPeriod < 0 {
 		return fmt.Errorf("surveys.quiet_period: must not be negative")
 	}
@@ -288,4 +291,26 @@ func (p *Policy) validateConsequences() error {
 		return errors.New(msg)
 	}
 	return errors.New("consequences." + msg)
+}
+
+func (p *Policy) validateCheckIns() error {
+	c := p.CheckIns
+	if c.Enabled && len(c.Days) == 0 {
+		return fmt.Errorf("check_ins.days: name at least one day when check-ins are enabled")
+	}
+	for i, d := range c.Days {
+		if d < 1 || d > 28 {
+			return fmt.Errorf("check_ins.days[%d]: %d is not a day from 1 to 28 (every month has it)", i, d)
+		}
+		if slices.Contains(c.Days[:i], d) {
+			return fmt.Errorf("check_ins.days[%d]: %d appears twice", i, d)
+		}
+	}
+	if c.MinTickets < 0 {
+		return fmt.Errorf("check_ins.min_tickets: must not be negative")
+	}
+	if c.Enabled && (c.AtRiskWithin <= 0 || c.AtRiskWithin.D() > 7*24*time.Hour) {
+		return fmt.Errorf("check_ins.at_risk_within: must be more than 0 and at most 7d")
+	}
+	return nil
 }
