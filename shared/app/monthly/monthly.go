@@ -23,6 +23,7 @@ import (
 	"scorecard/shared/app/evidencepage"
 	"scorecard/shared/app/report"
 	"scorecard/shared/core/assessment"
+	"scorecard/shared/core/checkin"
 	"scorecard/shared/core/consequence"
 	"scorecard/shared/core/directory"
 	"scorecard/shared/core/dispute"
@@ -85,6 +86,9 @@ type Store interface {
 	// KeepResults keeps month m's stored cards beside its results, under
 	// the run as of asOf, before a rerun replaces them.
 	KeepResults(ctx context.Context, m month.Month, asOf time.Time) error
+	// PutCheckIns stores what a mid-month check-in said of each engineer
+	// (the first check-in of a day stands).
+	PutCheckIns(ctx context.Context, said []checkin.Said) error
 }
 
 // Mailer sends one mail.
@@ -252,8 +256,14 @@ func (r *Runner) Run(ctx context.Context, req Request) (Summary, error) {
 	return sum, mailErr
 }
 
-// score computes the month's cards.
+// score computes the month's cards and stores their evidence.
 func (r *Runner) score(ctx context.Context, m month.Month, asOf time.Time, people map[string]metric.People) ([]scoring.Card, *directory.Directory, map[string][]consequence.Record, int, error) {
+	return r.scoreWith(ctx, m, asOf, people, true, nil)
+}
+
+// scoreWith computes the month's cards; with evidence it stores every
+// ticket's part in them, and see, when set, is shown every ticket read.
+func (r *Runner) scoreWith(ctx context.Context, m month.Month, asOf time.Time, people map[string]metric.People, evidence bool, see func(*ticket.State)) ([]scoring.Card, *directory.Directory, map[string][]consequence.Record, int, error) {
 	engs, err := r.Store.Engineers(ctx)
 	if err != nil {
 		return nil, nil, nil, 0, err
@@ -279,6 +289,9 @@ func (r *Runner) score(ctx context.Context, m month.Month, asOf time.Time, peopl
 				readErr = err
 				return
 			}
+			if see != nil {
+				see(t)
+			}
 			if !yield(t) {
 				return
 			}
@@ -292,19 +305,23 @@ func (r *Runner) score(ctx context.Context, m month.Month, asOf time.Time, peopl
 	for _, x := range xs {
 		excluded[x.Key()] = true
 	}
-	evidence := newEvidenceSink(ctx, r.Store.PutEvidence, m, asOf, r.EvidenceBuffer)
-	defer evidence.stop()
-	cards, stats, err := engine.Run(engine.Input{
+	in := engine.Input{
 		Policy: r.Policy, Month: m, AsOf: asOf, Directory: dir, Tickets: tickets, History: history, Overrides: overrides, People: people,
-		Evidence: evidence.add, Exclusions: excluded,
-	})
+		Exclusions: excluded,
+	}
+	sink := newEvidenceSink(ctx, r.Store.PutEvidence, m, asOf, r.EvidenceBuffer)
+	defer sink.stop()
+	if evidence {
+		in.Evidence = sink.add
+	}
+	cards, stats, err := engine.Run(in)
 	if readErr != nil {
 		return nil, nil, nil, 0, readErr
 	}
 	if err != nil {
 		return nil, nil, nil, 0, err
 	}
-	if err := evidence.close(); err != nil {
+	if err := sink.close(); err != nil {
 		return nil, nil, nil, 0, err
 	}
 	if n := len(stats.Unmapped); n > 0 {

@@ -22,6 +22,7 @@ import (
 	"scorecard/shared/app/monthly"
 	"scorecard/shared/app/report"
 	"scorecard/shared/core/assessment"
+	"scorecard/shared/core/checkin"
 	"scorecard/shared/core/consequence"
 	"scorecard/shared/core/directory"
 	"scorecard/shared/core/dispute"
@@ -54,6 +55,21 @@ type memStore struct {
 	exclusions   map[month.Month][]metric.Exclusion
 	kept         map[string][]scoring.Card // "yyyy-mm as-of" → the cards a rescore replaced
 	disputes     map[month.Month][]dispute.Dispute
+	said         map[string]checkin.Said // "day engineer" → the first
+}
+
+func (s *memStore) PutCheckIns(_ context.Context, said []checkin.Said) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.said == nil {
+		s.said = map[string]checkin.Said{}
+	}
+	for _, x := range said {
+		if _, ok := s.said[x.Day+" "+x.EngineerID]; !ok {
+			s.said[x.Day+" "+x.EngineerID] = x
+		}
+	}
+	return nil
 }
 
 func (s *memStore) KeepResults(_ context.Context, m month.Month, asOf time.Time) error {

@@ -28,6 +28,7 @@
 //	dispute      DSP#<yyyy-mm>               <engineer>#<id>      an engineer's dispute of one place in their month
 //	             DSP#<yyyy-mm>               #N#<engineer>        how many the engineer opened (the policy's limit)
 //	evidence     EVD#<yyyy-mm>#<engineer>    <run as-of>#<chunk>  every ticket's part in the engineer's metrics, as that run counted it
+//	check-in     CHK#<yyyy-mm>               <yyyy-mm-dd>#<engineer>  what a mid-month check-in said of the engineer (first of the day kept)
 //	source       SRC#<source>                SWITCHOVER           when its first webhook was stored (written once)
 //	             SRC#<source>                IMPORT               its history import: cursor and counts
 //
@@ -126,6 +127,10 @@ func evidencePK(m month.Month, engineerID string) string {
 	return "EVD#" + m.String() + "#" + esc(engineerID)
 }
 func exclusionPK(m month.Month) string { return "EXC#" + m.String() }
+
+// Check-ins: CHK#<month> / <day>#<engineer>.
+func checkInPK(m month.Month) string          { return "CHK#" + m.String() }
+func checkInSK(day, engineerID string) string { return day + "#" + esc(engineerID) }
 
 // Disputes: DSP#<month> / <engineer>#<id>, and #N#<engineer> counting them.
 func disputePK(m month.Month) string          { return "DSP#" + m.String() }

@@ -61,6 +61,9 @@ type Engineer struct {
 	Heading      consequence.Kind `json:"heading,omitempty"`
 	Streak       int              `json:"streak,omitempty"`
 	StreakBefore int              `json:"streak_before"`
+	// Exempt: in the months after hire that bring mentoring, never a
+	// warning.
+	Exempt bool `json:"exempt,omitempty"`
 	// Mail: the engineer is told; otherwise Quiet says why not.
 	Mail  bool   `json:"mail"`
 	Quiet string `json:"quiet,omitempty"`
@@ -196,8 +199,11 @@ func Build(in Input) CheckIn {
 			e.AtRisk = in.Watch.For(c.EngineerID)
 		}
 		for _, q := range c.Consequences {
-			if q.Kind == consequence.Warning || q.Kind == consequence.PositionAdjustment {
+			switch q.Kind {
+			case consequence.Warning, consequence.PositionAdjustment:
 				e.Heading, e.Streak = q.Kind, q.Streak
+			case consequence.Mentoring:
+				e.Exempt = true
 			}
 		}
 		d, _ := in.Directory.Get(c.EngineerID)
@@ -215,4 +221,24 @@ func Build(in Input) CheckIn {
 		ci.Engineers = append(ci.Engineers, e)
 	}
 	return ci
+}
+
+// Said is what one check-in said of one engineer, as stored: the lead can
+// look back at it; it never counts toward consequences.
+type Said struct {
+	Month         month.Month `json:"month"`
+	Day           string      `json:"day"` // YYYY-MM-DD in the policy's zone
+	AsOf          time.Time   `json:"as_of"`
+	Gone          float64     `json:"gone"`
+	PolicyVersion string      `json:"policy_version"`
+	Engineer
+}
+
+// Said is every engineer's part of the check-in, as stored.
+func (c CheckIn) Said(loc *time.Location) []Said {
+	out := make([]Said, len(c.Engineers))
+	for i, e := range c.Engineers {
+		out[i] = Said{Month: c.Month, Day: c.Day(loc), AsOf: c.AsOf, Gone: c.Gone, PolicyVersion: c.PolicyVersion, Engineer: e}
+	}
+	return out
 }

@@ -1,0 +1,156 @@
+package monthly
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"scorecard/shared/app/report"
+	"scorecard/shared/core/checkin"
+	"scorecard/shared/core/directory"
+	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/month"
+	"scorecard/shared/core/scoring"
+)
+
+// CheckInRequest asks for a mid-month check-in.
+type CheckInRequest struct {
+	// Month is YYYY-MM; "" is the month of AsOf.
+	Month string
+	// AsOf is the moment the month is scored as of, inside the month;
+	// zero is now.
+	AsOf time.Time
+	// Mail sends the check-in's mails, each person once a day.
+	Mail bool
+}
+
+// CheckInSummary is what a check-in did.
+type CheckInSummary struct {
+	Month     string    `json:"month"`
+	Day       string    `json:"day,omitempty"` // "" when today is no check-in day
+	AsOf      time.Time `json:"as_of,omitzero"`
+	Engineers int       `json:"engineers"`
+	Told      int       `json:"engineers_told"` // engineers the check-in mails
+	Quiet     int       `json:"engineers_quiet"`
+	Heading   int       `json:"heading_for_a_notice"` // warnings and position adjustments the month is heading for
+	AtRisk    int       `json:"tickets_at_risk"`
+	Teams     int       `json:"teams"`
+	Sent      int       `json:"mails_sent"`
+	Skipped   int       `json:"mails_already_sent"`
+	Failed    int       `json:"mails_failed"`
+}
+
+func (s CheckInSummary) String() string {
+	if s.Day == "" {
+		return s.Month + ": no check-in today"
+	}
+	return fmt.Sprintf("%s check-in of %s: %d engineers, %d told, %d quiet, %d heading for a warning or position adjustment, %d tickets at risk; %d team summaries; mails %d sent, %d already sent, %d failed",
+		s.Day, s.Month, s.Engineers, s.Told, s.Quiet, s.Heading, s.AtRisk, s.Teams, s.Sent, s.Skipped, s.Failed)
+}
+
+// CheckInTick is the daily schedule's entry point: on a check-in day of the
+// policy (in its time zone) it checks the month in as of now and mails;
+// any other day it does nothing. A rerun the same day mails nobody twice.
+func (r *Runner) CheckInTick(ctx context.Context) (CheckInSummary, error) {
+	now := r.Now()
+	m := month.Of(now, r.Policy.Location())
+	if !r.Policy.CheckInDay(now) {
+		return CheckInSummary{Month: m.String()}, nil
+	}
+	_, sum, err := r.CheckIn(ctx, CheckInRequest{AsOf: now, Mail: true})
+	return sum, err
+}
+
+// CheckIn scores the month so far as of a moment inside it, with the same
+// engine and policy as the month-end run, projects it to the month's end,
+// stores what it says of each engineer and, when asked, mails each
+// engineer who is below the pass mark or has tickets about to breach, and
+// each lead their team's outlook. Nothing of it counts toward
+// consequences: no result, history or evidence is written.
+func (r *Runner) CheckIn(ctx context.Context, req CheckInRequest) (checkin.CheckIn, CheckInSummary, error) {
+	loc := r.Policy.Location()
+	asOf := req.AsOf
+	if asOf.IsZero() {
+		asOf = r.Now()
+	}
+	m := month.Of(asOf, loc)
+	if req.Month != "" {
+		var err error
+		if m, err = month.Parse(req.Month); err != nil {
+			return checkin.CheckIn{}, CheckInSummary{}, errcode.Errorf(errcode.Invalid, "month: %v", err)
+		}
+	}
+	if !m.Contains(asOf, loc) {
+		return checkin.CheckIn{}, CheckInSummary{}, errcode.Errorf(errcode.Invalid, "as of: %s is not in %s; a check-in looks at a month from inside it (give --as-of)", asOf.In(loc).Format(time.RFC3339), m)
+	}
+	people, _, err := r.people(ctx, m)
+	if err != nil {
+		return checkin.CheckIn{}, CheckInSummary{}, err
+	}
+	engs, err := r.Store.Engineers(ctx)
+	if err != nil {
+		return checkin.CheckIn{}, CheckInSummary{}, err
+	}
+	watch := checkin.NewWatch(r.Policy, directory.New(engs), asOf)
+	cards, dir, history, _, err := r.scoreWith(ctx, m, asOf, people, false, watch.Add)
+	if err != nil {
+		return checkin.CheckIn{}, CheckInSummary{}, err
+	}
+	ci := checkin.Build(checkin.Input{Policy: r.Policy, Month: m, AsOf: asOf, Directory: dir, Cards: cards, History: history, Watch: watch})
+	sum := CheckInSummary{Month: m.String(), Day: ci.Day(loc), AsOf: asOf, Engineers: len(ci.Engineers)}
+	for _, e := range ci.Engineers {
+		if e.Mail {
+			sum.Told++
+		} else {
+			sum.Quiet++
+		}
+		if e.Heading != "" {
+			sum.Heading++
+		}
+		sum.AtRisk += len(e.AtRisk)
+	}
+	if err := r.Store.PutCheckIns(ctx, ci.Said(loc)); err != nil {
+		return ci, sum, err
+	}
+	r.Log.Info("check-in", "month", sum.Month, "day", sum.Day, "engineers", sum.Engineers, "told", sum.Told, "heading", sum.Heading, "at_risk", sum.AtRisk)
+	if !req.Mail {
+		return ci, sum, nil
+	}
+	err = r.mailCheckIn(ctx, ci, cards, dir, &sum)
+	return ci, sum, err
+}
+
+// mailCheckIn sends the check-in's mails, each once for its day: the
+// engineers told, then one summary per team and lead.
+func (r *Runner) mailCheckIn(ctx context.Context, ci checkin.CheckIn, cards []scoring.Card, dir *directory.Directory, sum *CheckInSummary) error {
+	p := r.post(ctx, false)
+	day := ci.Day(r.Policy.Location())
+	byID := map[string]checkin.Engineer{}
+	told := map[string]bool{}
+	for _, e := range ci.Engineers {
+		byID[e.EngineerID] = e
+		if !e.Mail {
+			continue
+		}
+		who, ok := dir.Get(e.EngineerID)
+		if !ok || who.Email == "" {
+			continue
+		}
+		told[e.EngineerID] = true
+		p.send(ci.Month, "checkin#"+day+"#card#"+e.EngineerID, []string{who.Email}, func() (report.Mail, error) {
+			return report.CheckInMail(ci, e, who, "", r.Policy)
+		})
+	}
+	for _, t := range teams(cards, dir) {
+		sum.Teams++
+		ct := report.CheckInTeam{Name: t.Name, ManagerEmail: t.ManagerEmail, Locale: t.Locale, CheckIn: ci, Directory: t.Engineers, Policy: r.Policy, Told: told}
+		for _, c := range t.Cards {
+			ct.Engineers = append(ct.Engineers, byID[c.EngineerID])
+		}
+		p.send(ci.Month, "checkin#"+day+"#team#"+t.Name+"#"+hash(t.ManagerEmail), []string{t.ManagerEmail}, func() (report.Mail, error) {
+			return report.CheckInTeamMail(ct)
+		})
+	}
+	sum.Sent, sum.Skipped, sum.Failed = p.sent, p.skipped, len(p.failed)
+	return p.err()
+}
