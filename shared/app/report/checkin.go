@@ -44,10 +44,10 @@ type checkInWords struct {
 
 var checkInEn = checkInWords{
 	SubjectF: "Your month so far — %s (check-in %s)", Title: "Your month so far",
-	SoFarF:  "As of %s, %s of the month has gone.",
-	BelowF:  "Your composite so far is %s (grade %s), below the pass mark of %s.",
-	AboveF:  "Your composite so far is %s (grade %s), at or above the pass mark of %s.",
-	NoGradeF: "Your composite so far is %s, from %d tickets.",
+	SoFarF:             "As of %s, %s of the month has gone.",
+	BelowF:             "Your composite so far is %s (grade %s), below the pass mark of %s.",
+	AboveF:             "Your composite so far is %s (grade %s), at or above the pass mark of %s.",
+	NoGradeF:           "Your composite so far is %s, from %d tickets.",
 	HeadingWarningF:    "Your last month was below standard too: if this month ends below %s, it is your %s month in a row and brings a warning with a training plan.",
 	HeadingAdjustmentF: "If this month ends below %s, it is your %s month in a row below standard and brings a position adjustment.",
 	NotCounted:         "Nothing here counts yet: the month is scored on the 1st, on all of it. This is where it is heading while it can still change.",
@@ -105,10 +105,10 @@ var checkInEn = checkInWords{
 
 var checkInZhCN = checkInWords{
 	SubjectF: "本月进度 — %s（%s 检查）", Title: "本月进度",
-	SoFarF:  "截至 %s，本月已过去 %s。",
-	BelowF:  "您本月至今的综合得分为 %s（等级 %s），低于合格线 %s。",
-	AboveF:  "您本月至今的综合得分为 %s（等级 %s），达到合格线 %s。",
-	NoGradeF: "您本月至今的综合得分为 %s，基于 %d 张工单。",
+	SoFarF:             "截至 %s，本月已过去 %s。",
+	BelowF:             "您本月至今的综合得分为 %s（等级 %s），低于合格线 %s。",
+	AboveF:             "您本月至今的综合得分为 %s（等级 %s），达到合格线 %s。",
+	NoGradeF:           "您本月至今的综合得分为 %s，基于 %d 张工单。",
 	HeadingWarningF:    "您上个月也未达标：如果本月最终低于 %s，将是连续第 %s 个月未达标，并将收到警告和培训计划。",
 	HeadingAdjustmentF: "如果本月最终低于 %s，将是连续第 %s 个月未达标，并将进行岗位调整。",
 	NotCounted:         "以上数字尚不计入考核：本月将在下月 1 日按全月数据评分。现在还来得及改变。",
@@ -148,8 +148,8 @@ var checkInZhCN = checkInWords{
 	OutLeave:       "本月尚无工单（休假？）",
 	OutMentoring:   "低于合格线；新员工辅导期，不发警告",
 	WellTitle:      "表现良好", WellNone: "目前还没有人达到合格线。",
-	Ordinal:        itoa,
-	Priorities:     map[string]string{"urgent": "紧急", "high": "高", "normal": "普通", "low": "低"},
+	Ordinal:    itoa,
+	Priorities: map[string]string{"urgent": "紧急", "high": "高", "normal": "普通", "low": "低"},
 }
 
 func checkInCatalog(m *messages) checkInWords {

@@ -68,7 +68,7 @@ func sampleCheckIn(p *policy.Policy) (checkin.CheckIn, map[string]directory.Engi
 	ci.Engineers = []checkin.Engineer{
 		{EngineerID: "E1", Team: "North", Tickets: 31, Composite: f(92.4), Grade: "A", MeetsStandard: &yes, Mail: true,
 			Outlooks: []checkin.Outlook{{Metric: metric.CompletionRate, Value: 1, Target: 0.98, State: checkin.Needs, Need: 20, Rest: 20, Gain: 0}},
-			AtRisk: []checkin.AtRisk{{Source: "zendesk", TicketID: "4821", Priority: event.High, Deadline: asOf.Add(3*time.Hour + 30*time.Minute), Left: 3*time.Hour + 30*time.Minute}}},
+			AtRisk:   []checkin.AtRisk{{Source: "zendesk", TicketID: "4821", Priority: event.High, Deadline: asOf.Add(3*time.Hour + 30*time.Minute), Left: 3*time.Hour + 30*time.Minute}}},
 		{EngineerID: "E2", Team: "North", Tickets: 24, Composite: f(68.2), Grade: "D", MeetsStandard: &no, Below: true, Mail: true,
 			Heading: consequence.PositionAdjustment, Streak: 3, StreakBefore: 2,
 			Outlooks: []checkin.Outlook{

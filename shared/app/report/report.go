@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"embed"
 	htmltemplate "html/template"
-	"scorecard/shared/core/mail"
 	"strings"
 	texttemplate "text/template"
+
+	"scorecard/shared/core/mail"
 
 	"scorecard/shared/core/consequence"
 	"scorecard/shared/core/directory"
