@@ -198,7 +198,7 @@ func TestFunctionsInTheLambdaRuntime(t *testing.T) {
 		}
 	})
 
-	t.Run("monthly: a run of this month scores the engineer; the round's tick answers", func(t *testing.T) {
+	t.Run("monthly: a run of this month scores the engineer; the round's and the check-in's ticks answer", func(t *testing.T) {
 		fn := s.start(t, "monthly")
 		var sum struct {
 			Month     string `json:"month"`
@@ -211,6 +211,15 @@ func TestFunctionsInTheLambdaRuntime(t *testing.T) {
 		}
 		if b := fn.Invoke(t, []byte(`{"round": "tick"}`)); strings.Contains(string(b), "errorMessage") {
 			t.Errorf("round tick: %s", b)
+		}
+		// Today may or may not be a check-in day (the 10th or 20th): either
+		// way the tick answers with the month and what it did.
+		var ci struct {
+			Month string `json:"month"`
+			Day   string `json:"day"`
+		}
+		if b := fn.Invoke(t, []byte(`{"check_in": "tick"}`)); json.Unmarshal(b, &ci) != nil || ci.Month != m || strings.Contains(string(b), "errorMessage") {
+			t.Errorf("check-in tick: %s", b)
 		}
 	})
 

@@ -84,8 +84,9 @@ type Config struct {
 	// MonthlySchedule is the EventBridge Scheduler expression of the monthly
 	// run, in TimeZone.
 	MonthlySchedule string
-	// RoundSchedule is when the assessment round looks at the day (daily: on
-	// the policy's day it starts the round, later it sends reminders).
+	// RoundSchedule is when the daily jobs look at the day: the assessment
+	// round (on the policy's day it starts the round, later it sends
+	// reminders) and the mid-month check-in (on the policy's check-in days).
 	RoundSchedule string
 	// AlarmEmail, when set, is subscribed to the alarm topic.
 	AlarmEmail string

@@ -201,6 +201,13 @@ var schedules = []schedule{
 		Input:       `{"follow_up":true}`,
 	},
 	{
+		Name:        "CheckIn",
+		Description: "The mid-month check-in, daily: on the policy's check-in days it scores the month so far and mails the engineers below the pass mark or with tickets about to breach, and each lead the team's outlook",
+		Function:    "monthly",
+		Expression:  func(c Config) string { return c.RoundSchedule },
+		Input:       `{"check_in":"tick"}`, // the policy decides whether today is a check-in day
+	},
+	{
 		Name:        "AssessmentRound",
 		Description: "The assessment round, daily: on the policy's day it mails the self- and lead-assessment links, later the reminders",
 		Function:    "monthly",

@@ -778,16 +778,28 @@ func TestMonthlySchedule(t *testing.T) {
 			}),
 		})
 	})
+	// So does the mid-month check-in (the policy names its days).
+	check(t, func() {
+		s.tmpl.HasResourceProperties(jsii.String("AWS::Scheduler::Schedule"), map[string]any{
+			"ScheduleExpression":         "cron(0 9 * * ? *)",
+			"ScheduleExpressionTimezone": "Asia/Shanghai",
+			"Target": assertions.Match_ObjectLike(&map[string]any{
+				"Arn":              getArn(monthly),
+				"Input":            `{"check_in":"tick"}`,
+				"DeadLetterConfig": map[string]any{"Arn": getArn(queue)},
+			}),
+		})
+	})
 	var got []string
 	for _, r := range s.resources("AWS::Scheduler::Schedule") {
 		got = append(got, props(r)["ScheduleExpression"].(string))
 	}
 	sort.Strings(got)
-	if diff := cmp.Diff([]string{"cron(0 6 1 * ? *)", "cron(0 9 * * ? *)", "rate(10 minutes)", "rate(15 minutes)"}, got); diff != "" {
+	if diff := cmp.Diff([]string{"cron(0 6 1 * ? *)", "cron(0 9 * * ? *)", "cron(0 9 * * ? *)", "rate(10 minutes)", "rate(15 minutes)"}, got); diff != "" {
 		t.Errorf("schedules (-want +got):\n%s", diff)
 	}
-	if n := len(partialSynth(t).resources("AWS::Scheduler::Schedule")); n != 3 {
-		t.Errorf("without the notifier: %d schedules, want the monthly run, the follow-up and the round", n)
+	if n := len(partialSynth(t).resources("AWS::Scheduler::Schedule")); n != 4 {
+		t.Errorf("without the notifier: %d schedules, want the monthly run, the follow-up, the round and the check-in", n)
 	}
 	// The full context moves the schedules to its zone.
 	f := fullSynth(t)
@@ -1087,12 +1099,12 @@ func TestSuppressions(t *testing.T) {
 		want  map[string]int // rule → suppressed findings
 	}{
 		// APIG4: the nine routes. IAM5: the secrets' path and the KMS keys
-		// of the four functions, the grantInvoke of the four schedules,
+		// of the four functions, the grantInvoke of the five schedules,
 		// the notifier's ListStreams. SQS3: the two dead-letter queues.
-		{"default", defaultSynth, map[string]int{"AwsSolutions-APIG4": 9, "AwsSolutions-IAM5": 13, "AwsSolutions-SQS3": 2}},
-		{"full", fullSynth, map[string]int{"AwsSolutions-APIG4": 9, "AwsSolutions-IAM5": 13, "AwsSolutions-SQS3": 2}},
-		// Only webhook and monthly: their secrets, three schedules, one queue.
-		{"partial", partialSynth, map[string]int{"AwsSolutions-APIG4": 1, "AwsSolutions-IAM5": 7, "AwsSolutions-SQS3": 1}},
+		{"default", defaultSynth, map[string]int{"AwsSolutions-APIG4": 9, "AwsSolutions-IAM5": 14, "AwsSolutions-SQS3": 2}},
+		{"full", fullSynth, map[string]int{"AwsSolutions-APIG4": 9, "AwsSolutions-IAM5": 14, "AwsSolutions-SQS3": 2}},
+		// Only webhook and monthly: their secrets, four schedules, one queue.
+		{"partial", partialSynth, map[string]int{"AwsSolutions-APIG4": 1, "AwsSolutions-IAM5": 8, "AwsSolutions-SQS3": 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := tc.synth(t)

@@ -3,13 +3,15 @@
 # stripped) into a scratch directory and holds each binary to its budget:
 # 15 MiB, except the monthly function, whose workbook (excelize and the
 # text encodings it reads, 2.4 MiB) and charts (1.4 MiB) put it at 18.6 MiB
-# (README, "Where things live"). Prints one line per function; exits 1 when
-# one is over.
+# (README, "Where things live"); with the disputes' follow-up and the
+# mid-month check-in it is 19.0 MiB, held to 20 so that a new dependency
+# (an SDK client, a second chart library) still shows. Prints one line per
+# function; exits 1 when one is over.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-declare -A budget=([monthly]=19)
+declare -A budget=([monthly]=20)
 status=0
 for main in functions/*/main.go; do
   f=$(basename "$(dirname "$main")")

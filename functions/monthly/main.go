@@ -3,7 +3,9 @@
 // policy's time zone) or by hand with {"month": "YYYY-MM", "mail": true|false,
 // "force": true|false}; and the assessment round, invoked daily with
 // {"round": "tick"} (shared/app/round decides whether today starts the round or
-// sends its reminders).
+// sends its reminders); and the mid-month check-in, invoked daily with
+// {"check_in": "tick"} (on the policy's check-in days it scores the month so
+// far and mails who should hear it).
 package main
 
 import (
@@ -42,10 +44,14 @@ type jobs struct {
 func (j jobs) Handle(ctx context.Context, payload json.RawMessage) (any, error) {
 	var p struct {
 		Round    string `json:"round"`
+		CheckIn  string `json:"check_in"`
 		FollowUp bool   `json:"follow_up"`
 	}
 	if json.Unmarshal(payload, &p) == nil && p.Round != "" {
 		return j.round.Tick(ctx)
+	}
+	if p.CheckIn != "" {
+		return j.monthly.CheckInTick(ctx)
 	}
 	if p.FollowUp {
 		return j.monthly.FollowUp(ctx)
