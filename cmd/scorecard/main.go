@@ -55,6 +55,8 @@ func commands() []command {
 		{"run-month", "run-month YYYY-MM [--no-mail] [--force] [--out DIR] [--local]", "score a month from the store, store the results, mail the reports", runMonth},
 		{"history", "history import SOURCE [--since YYYY-MM-DD] [--restart] [--base-url URL --user U --token T] [--jql Q] [--local] | history status [--local]",
 			"import a ticketing system's past months from its API (resumable), or show each import", historyCmd},
+		{"check-in", "check-in YYYY-MM [--as-of TIME] [--no-mail] [--json] [--local]",
+			"score the month so far and print where it is heading: what each metric needs by the month's end, tickets about to breach; mails it unless --no-mail", checkInCmd},
 		{"scores", "scores YYYY-MM [--json] [--local]", "print a month's stored results", scores},
 		{"evidence", "evidence ENGINEER YYYY-MM [--metric ID] [--json] [--local]", "every ticket's part in an engineer's month, as its last run counted it", evidenceCmd},
 		{"exclude", "exclude ENGINEER YYYY-MM --metric ID --ticket SOURCE/ID --reason \"...\" --by NAME [--local]", "take a ticket out of an engineer's metric for the month (a dispute accepted; audited); run-month --force rescores", excludeCmd},

@@ -62,10 +62,11 @@ func (r *Runner) CheckInTick(ctx context.Context) (CheckInSummary, error) {
 }
 
 // CheckIn scores the month so far as of a moment inside it, with the same
-// engine and policy as the month-end run, projects it to the month's end,
-// stores what it says of each engineer and, when asked, mails each
-// engineer who is below the pass mark or has tickets about to breach, and
-// each lead their team's outlook. Nothing of it counts toward
+// engine and policy as the month-end run and projects it to the month's
+// end. With Mail it stores what it says of each engineer (the first of the
+// day stands) and mails each engineer who is below the pass mark or has
+// tickets about to breach, and each lead their team's outlook, each once a
+// day; without, it is a preview. Nothing of it counts toward
 // consequences: no result, history or evidence is written.
 func (r *Runner) CheckIn(ctx context.Context, req CheckInRequest) (checkin.CheckIn, CheckInSummary, error) {
 	loc := r.Policy.Location()
@@ -109,12 +110,12 @@ func (r *Runner) CheckIn(ctx context.Context, req CheckInRequest) (checkin.Check
 		}
 		sum.AtRisk += len(e.AtRisk)
 	}
+	r.Log.Info("check-in", "month", sum.Month, "day", sum.Day, "engineers", sum.Engineers, "told", sum.Told, "heading", sum.Heading, "at_risk", sum.AtRisk, "mail", req.Mail)
+	if !req.Mail {
+		return ci, sum, nil // a preview: nothing said, nothing stored
+	}
 	if err := r.Store.PutCheckIns(ctx, ci.Said(loc)); err != nil {
 		return ci, sum, err
-	}
-	r.Log.Info("check-in", "month", sum.Month, "day", sum.Day, "engineers", sum.Engineers, "told", sum.Told, "heading", sum.Heading, "at_risk", sum.AtRisk)
-	if !req.Mail {
-		return ci, sum, nil
 	}
 	err = r.mailCheckIn(ctx, ci, cards, dir, &sum)
 	return ci, sum, err
