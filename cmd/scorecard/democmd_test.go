@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 
+	"scorecard/shared/core/checkin"
 	"scorecard/shared/core/consequence"
 	"scorecard/shared/core/policy"
 	"scorecard/shared/devkit/browsertest"
@@ -126,6 +127,60 @@ func TestDemoPlaysThreeMonthsThroughTheStack(t *testing.T) {
 	}
 	if adjusted == 0 {
 		t.Errorf("%s: no position adjustment", sum.Months[1].Month)
+	}
+	// Check-ins on the policy's days (the 10th and 20th, 09:00 Shanghai) of
+	// every live month: the engineers told and each lead's summary mailed
+	// once (a rerun that day sends nothing), nobody with too few tickets
+	// so far told; from the second live month on, the 20th's summary names
+	// every engineer the month-end run then warns or adjusts, as heading
+	// for it. (In the first, no lead assessment or record of an earlier
+	// month stands in for the month's own, which come at its end: one
+	// engineer at 85 on the 20th ends at 79.8 with them.)
+	names := map[string]string{}
+	for _, eng := range org.Engineers {
+		names[eng.ID] = eng.Name
+	}
+	few := 0
+	for i, m := range sum.Months {
+		if len(m.CheckIns) != 2 || m.CheckIns[0].Day != m.Month.String()+"-10" || m.CheckIns[1].Day != m.Month.String()+"-20" {
+			t.Fatalf("%s: check-ins %+v", m.Month, m.CheckIns)
+		}
+		for _, c := range m.CheckIns {
+			if c.Rerun != 0 || len(c.Leads) != len(org.Teams) || c.Sent != len(c.Told)+len(org.Teams) {
+				t.Errorf("%s: %d sent (%d engineers, %d leads), the rerun sent %d", c.Day, c.Sent, len(c.Told), len(c.Leads), c.Rerun)
+			}
+			for _, id := range c.Told {
+				if q := c.Quiet[id]; q != "" {
+					t.Errorf("%s: %s told though quiet (%s)", c.Day, id, q)
+				}
+			}
+			for _, q := range c.Quiet {
+				if q == checkin.QuietFewTickets {
+					few++
+				}
+			}
+		}
+		late := m.CheckIns[1]
+		for _, card := range sum.Cards[m.Month] {
+			if i == 0 {
+				break
+			}
+			for _, q := range card.Consequences {
+				if q.Kind != consequence.Warning && q.Kind != consequence.PositionAdjustment {
+					continue
+				}
+				if late.Heading[card.EngineerID] != q.Kind {
+					t.Errorf("%s: %s gets a %s at the month's end; the 20th's check-in had them heading for %q", m.Month, card.EngineerID, q.Kind, late.Heading[card.EngineerID])
+				}
+				row := firstLineWith(late.Leads[card.Team], "- "+names[card.EngineerID]+" |")
+				if !strings.Contains(row, "warning") && !strings.Contains(row, "position adjustment") && !strings.Contains(row, "警告") && !strings.Contains(row, "岗位调整") {
+					t.Errorf("%s: the 20th's summary to %s's lead does not name %s as heading for it: %q", m.Month, card.Team, names[card.EngineerID], row)
+				}
+			}
+		}
+	}
+	if few == 0 {
+		t.Error("no check-in had an engineer with too few tickets so far")
 	}
 	// Each manager received the three monthly team reports (with their
 	// spreadsheets) in the SES server.

@@ -8,9 +8,11 @@ import (
 	"scorecard/shared/app/report"
 	"scorecard/shared/core/checkin"
 	"scorecard/shared/core/directory"
+	"scorecard/shared/core/engine"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/month"
 	"scorecard/shared/core/scoring"
+	"scorecard/shared/core/ticket"
 )
 
 // CheckInRequest asks for a mid-month check-in.
@@ -63,7 +65,8 @@ func (r *Runner) CheckInTick(ctx context.Context) (CheckInSummary, error) {
 
 // CheckIn scores the month so far as of a moment inside it, with the same
 // engine and policy as the month-end run and projects it to the month's
-// end. With Mail it stores what it says of each engineer (the first of the
+// end; people inputs not in yet (the lead's assessment, records) are last
+// month's (checkin.SoFar). With Mail it stores what it says of each engineer (the first of the
 // day stands) and mails each engineer who is below the pass mark or has
 // tickets about to breach, and each lead their team's outlook, each once a
 // day; without, it is a preview. Nothing of it counts toward
@@ -88,16 +91,27 @@ func (r *Runner) CheckIn(ctx context.Context, req CheckInRequest) (checkin.Check
 	if err != nil {
 		return checkin.CheckIn{}, CheckInSummary{}, err
 	}
-	engs, err := r.Store.Engineers(ctx)
+	last, _, err := r.people(ctx, m.Add(-1))
 	if err != nil {
 		return checkin.CheckIn{}, CheckInSummary{}, err
 	}
-	watch := checkin.NewWatch(r.Policy, directory.New(engs), asOf)
-	cards, dir, history, _, err := r.scoreWith(ctx, m, asOf, people, false, watch.Add)
+	people = checkin.SoFar(people, last)
+	var watch *checkin.Watch
+	in, readErr, err := r.engineInput(ctx, m, asOf, people, func(s *ticket.State) { watch.Add(s) })
 	if err != nil {
 		return checkin.CheckIn{}, CheckInSummary{}, err
 	}
-	ci := checkin.Build(checkin.Input{Policy: r.Policy, Month: m, AsOf: asOf, Directory: dir, Cards: cards, History: history, Watch: watch})
+	dir := in.Directory
+	watch = checkin.NewWatch(r.Policy, dir, asOf)
+	cards, projected, stats, err := engine.RunProjected(in, checkin.Gone(m, asOf, loc))
+	if rerr := readErr(); rerr != nil {
+		return checkin.CheckIn{}, CheckInSummary{}, rerr
+	}
+	if err != nil {
+		return checkin.CheckIn{}, CheckInSummary{}, err
+	}
+	r.unmapped(stats)
+	ci := checkin.Build(checkin.Input{Policy: r.Policy, Month: m, AsOf: asOf, Directory: dir, Cards: cards, Projected: projected, History: in.History, Watch: watch})
 	sum := CheckInSummary{Month: m.String(), Day: ci.Day(loc), AsOf: asOf, Engineers: len(ci.Engineers)}
 	for _, e := range ci.Engineers {
 		if e.Mail {

@@ -258,15 +258,41 @@ func (r *Runner) Run(ctx context.Context, req Request) (Summary, error) {
 
 // score computes the month's cards and stores their evidence.
 func (r *Runner) score(ctx context.Context, m month.Month, asOf time.Time, people map[string]metric.People) ([]scoring.Card, *directory.Directory, map[string][]consequence.Record, int, error) {
-	return r.scoreWith(ctx, m, asOf, people, true, nil)
-}
-
-// scoreWith computes the month's cards; with evidence it stores every
-// ticket's part in them, and see, when set, is shown every ticket read.
-func (r *Runner) scoreWith(ctx context.Context, m month.Month, asOf time.Time, people map[string]metric.People, evidence bool, see func(*ticket.State)) ([]scoring.Card, *directory.Directory, map[string][]consequence.Record, int, error) {
-	engs, err := r.Store.Engineers(ctx)
+	in, readErr, err := r.engineInput(ctx, m, asOf, people, nil)
 	if err != nil {
 		return nil, nil, nil, 0, err
+	}
+	sink := newEvidenceSink(ctx, r.Store.PutEvidence, m, asOf, r.EvidenceBuffer)
+	defer sink.stop()
+	in.Evidence = sink.add
+	cards, stats, err := engine.Run(in)
+	if err := readErr(); err != nil {
+		return nil, nil, nil, 0, err
+	}
+	if err != nil {
+		return nil, nil, nil, 0, err
+	}
+	if err := sink.close(); err != nil {
+		return nil, nil, nil, 0, err
+	}
+	r.unmapped(stats)
+	return cards, in.Directory, in.History, stats.Tickets, nil
+}
+
+func (r *Runner) unmapped(stats engine.Stats) {
+	if n := len(stats.Unmapped); n > 0 {
+		r.Log.Warn("agent ids not in the directory; their credits wait for a mapping", "agents", n)
+	}
+}
+
+// engineInput is what the engine reads for month m as of asOf: the
+// directory, a year of history, the overrides and exclusions, and the
+// month's tickets from the store (see, when set, is shown each one).
+// readErr tells, after the run, whether reading the tickets failed.
+func (r *Runner) engineInput(ctx context.Context, m month.Month, asOf time.Time, people map[string]metric.People, see func(*ticket.State)) (in engine.Input, readErr func() error, err error) {
+	engs, err := r.Store.Engineers(ctx)
+	if err != nil {
+		return in, nil, err
 	}
 	dir := directory.New(engs)
 	// A year back covers the promotion window and the recognition year.
@@ -276,17 +302,17 @@ func (r *Runner) scoreWith(ctx context.Context, m month.Month, asOf time.Time, p
 	}
 	history, err := r.Store.History(ctx, months)
 	if err != nil {
-		return nil, nil, nil, 0, err
+		return in, nil, err
 	}
 	overrides, err := r.Store.Overrides(ctx, m)
 	if err != nil {
-		return nil, nil, nil, 0, err
+		return in, nil, err
 	}
-	var readErr error
+	var failed error
 	tickets := func(yield func(*ticket.State) bool) {
 		for t, err := range r.Store.MonthTickets(ctx, m) {
 			if err != nil {
-				readErr = err
+				failed = err
 				return
 			}
 			if see != nil {
@@ -299,35 +325,17 @@ func (r *Runner) scoreWith(ctx context.Context, m month.Month, asOf time.Time, p
 	}
 	xs, err := r.Store.Exclusions(ctx, m)
 	if err != nil {
-		return nil, nil, nil, 0, err
+		return in, nil, err
 	}
 	excluded := metric.Exclusions{}
 	for _, x := range xs {
 		excluded[x.Key()] = true
 	}
-	in := engine.Input{
+	in = engine.Input{
 		Policy: r.Policy, Month: m, AsOf: asOf, Directory: dir, Tickets: tickets, History: history, Overrides: overrides, People: people,
 		Exclusions: excluded,
 	}
-	sink := newEvidenceSink(ctx, r.Store.PutEvidence, m, asOf, r.EvidenceBuffer)
-	defer sink.stop()
-	if evidence {
-		in.Evidence = sink.add
-	}
-	cards, stats, err := engine.Run(in)
-	if readErr != nil {
-		return nil, nil, nil, 0, readErr
-	}
-	if err != nil {
-		return nil, nil, nil, 0, err
-	}
-	if err := sink.close(); err != nil {
-		return nil, nil, nil, 0, err
-	}
-	if n := len(stats.Unmapped); n > 0 {
-		r.Log.Warn("agent ids not in the directory; their credits wait for a mapping", "agents", n)
-	}
-	return cards, dir, history, stats.Tickets, nil
+	return in, func() error { return failed }, nil
 }
 
 // post sends mails once each: a claim in the store before, the message id

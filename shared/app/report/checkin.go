@@ -35,7 +35,8 @@ type checkInWords struct {
 	Success                                                map[metric.ID]string
 	LowerWhat                                              map[metric.ID]string
 	TeamSubjectF, TeamTitle, TeamIntroF, TeamNotCounted    string
-	ColEngineer, ColOutlook, ColAtRisk, ColTold, ToldNo    string
+	ColEngineer, ColPace, ColOutlook, ColAtRisk, ColTold   string
+	ToldNo                                                 string
 	OutWarningF, OutAdjustmentF, OutBelowF, OutOnTrack     string
 	OutFewF, OutLeave, OutMentoring, WellTitle, WellNone   string
 	Ordinal                                                func(n int) string
@@ -45,12 +46,12 @@ type checkInWords struct {
 var checkInEn = checkInWords{
 	SubjectF: "Your month so far — %s (check-in %s)", Title: "Your month so far",
 	SoFarF:             "As of %s, %s of the month has gone.",
-	BelowF:             "Your composite so far is %s (grade %s), below the pass mark of %s.",
-	AboveF:             "Your composite so far is %s (grade %s), at or above the pass mark of %s.",
-	NoGradeF:           "Your composite so far is %s, from %d tickets.",
+	BelowF:             "At this pace your month ends at a composite of %s (grade %s), below the pass mark of %s.",
+	AboveF:             "At this pace your month ends at a composite of %s (grade %s), at or above the pass mark of %s.",
+	NoGradeF:           "At this pace your month ends at a composite of %s (%d tickets so far).",
 	HeadingWarningF:    "Your last month was below standard too: if this month ends below %s, it is your %s month in a row and brings a warning with a training plan.",
 	HeadingAdjustmentF: "If this month ends below %s, it is your %s month in a row below standard and brings a position adjustment.",
-	NotCounted:         "Nothing here counts yet: the month is scored on the 1st, on all of it. This is where it is heading while it can still change.",
+	NotCounted:         "Nothing here counts yet: the month is scored on the 1st, on all of it. This is where it is heading while it can still change. Until this month's lead assessment and training, knowledge and collaboration records are in, last month's stand in for them.",
 	Hello:              "Hello %s,",
 	TopTitle:           "Where your composite moves most",
 	ColMetric:          "Metric", ColSoFar: "So far", ColTarget: "Target", ColNeeds: "By the month's end",
@@ -76,8 +77,8 @@ var checkInEn = checkInWords{
 	LowerWhat:    map[metric.ID]string{metric.ComplaintRate: "complaints"},
 	TeamSubjectF: "Check-in: %s — %s so far (%s)", TeamTitle: "Where the team's month is heading",
 	TeamIntroF:     "As of %s, %s of the month has gone. The month so far is scored with the policy of the month-end run and projected to the month's end.",
-	TeamNotCounted: "Check-ins never count toward consequences. Coach now: the engineers marked were mailed the metrics that move their composite most and what each needs.",
-	ColEngineer:    "Engineer", ColOutlook: "Heading for", ColAtRisk: "At risk", ColTold: "Told",
+	TeamNotCounted: "Check-ins never count toward consequences. Coach now: the engineers marked were mailed the metrics that move their composite most and what each needs. Until your assessment of this month and its records are in, last month's stand in; a month is projected to have sufficient data when its tickets so far, at their pace, reach the minimum by its end.",
+	ColEngineer:    "Engineer", ColPace: "At this pace", ColOutlook: "Heading for", ColAtRisk: "At risk", ColTold: "Told",
 	ToldNo:         "—",
 	OutWarningF:    "a warning: %s month below standard",
 	OutAdjustmentF: "a position adjustment: %s month below standard",
@@ -106,12 +107,12 @@ var checkInEn = checkInWords{
 var checkInZhCN = checkInWords{
 	SubjectF: "本月进度 — %s（%s 检查）", Title: "本月进度",
 	SoFarF:             "截至 %s，本月已过去 %s。",
-	BelowF:             "您本月至今的综合得分为 %s（等级 %s），低于合格线 %s。",
-	AboveF:             "您本月至今的综合得分为 %s（等级 %s），达到合格线 %s。",
-	NoGradeF:           "您本月至今的综合得分为 %s，基于 %d 张工单。",
+	BelowF:             "按目前的节奏，您本月的综合得分将为 %s（等级 %s），低于合格线 %s。",
+	AboveF:             "按目前的节奏，您本月的综合得分将为 %s（等级 %s），达到合格线 %s。",
+	NoGradeF:           "按目前的节奏，您本月的综合得分将为 %s（目前 %d 张工单）。",
 	HeadingWarningF:    "您上个月也未达标：如果本月最终低于 %s，将是连续第 %s 个月未达标，并将收到警告和培训计划。",
 	HeadingAdjustmentF: "如果本月最终低于 %s，将是连续第 %s 个月未达标，并将进行岗位调整。",
-	NotCounted:         "以上数字尚不计入考核：本月将在下月 1 日按全月数据评分。现在还来得及改变。",
+	NotCounted:         "以上数字尚不计入考核：本月将在下月 1 日按全月数据评分。现在还来得及改变。本月的组长评估及培训、知识、协作记录到来之前，暂以上月数据代替。",
 	Hello:              "%s，您好：",
 	TopTitle:           "对综合得分影响最大的指标",
 	ColMetric:          "指标", ColSoFar: "目前", ColTarget: "目标", ColNeeds: "月底前需要",
@@ -137,8 +138,8 @@ var checkInZhCN = checkInWords{
 	LowerWhat:    map[metric.ID]string{metric.ComplaintRate: "投诉"},
 	TeamSubjectF: "进度检查：%s — %s 至今（%s）", TeamTitle: "团队本月走势",
 	TeamIntroF:     "截至 %s，本月已过去 %s。本月至今的数据按月底评分所用的同一政策计算，并推算至月底。",
-	TeamNotCounted: "进度检查从不计入考核后果。请及时辅导：标注的工程师已收到对其综合得分影响最大的指标及各自所需。",
-	ColEngineer:    "工程师", ColOutlook: "走势", ColAtRisk: "风险工单", ColTold: "已提醒",
+	TeamNotCounted: "进度检查从不计入考核后果。请及时辅导：标注的工程师已收到对其综合得分影响最大的指标及各自所需。本月评估及记录到来之前暂以上月数据代替；按目前工单节奏月底可达最低工单数的，视为数据充足。",
+	ColEngineer:    "工程师", ColPace: "按目前节奏", ColOutlook: "走势", ColAtRisk: "风险工单", ColTold: "已提醒",
 	ToldNo:         "—",
 	OutWarningF:    "将收到警告：连续第 %s 个月未达标",
 	OutAdjustmentF: "将进行岗位调整：连续第 %s 个月未达标",
@@ -329,7 +330,7 @@ func CheckInTeamMail(t CheckInTeam) (Mail, error) {
 	slices.SortStableFunc(engs, func(a, b checkin.Engineer) int {
 		return cmp.Or(cmp.Compare(outlookRank(a), outlookRank(b)), cmp.Compare(score(a), score(b)), cmp.Compare(a.EngineerID, b.EngineerID))
 	})
-	tab := checkInTable{Head: []string{w.ColEngineer, m.ColComposite, w.ColOutlook, w.ColAtRisk, w.ColTold}}
+	tab := checkInTable{Head: []string{w.ColEngineer, w.ColPace, w.ColOutlook, w.ColAtRisk, w.ColTold}}
 	var well []string
 	for _, e := range engs {
 		comp := m.NA
@@ -422,7 +423,7 @@ func CheckInText(ci checkin.CheckIn, engineers map[string]directory.Engineer, p 
 		if e.Mail {
 			told = "mailed"
 		}
-		fmt.Fprintf(&b, "\n%s %s (%s): composite so far %s %s, %d tickets; %s; %s\n", e.EngineerID, name(engineers, e.EngineerID), cmp.Or(e.Team, m.NA), comp, e.Grade, e.Tickets, outlook(w, e), told)
+		fmt.Fprintf(&b, "\n%s %s (%s): at this pace composite %s %s, %d tickets so far; %s; %s\n", e.EngineerID, name(engineers, e.EngineerID), cmp.Or(e.Team, m.NA), comp, e.Grade, e.Tickets, outlook(w, e), told)
 		for _, o := range e.Outlooks {
 			id := string(o.Metric)
 			fmt.Fprintf(&b, "  %-26s %9s  target %-9s  %s  [+%.2f]\n", id, m.value(id, &o.Value), m.target(id, &o.Target), needs(m, w, o), o.Gain)

@@ -9,6 +9,7 @@ import (
 	"scorecard/shared/core/consequence"
 	"scorecard/shared/core/directory"
 	"scorecard/shared/core/event"
+	"scorecard/shared/core/metric"
 	"scorecard/shared/core/month"
 	"scorecard/shared/core/policy"
 	"scorecard/shared/core/scoring"
@@ -46,11 +47,14 @@ type Engineer struct {
 	EngineerID    string   `json:"engineer_id"`
 	Team          string   `json:"team,omitempty"`
 	Tickets       int      `json:"tickets"`
+	// Composite, Grade and MeetsStandard are the month's if the rest of
+	// it goes like the part gone (the composite so far, shrunk as the
+	// month's end will shrink it); Below: that composite is under the
+	// pass mark.
 	Composite     *float64 `json:"composite"`
 	Grade         string   `json:"grade,omitempty"`
 	MeetsStandard *bool    `json:"meets_standard"`
-	// Below: the composite so far is under the pass mark.
-	Below bool `json:"below"`
+	Below         bool     `json:"below"`
 	// Outlooks are the ticket and survey metrics, those that move the
 	// composite most first.
 	Outlooks []Outlook `json:"outlooks"`
@@ -175,30 +179,45 @@ type Input struct {
 	Month     month.Month
 	AsOf      time.Time
 	Directory *directory.Directory
-	// Cards are the engine's cards for the month as of AsOf, with the
-	// consequences the month would bring if it ended then.
-	Cards []scoring.Card
+	// Cards are the engine's cards for the month as of AsOf (so far);
+	// Projected the same month as it ends if the rest goes like the part
+	// gone (engine.RunProjected), with the consequences it would bring.
+	// Without Projected the cards so far stand for it.
+	Cards, Projected []scoring.Card
 	// History is every engineer's earlier months (for the streak).
 	History map[string][]consequence.Record
 	Watch   *Watch
 }
 
+// Gone is the share of month m's calendar time gone by at t (0 to 1).
+func Gone(m month.Month, t time.Time, loc *time.Location) float64 {
+	start, end := m.Start(loc), m.End(loc)
+	return max(0, min(1, float64(t.Sub(start))/float64(end.Sub(start))))
+}
+
 // Build projects every card.
 func Build(in Input) CheckIn {
-	p, loc := in.Policy, in.Policy.Location()
-	start, end := in.Month.Start(loc), in.Month.End(loc)
-	gone := float64(in.AsOf.Sub(start)) / float64(end.Sub(start))
-	gone = max(0, min(1, gone))
+	p := in.Policy
+	gone := Gone(in.Month, in.AsOf, p.Location())
 	ci := CheckIn{Month: in.Month, AsOf: in.AsOf, Gone: gone, PolicyVersion: p.Version, PassMark: p.PassMark, MinTickets: p.CheckIns.MinTickets}
-	rules := p.Rules()
+	projected := map[string]scoring.Card{}
+	for _, c := range in.Projected {
+		projected[c.EngineerID] = c
+	}
 	for _, c := range in.Cards {
-		e := Engineer{EngineerID: c.EngineerID, Team: c.Team, Tickets: c.Tickets, Composite: c.Composite, Grade: c.Grade, MeetsStandard: c.MeetsStandard}
-		e.Below = c.Composite != nil && *c.Composite < p.PassMark
-		e.Outlooks = Outlooks(p, c, gone)
+		end, ok := projected[c.EngineerID]
+		if !ok {
+			end = c
+		}
+		e := Engineer{EngineerID: c.EngineerID, Team: c.Team, Tickets: c.Tickets, Composite: end.Composite, Grade: end.Grade, MeetsStandard: end.MeetsStandard}
+		e.Below = end.Composite != nil && *end.Composite < p.PassMark
+		e.Outlooks = outlooks(p, c, end, gone)
 		if in.Watch != nil {
 			e.AtRisk = in.Watch.For(c.EngineerID)
 		}
-		for _, q := range c.Consequences {
+		d, _ := in.Directory.Get(c.EngineerID)
+		e.StreakBefore = consequence.StreakBefore(p.Rules(), consequence.Engineer{ID: d.ID, HireDate: d.HireDate, BaseBonus: d.BaseBonus}, in.History[c.EngineerID], in.Month)
+		for _, q := range end.Consequences {
 			switch q.Kind {
 			case consequence.Warning, consequence.PositionAdjustment:
 				e.Heading, e.Streak = q.Kind, q.Streak
@@ -206,8 +225,6 @@ func Build(in Input) CheckIn {
 				e.Exempt = true
 			}
 		}
-		d, _ := in.Directory.Get(c.EngineerID)
-		e.StreakBefore = consequence.StreakBefore(rules, consequence.Engineer{ID: d.ID, HireDate: d.HireDate, BaseBonus: d.BaseBonus}, in.History[c.EngineerID], in.Month)
 		switch {
 		case c.Tickets == 0:
 			e.Quiet = QuietOnLeave
@@ -221,6 +238,39 @@ func Build(in Input) CheckIn {
 		ci.Engineers = append(ci.Engineers, e)
 	}
 	return ci
+}
+
+// SoFar is the people inputs a check-in scores with: this month's so far,
+// and where one is not in yet (the lead's assessment comes at the month's
+// end, records when they are imported), last month's — the best guess of
+// where the month ends, and said so in the mails.
+func SoFar(this, last map[string]metric.People) map[string]metric.People {
+	out := make(map[string]metric.People, len(this)+len(last))
+	for id, p := range last {
+		out[id] = p
+	}
+	for id, p := range this {
+		l := last[id]
+		p.LeadProblemSolving = cmp.Or(p.LeadProblemSolving, l.LeadProblemSolving)
+		p.LeadCollaboration = cmp.Or(p.LeadCollaboration, l.LeadCollaboration)
+		p.LeadAttitude = cmp.Or(p.LeadAttitude, l.LeadAttitude)
+		p.KnowledgeScore = cmp.Or(p.KnowledgeScore, l.KnowledgeScore)
+		p.KnowledgeShares = cmp.Or(p.KnowledgeShares, l.KnowledgeShares)
+		if p.TrainingHours == nil {
+			p.TrainingHours, p.TrainingSessions = l.TrainingHours, l.TrainingSessions
+		}
+		if p.CoursesAssigned == 0 {
+			p.CoursesAssigned, p.CoursesCompleted = l.CoursesAssigned, l.CoursesCompleted
+		}
+		if p.SkillSessionsHeld == 0 {
+			p.SkillSessionsHeld, p.SkillSessionsAtt = l.SkillSessionsHeld, l.SkillSessionsAtt
+		}
+		if p.RenewalsDue == 0 {
+			p.RenewalsDue, p.Renewed = l.RenewalsDue, l.Renewed
+		}
+		out[id] = p
+	}
+	return out
 }
 
 // Said is what one check-in said of one engineer, as stored: the lead can

@@ -161,7 +161,7 @@ func TestAHalfMonthProjected(t *testing.T) {
 	})
 	history := map[string][]consequence.Record{"E2": {{Month: sep.Add(-1), Composite: ptr(70.0), Grade: "C", MeetsStandard: ptr(false)}}}
 	watch := checkin.NewWatch(p, dir, asOf)
-	cards, _, err := engine.Run(engine.Input{Policy: p, Month: sep, AsOf: asOf, Directory: dir, History: history,
+	soFar, projected, _, err := engine.RunProjected(engine.Input{Policy: p, Month: sep, AsOf: asOf, Directory: dir, History: history,
 		Tickets: func(yield func(*ticket.State) bool) {
 			for _, s := range states {
 				watch.Add(s)
@@ -169,11 +169,11 @@ func TestAHalfMonthProjected(t *testing.T) {
 					return
 				}
 			}
-		}})
+		}}, 0.5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ci := checkin.Build(checkin.Input{Policy: p, Month: sep, AsOf: asOf, Directory: dir, Cards: cards, History: history, Watch: watch})
+	ci := checkin.Build(checkin.Input{Policy: p, Month: sep, AsOf: asOf, Directory: dir, Cards: soFar, Projected: projected, History: history, Watch: watch})
 	if ci.Gone != 0.5 {
 		t.Fatalf("gone %v, want 0.5", ci.Gone)
 	}
@@ -255,3 +255,36 @@ func TestAHalfMonthProjected(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+func TestSoFarFillsWhatIsNotInYetFromLastMonth(t *testing.T) {
+	f := func(x float64) *float64 { return &x }
+	n := func(x int) *int { return &x }
+	this := map[string]metric.People{
+		"E1": {TrainingHours: f(2), TrainingSessions: 1},                                 // training so far; no assessment yet
+		"E3": {LeadAttitude: f(60), LeadProblemSolving: f(61), LeadCollaboration: f(62)}, // assessed early
+	}
+	last := map[string]metric.People{
+		"E1": {LeadAttitude: f(90), LeadProblemSolving: f(91), LeadCollaboration: f(92), TrainingHours: f(6), TrainingSessions: 3, KnowledgeShares: n(4), CoursesAssigned: 2, CoursesCompleted: 1},
+		"E2": {LeadAttitude: f(70), RenewalsDue: 3, Renewed: 2},
+		"E3": {LeadAttitude: f(95), KnowledgeScore: f(88)},
+	}
+	got := checkin.SoFar(this, last)
+	tests := []struct {
+		name string
+		ok   bool
+	}{
+		{"this month's training stands", *got["E1"].TrainingHours == 2 && got["E1"].TrainingSessions == 1},
+		{"last month's assessment stands in", *got["E1"].LeadAttitude == 90 && *got["E1"].LeadProblemSolving == 91 && *got["E1"].LeadCollaboration == 92},
+		{"last month's counts stand in", *got["E1"].KnowledgeShares == 4 && got["E1"].CoursesAssigned == 2 && got["E1"].CoursesCompleted == 1},
+		{"nothing this month: last month's whole", *got["E2"].LeadAttitude == 70 && got["E2"].RenewalsDue == 3 && got["E2"].Renewed == 2},
+		{"this month's assessment is not overwritten", *got["E3"].LeadAttitude == 60 && *got["E3"].KnowledgeScore == 88},
+		{"the inputs are left as they were", this["E1"].LeadAttitude == nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if !tc.ok {
+				t.Errorf("got %+v", got)
+			}
+		})
+	}
+}

@@ -157,11 +157,12 @@ func Project(num, den float64, rest int, target float64, lower, mean bool, unit 
 	return o
 }
 
-// Outlooks projects an engineer's card as of a share gone of the month: the
-// ticket and survey metrics with data so far, those that move the
-// composite most first (then in the policy's order).
-func Outlooks(p *policy.Policy, c scoring.Card, gone float64) []Outlook {
-	gains := Gains(p, c)
+// outlooks projects an engineer's card so far (c) as of a share gone of
+// the month: the ticket and survey metrics with data so far, those that
+// move the composite most at the month's end (the projected card, end)
+// first, then in the policy's order.
+func outlooks(p *policy.Policy, c, end scoring.Card, gone float64) []Outlook {
+	gains := Gains(p, end)
 	var out []Outlook
 	for _, d := range p.Dimensions {
 		for _, pm := range d.Metrics {

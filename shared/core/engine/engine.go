@@ -7,6 +7,7 @@ package engine
 import (
 	"fmt"
 	"iter"
+	"math"
 	"slices"
 	"time"
 
@@ -68,6 +69,51 @@ func Run(in Input) ([]scoring.Card, Stats, error) {
 	if dir == nil {
 		dir = directory.Identity()
 	}
+	months, st := measure(in, dir)
+	cards, err := finish(in, dir, months)
+	return cards, st, err
+}
+
+// RunProjected scores a month from inside it (in.AsOf, gone of it gone by)
+// twice from one pass over the tickets: as it stands so far, and as it
+// would end if the rest went like the part gone — every ticket and survey
+// metric's counts (and the tickets) scaled by 1/gone, their values
+// unchanged — so that a small sample is shrunk as the month's end will
+// shrink it and the month's sufficiency is judged on its projected
+// tickets. Both come with the consequences the month would bring.
+func RunProjected(in Input, gone float64) (soFar, projected []scoring.Card, st Stats, err error) {
+	if in.Policy == nil {
+		return nil, nil, Stats{}, fmt.Errorf("engine: no policy")
+	}
+	if gone <= 0 || gone > 1 {
+		return nil, nil, Stats{}, fmt.Errorf("engine: a projection needs a share of the month gone in (0, 1], not %v", gone)
+	}
+	dir := in.Directory
+	if dir == nil {
+		dir = directory.Identity()
+	}
+	months, st := measure(in, dir)
+	if soFar, err = finish(in, dir, months); err != nil {
+		return nil, nil, st, err
+	}
+	for _, m := range months {
+		m.Tickets = int(math.Round(float64(m.Tickets) / gone))
+		for id, v := range m.Values {
+			d, _ := metric.Lookup(id)
+			if d.Sample != metric.SampleTickets && d.Sample != metric.SampleSurveys || v.Denominator == 0 {
+				continue
+			}
+			v.Numerator, v.Denominator = v.Numerator/gone, v.Denominator/gone
+			v.N = int(math.Round(float64(v.N) / gone))
+		}
+	}
+	projected, err = finish(in, dir, months)
+	return soFar, projected, st, err
+}
+
+// measure reads every ticket and the people inputs into each engineer's
+// month.
+func measure(in Input, dir *directory.Directory) ([]*metric.Month, Stats) {
 	acc := metric.NewAccumulator(in.Policy.MetricSettings(), in.Month, in.AsOf, resolver{dir})
 	acc.Contribute = in.Evidence
 	acc.Excluded = in.Exclusions
@@ -89,11 +135,16 @@ func Run(in Input) ([]scoring.Card, Stats, error) {
 		acc.AddPeople(metric.Engineer{ID: e.ID, Team: e.Team}, in.People[id])
 	}
 	st.Unmapped = acc.Unmapped
-	cards := scoring.Score(in.Policy, in.Month, acc.Months())
+	return acc.Months(), st
+}
+
+// finish scores the months and applies the consequences.
+func finish(in Input, dir *directory.Directory, months []*metric.Month) ([]scoring.Card, error) {
+	cards := scoring.Score(in.Policy, in.Month, months)
 	if err := applyConsequences(in, dir, cards); err != nil {
-		return nil, st, err
+		return nil, err
 	}
-	return cards, st, nil
+	return cards, nil
 }
 
 func applyConsequences(in Input, dir *directory.Directory, cards []scoring.Card) error {

@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -131,6 +132,8 @@ type MonthSummary struct {
 	// held notices mailed or withdrawn once the window closed.
 	Disputes, Accepted, Rejected, Rescored int
 	NoticesSent, Withdrawn                 int
+	// CheckIns are the month's mid-month check-ins, in order.
+	CheckIns []CheckInSummary
 }
 
 // SourceSurveys counts one source's resolved and surveyed tickets.
@@ -346,12 +349,29 @@ func (r *runner) month(ctx context.Context, i int, m month.Month) (MonthSummary,
 	if i == 0 {
 		from = time.Time{} // nothing is sent before the first month; be safe
 	}
-	t0 := time.Now()
-	keys, err := r.ingest(ctx, from, to, &ms)
-	if err != nil {
-		return ms, nil, err
+	// The month arrives as the systems send it: up to each check-in
+	// moment (the 10th and 20th at 09:00), the check-in, then on.
+	cuts := r.checkInTimes(m)
+	bounds := slices.Concat([]time.Time{from}, cuts, []time.Time{to})
+	for k := 0; k+1 < len(bounds); k++ {
+		t0 := time.Now()
+		keys, err := r.ingest(ctx, bounds[k], bounds[k+1], &ms)
+		if err != nil {
+			return ms, nil, err
+		}
+		ms.IngestTime += time.Since(t0)
+		if err := r.survey(ctx, keys, bounds[k], bounds[k+1], &ms); err != nil {
+			return ms, nil, err
+		}
+		if err := r.answer(ctx, bounds[k], bounds[k+1], &ms); err != nil {
+			return ms, nil, err
+		}
+		if k < len(cuts) {
+			if err := r.checkIn(ctx, m, cuts[k], &ms); err != nil {
+				return ms, nil, err
+			}
+		}
 	}
-	ms.IngestTime = time.Since(t0)
 	r.meter.records.Add(int64(ms.Events - ms.Duplicates))
 	var bySource []string
 	for _, src := range source.Names() {
@@ -359,13 +379,6 @@ func (r *runner) month(ctx context.Context, i int, m month.Month) (MonthSummary,
 	}
 	r.progress("%s  webhooks: %d events in %d requests (%s) in %s, %d retried after 503",
 		m, ms.Events, total(ms.Requests), strings.Join(bySource, ", "), ms.IngestTime.Round(time.Second), ms.Retries)
-
-	if err := r.survey(ctx, keys, from, to, &ms); err != nil {
-		return ms, nil, err
-	}
-	if err := r.answer(ctx, from, to, &ms); err != nil {
-		return ms, nil, err
-	}
 	r.meter.records.Add(int64(ms.Answers))
 	r.progress("%s  surveys: %d tickets resolved, %d surveys mailed, %d answered through their links (%d answers of customers not surveyed left out)",
 		m, ms.Resolved, ms.SurveysMailed, ms.Answers, ms.AnswersSkipped)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"scorecard/shared/core/checkin"
 	"scorecard/shared/core/consequence"
 	"scorecard/shared/core/scoring"
 	"scorecard/shared/devkit/cost"
@@ -190,6 +191,34 @@ func (s *Summary) Print(w io.Writer) {
 		if m.Disputes > 0 {
 			fmt.Fprintf(w, "%s disputes: %d opened by engineers below the standard from their evidence pages, %d accepted by their leads (the month rescored), %d rejected; after the window %d warning/position-adjustment notices went out, %d withdrawn.\n",
 				m.Month, m.Disputes, m.Accepted, m.Rejected, m.NoticesSent, m.Withdrawn)
+		}
+	}
+	for _, m := range s.Months {
+		for _, c := range m.CheckIns {
+			few := 0
+			for _, q := range c.Quiet {
+				if q == checkin.QuietFewTickets {
+					few++
+				}
+			}
+			fmt.Fprintf(w, "%s check-in: %d engineers told where their month is heading (%d quiet, %d of them with too few tickets so far), %d heading for a warning or position adjustment, %d lead summaries; the rerun that day sent %d.\n",
+				c.Day, len(c.Told), len(c.Quiet), few, len(c.Heading), len(c.Leads), c.Rerun)
+		}
+		if len(m.CheckIns) > 0 {
+			last := m.CheckIns[len(m.CheckIns)-1]
+			named, sanctioned := 0, 0
+			for _, c := range s.Cards[m.Month] {
+				for _, q := range c.Consequences {
+					if q.Kind == consequence.Warning || q.Kind == consequence.PositionAdjustment {
+						sanctioned++
+						if last.Heading[c.EngineerID] == q.Kind {
+							named++
+						}
+					}
+				}
+			}
+			fmt.Fprintf(w, "%s: the %s check-in named %d of the %d engineers the month-end run warned or adjusted (and %d heading for it in all).\n",
+				m.Month, last.Day, named, sanctioned, len(last.Heading))
 		}
 	}
 	if len(s.Lookups) > 0 {
