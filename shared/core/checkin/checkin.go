@@ -44,9 +44,9 @@ func (c CheckIn) Day(loc *time.Location) string { return c.AsOf.In(loc).Format(t
 
 // Engineer is one engineer's month so far.
 type Engineer struct {
-	EngineerID    string   `json:"engineer_id"`
-	Team          string   `json:"team,omitempty"`
-	Tickets       int      `json:"tickets"`
+	EngineerID string `json:"engineer_id"`
+	Team       string `json:"team,omitempty"`
+	Tickets    int    `json:"tickets"`
 	// Composite, Grade and MeetsStandard are the month's if the rest of
 	// it goes like the part gone (the composite so far, shrunk as the
 	// month's end will shrink it); Below: that composite is under the
