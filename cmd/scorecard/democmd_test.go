@@ -200,8 +200,10 @@ func TestDemoPlaysThreeMonthsThroughTheStack(t *testing.T) {
 			t.Errorf("%d team reports mailed to a manager, want 4 (the history month's and the three live ones)", reports)
 		}
 	}
-	if b, err := os.ReadFile(filepath.Join(out, "report.png")); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
-		t.Errorf("report.png: %v (%s)", err, sum.ShotError)
+	for _, shot := range []string{"report.png", "checkin-lead.png", "checkin-engineer.png"} {
+		if b, err := os.ReadFile(filepath.Join(out, shot)); err != nil || !bytes.HasPrefix(b, []byte("\x89PNG")) {
+			t.Errorf("%s: %v (%s)", shot, err, sum.ShotError)
+		}
 	}
 	if b, err := os.ReadFile(filepath.Join(out, "mails.tsv")); err != nil || bytes.Count(b, []byte("\n")) < 100 {
 		t.Errorf("mails.tsv: %v, %d lines", err, bytes.Count(b, []byte("\n")))

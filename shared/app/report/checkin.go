@@ -36,7 +36,7 @@ type checkInWords struct {
 	LowerWhat                                              map[metric.ID]string
 	TeamSubjectF, TeamTitle, TeamIntroF, TeamNotCounted    string
 	ColEngineer, ColPace, ColOutlook, ColAtRisk, ColTold   string
-	ToldNo                                                 string
+	ToldNo, ToldAtRisk                                     string
 	OutWarningF, OutAdjustmentF, OutBelowF, OutOnTrack     string
 	OutFewF, OutLeave, OutMentoring, WellTitle, WellNone   string
 	Ordinal                                                func(n int) string
@@ -80,6 +80,7 @@ var checkInEn = checkInWords{
 	TeamNotCounted: "Check-ins never count toward consequences. Coach now: the engineers marked were mailed the metrics that move their composite most and what each needs. Until your assessment of this month and its records are in, last month's stand in; a month is projected to have sufficient data when its tickets so far, at their pace, reach the minimum by its end.",
 	ColEngineer:    "Engineer", ColPace: "At this pace", ColOutlook: "Heading for", ColAtRisk: "At risk", ColTold: "Told",
 	ToldNo:         "—",
+	ToldAtRisk:     "its tickets at risk",
 	OutWarningF:    "a warning: %s month below standard",
 	OutAdjustmentF: "a position adjustment: %s month below standard",
 	OutBelowF:      "below the pass mark (%s month)",
@@ -141,6 +142,7 @@ var checkInZhCN = checkInWords{
 	TeamNotCounted: "进度检查从不计入考核后果。请及时辅导：标注的工程师已收到对其综合得分影响最大的指标及各自所需。本月评估及记录到来之前暂以上月数据代替；按目前工单节奏月底可达最低工单数的，视为数据充足。",
 	ColEngineer:    "工程师", ColPace: "按目前节奏", ColOutlook: "走势", ColAtRisk: "风险工单", ColTold: "已提醒",
 	ToldNo:         "—",
+	ToldAtRisk:     "风险工单",
 	OutWarningF:    "将收到警告：连续第 %s 个月未达标",
 	OutAdjustmentF: "将进行岗位调整：连续第 %s 个月未达标",
 	OutBelowF:      "低于合格线（第 %s 个月）",
@@ -348,7 +350,7 @@ func CheckInTeamMail(t CheckInTeam) (Mail, error) {
 			}
 			told = strings.Join(names, m.Comma)
 			if told == "" {
-				told = w.ColAtRisk
+				told = w.ToldAtRisk
 			}
 		}
 		risk := ""

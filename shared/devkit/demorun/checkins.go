@@ -3,6 +3,8 @@ package demorun
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -28,8 +30,11 @@ type CheckInSummary struct {
 	// Heading are the engineers the month was heading for a warning or
 	// position adjustment with, as of the check-in.
 	Heading map[string]consequence.Kind
-	// Leads is each team's summary, as text, by team.
+	// Leads is each team's summary, as text, by team; Teams each told
+	// engineer's team. The mails are written as HTML under
+	// Out/checkins/<day>/ (lead-<team>.html, engineer-<id>.html).
 	Leads map[string]string
+	Teams map[string]string
 	Sent  int
 	// Rerun is how many mails a second check-in later that day sent.
 	Rerun int
@@ -77,16 +82,30 @@ func (r *runner) checkIn(ctx context.Context, m month.Month, at time.Time, ms *M
 		}
 	}
 	byEmail, byManager := map[string]string{}, map[string]string{}
+	cs.Teams = map[string]string{}
 	for _, e := range r.org.Engineers {
 		byEmail[strings.ToLower(e.Email)] = e.ID
 		byManager[strings.ToLower(e.ManagerEmail)] = e.Team
+		cs.Teams[e.ID] = e.Team
+	}
+	dir := filepath.Join(r.cfg.Out, "checkins", sum.Day)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
 	}
 	for _, sent := range mails.take() {
 		to := strings.ToLower(sent.To[0])
+		file := ""
 		if id, ok := byEmail[to]; ok {
 			cs.Told = append(cs.Told, id)
+			file = "engineer-" + fileName(id) + ".html"
 		} else if team, ok := byManager[to]; ok {
 			cs.Leads[team] = sent.Mail.Text
+			file = "lead-" + fileName(team) + ".html"
+		}
+		if file != "" {
+			if err := os.WriteFile(filepath.Join(dir, file), []byte(sent.Mail.HTML), 0o644); err != nil {
+				return err
+			}
 		}
 	}
 	slices.Sort(cs.Told)
@@ -107,4 +126,14 @@ func (r *runner) checkIn(ctx context.Context, m month.Month, at time.Time, ms *M
 	r.progress("%s  check-in %s: %d engineers told, %d quiet (%d with too few tickets), %d heading for a warning or position adjustment, %d team summaries; the rerun an hour later sent %d",
 		m, cs.Day, len(cs.Told), len(cs.Quiet), few, len(cs.Heading), len(cs.Leads), cs.Rerun)
 	return nil
+}
+
+// fileName keeps a team or engineer id safe as part of a file name.
+func fileName(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == ' ' || r == 0 {
+			return '-'
+		}
+		return r
+	}, s)
 }

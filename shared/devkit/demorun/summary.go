@@ -95,21 +95,53 @@ func (r *runner) screenshots(ctx context.Context, sum *Summary) ([]string, strin
 		return nil, fmt.Sprintf("start %s: %v", r.cfg.Chromium, err)
 	}
 	var shots []string
-	wctx, cancelShot := context.WithTimeout(bctx, 60*time.Second)
-	defer cancelShot()
-	err = chromedp.Do(wctx, chromedp.Navigate("file://"+report), chromedp.WaitVisible(chromedp.CSS("table")))
-	var buf []byte
-	if err == nil {
-		buf, err = chromedp.Run(wctx, chromedp.FullScreenshot(100))
+	shoot := func(page, name string) error {
+		wctx, cancelShot := context.WithTimeout(bctx, 60*time.Second)
+		defer cancelShot()
+		err := chromedp.Do(wctx, chromedp.Navigate("file://"+page), chromedp.WaitVisible(chromedp.CSS("table")))
+		var buf []byte
+		if err == nil {
+			buf, err = chromedp.Run(wctx, chromedp.FullScreenshot(100))
+		}
+		if err != nil {
+			return fmt.Errorf("screenshot of %s: %w", page, err)
+		}
+		path := filepath.Join(r.cfg.Out, name)
+		if err := os.WriteFile(path, buf, 0o644); err != nil {
+			return err
+		}
+		shots = append(shots, path)
+		return nil
 	}
-	if err != nil {
-		return shots, fmt.Sprintf("screenshot of %s: %v", report, err)
-	}
-	path := filepath.Join(r.cfg.Out, "report.png")
-	if err := os.WriteFile(path, buf, 0o644); err != nil {
+	if err := shoot(report, "report.png"); err != nil {
 		return shots, err.Error()
 	}
-	shots = append(shots, path)
+	// The last check-in of the last month: the same team's lead summary
+	// and the mail of one engineer it told.
+	cis := sum.Months[len(sum.Months)-1].CheckIns
+	if len(cis) == 0 {
+		return shots, ""
+	}
+	ci := cis[len(cis)-1]
+	dir, err := filepath.Abs(filepath.Join(r.cfg.Out, "checkins", ci.Day))
+	if err != nil {
+		return shots, err.Error()
+	}
+	if err := shoot(filepath.Join(dir, "lead-"+fileName(team)+".html"), "checkin-lead.png"); err != nil {
+		return shots, err.Error()
+	}
+	told := ci.Told
+	for _, id := range ci.Told {
+		if ci.Teams[id] == team {
+			told = []string{id}
+			break
+		}
+	}
+	if len(told) > 0 {
+		if err := shoot(filepath.Join(dir, "engineer-"+fileName(told[0])+".html"), "checkin-engineer.png"); err != nil {
+			return shots, err.Error()
+		}
+	}
 	return shots, ""
 }
 
