@@ -140,7 +140,8 @@ func (w *Watch) Add(s *ticket.State) {
 	if left > w.within {
 		return
 	}
-	list := append(w.byEng[e.ID], AtRisk{Source: s.Source, TicketID: s.ID, Priority: s.Priority, Deadline: deadline, Left: left})
+	list := slices.DeleteFunc(w.byEng[e.ID], func(r AtRisk) bool { return r.Source == s.Source && r.TicketID == s.ID }) // read twice: once
+	list = append(list, AtRisk{Source: s.Source, TicketID: s.ID, Priority: s.Priority, Deadline: deadline, Left: left})
 	slices.SortFunc(list, func(a, b AtRisk) int {
 		return cmp.Or(a.Deadline.Compare(b.Deadline), cmp.Compare(a.Source, b.Source), cmp.Compare(a.TicketID, b.TicketID))
 	})
