@@ -79,7 +79,7 @@ func sampleCheckIn(p *policy.Policy) (checkin.CheckIn, map[string]directory.Engi
 			},
 			AtRisk: []checkin.AtRisk{
 				{Source: "jira", TicketID: "10042", Priority: event.Urgent, Deadline: asOf.Add(time.Hour), Left: time.Hour},
-				{Source: "zendesk", TicketID: "4830", Priority: event.Normal, Deadline: asOf.Add(20 * time.Hour), Left: 20 * time.Hour},
+				{Source: "zendesk", TicketID: "4830", Priority: event.Normal, Deadline: asOf.Add(150 * time.Minute), Left: 150 * time.Minute},
 			}},
 		{EngineerID: "E3", Team: "North", Tickets: 2, Composite: f(75), Quiet: checkin.QuietFewTickets},
 		{EngineerID: "E4", Team: "North", Tickets: 28, Composite: f(78.9), Grade: "C", MeetsStandard: &no, Below: true, Mail: true,

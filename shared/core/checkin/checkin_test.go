@@ -154,7 +154,8 @@ func TestAHalfMonthProjected(t *testing.T) {
 	})
 	states := slices.Concat(made(sep, "a1", 20, 0), made(sep, "a2", 20, 10), made(sep, "a3", 2, 0), []*ticket.State{
 		open("a1", "soon", asOf.Add(-4*time.Hour), event.High, false),    // due in 4 h
-		open("a1", "later", asOf.Add(-2*time.Hour), event.Normal, false), // due in 22 h
+		open("a1", "later", asOf.Add(-2*time.Hour), event.Normal, false), // due in 22 h: not yet at risk
+		open("a1", "next", asOf.Add(-21*time.Hour), event.Normal, false), // due in 3 h
 		open("a1", "low", asOf.Add(-2*time.Hour), event.Low, false),      // due in 70 h: not yet at risk
 		open("a1", "waiting", asOf.Add(-6*time.Hour), event.High, true),  // pending: its clock stopped
 		open("a1", "late", asOf.Add(-9*time.Hour), event.High, false),    // breached an hour ago
@@ -239,7 +240,7 @@ func TestAHalfMonthProjected(t *testing.T) {
 		for _, r := range ann.AtRisk {
 			got = append(got, fmt.Sprintf("%s %v", r.TicketID, r.Left))
 		}
-		if !slices.Equal(got, []string{"soon 4h0m0s", "later 22h0m0s"}) {
+		if !slices.Equal(got, []string{"next 3h0m0s", "soon 4h0m0s"}) {
 			t.Errorf("at risk %v", got)
 		}
 		if ann.Below || !ann.Mail || ann.Heading != "" {
