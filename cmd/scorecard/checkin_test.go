@@ -76,6 +76,11 @@ func TestCheckInFromTheCLI(t *testing.T) {
 		}
 	}
 
+	// What was said, as stored: the 10th's first check-in.
+	if code, out, stderr := cli("check-in", "2026-10", "--said", "--local"); code != 0 || strings.Count(out, "check-in as of 2026-10-10 12:00") != 1 ||
+		!strings.Contains(out, "cannot reach 100.0 % this month; the most it can reach is 68.8 %") {
+		t.Errorf("--said: exit %d\n%s\n%s", code, out, stderr)
+	}
 	// A moment outside the month is refused, naming the flag.
 	if code, _, stderr := cli("check-in", "2026-10", "--as-of", "2026-11-02", "--no-mail", "--local"); code == 0 || !strings.Contains(stderr, "--as-of") {
 		t.Errorf("as of November: exit %d, %s", code, stderr)
