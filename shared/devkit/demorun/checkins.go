@@ -61,7 +61,9 @@ func (r *runner) checkIn(ctx context.Context, m month.Month, at time.Time, ms *M
 	mails := &capture{next: r.cfg.Mailer, meter: r.meter}
 	run := &monthly.Runner{Store: r.cfg.Store, Mailer: mails, Policy: r.cfg.Policy, Now: r.cfg.Clock.Now, Log: r.cfg.Log}
 	r.cfg.Clock.Set(at)
+	t0 := time.Now()
 	sum, err := run.CheckInTick(ctx)
+	r.meter.add("monthly", time.Since(t0))
 	if err != nil {
 		return fmt.Errorf("check-in %s: %w", at.Format(time.DateOnly), err)
 	}
@@ -110,7 +112,9 @@ func (r *runner) checkIn(ctx context.Context, m month.Month, at time.Time, ms *M
 	}
 	slices.Sort(cs.Told)
 	r.cfg.Clock.Set(at.Add(time.Hour))
+	t0 = time.Now()
 	again, err := run.CheckInTick(ctx)
+	r.meter.add("monthly", time.Since(t0))
 	if err != nil {
 		return err
 	}
