@@ -451,6 +451,7 @@ var zhCN = &messages{
 		metric.ResolutionSuccessRate:      "当月首次解决、且在重开窗口（7 天）内未被重开的工单比例",
 		metric.FollowupConfirmedRate:      "回访中回答“问题已解决：是”的数量 / 回答该问题的数量",
 		metric.LeadProblemSolvingScore:    "主管对问题解决能力的评分（0–100）",
+		metric.QualityReviewScore:         "抽检工单按政策评分表的质检平均分（0–100），每张工单取其各次评审的平均",
 		metric.AvgFirstResponseHours:      "从创建到客服首次公开回复的平均时长",
 		metric.FirstResponse1hRate:        "在 1 小时内得到首次回复的工单比例",
 		metric.TrainingHours:              "当月参加培训的小时数",

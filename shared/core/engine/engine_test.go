@@ -3,6 +3,7 @@ package engine_test
 import (
 	"fmt"
 	"iter"
+	"math"
 	"math/rand/v2"
 	"runtime/metrics"
 	"strings"
@@ -332,5 +333,32 @@ func BenchmarkRunMonth(b *testing.B) {
 			b.ReportMetric(float64(peak)/(1<<20), "peak-live-heap-MB")
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*size.tickets), "ns/ticket")
 		})
+	}
+}
+
+// Quality reviews are a problem-resolution metric: Ann's ten good tickets
+// put every ticket metric at its target (100 points); three reviewed
+// tickets scoring 100, 0 (a critical category failed) and 85 give an IQS
+// of 61.67, (61.67 − 50) / (85 − 50) = 33.33 points, so problem resolution
+// is (4 × 100 + 33.33) / 5 = 86.67 and the composite (30 × 100 + 25 ×
+// 86.67 + 20 × 100) / 75 = 95.56 instead of 100.
+func TestQualityReviewsMoveTheComposite(t *testing.T) {
+	p := policy.Default()
+	m := month.Month{Year: 2026, Month: time.October}
+	run := func(people map[string]metric.People) scoring.Card {
+		cards, _, err := engine.Run(engine.Input{Policy: p, Month: m, AsOf: m.End(p.Location()), Directory: dir(), Tickets: seq(ticketsFor(m, "a1", 10, true)), People: people})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return card(cards, "E1")
+	}
+	before := run(nil)
+	after := run(map[string]metric.People{"E1": {QualityReviews: []float64{100, 0, 85}}})
+	iqs := after.Metrics[metric.QualityReviewScore]
+	if *before.Composite != 100 || iqs.Value == nil || math.Abs(*iqs.Value-61.6667) > 1e-4 || iqs.N != 3 || math.Abs(*iqs.Points-33.33) > 0.005 {
+		t.Fatalf("before %v; IQS %+v", *before.Composite, iqs)
+	}
+	if pr := after.Dimensions[metric.ProblemResolution].Score; math.Abs(*pr-86.67) > 0.005 || math.Abs(*after.Composite-95.56) > 0.005 {
+		t.Errorf("problem resolution %v, composite %v; want 86.67, 95.56", *pr, *after.Composite)
 	}
 }

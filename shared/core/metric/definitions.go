@@ -21,6 +21,7 @@ const (
 	ResolutionSuccessRate      ID = "resolution_success_rate"
 	FollowupConfirmedRate      ID = "followup_confirmed_rate"
 	LeadProblemSolvingScore    ID = "lead_problem_solving_score"
+	QualityReviewScore         ID = "quality_review_score"
 	AvgFirstResponseHours      ID = "avg_first_response_hours"
 	FirstResponse1hRate        ID = "first_response_1h_rate"
 	TrainingHours              ID = "training_hours"
@@ -47,6 +48,7 @@ const (
 const (
 	SampleTickets = "tickets"
 	SampleSurveys = "surveys"
+	SampleReviews = "reviews"
 	SampleNone    = ""
 )
 
@@ -75,6 +77,7 @@ var Defs = []Def{
 	{ResolutionSuccessRate, ProblemResolution, "tickets first resolved in the month and not reopened within the reopen window (7 days)", "rate", false, "data", SampleTickets, false},
 	{FollowupConfirmedRate, ProblemResolution, "survey answers \"problem solved: yes\" / answers to that question", "rate", false, "feedback", SampleSurveys, false},
 	{LeadProblemSolvingScore, ProblemResolution, "team lead's problem-solving rating (0–100)", "points", false, "lead", SampleNone, false},
+	{QualityReviewScore, ProblemResolution, "mean quality review score (0–100) of the engineer's sampled tickets, each ticket the mean of its reviews against the policy's rubric", "points", false, "reviews", SampleReviews, false},
 	{AvgFirstResponseHours, ResponseTime, "mean created → first public reply by an agent", "hours", true, "data", SampleTickets, false},
 	{FirstResponse1hRate, ResponseTime, "share of tickets first answered within 1 hour", "rate", false, "data", SampleTickets, false},
 	{TrainingHours, ContinuousLearning, "training hours attended in the month", "hours", false, "records", SampleNone, false},

@@ -518,6 +518,9 @@ type People struct {
 	CollaborationCases int
 	RenewalsDue        int
 	Renewed            int
+	// QualityReviews are the scores (0–100) of the engineer's reviewed
+	// tickets of the month, one per ticket (the mean of its reviews).
+	QualityReviews []float64
 }
 
 // AddPeople records an engineer's people inputs for the month.
@@ -557,6 +560,12 @@ func (a *Accumulator) AddPeople(e Engineer, p People) {
 		v.Numerator += float64(p.CollaborationCases)
 		v.N += p.CollaborationCases
 		v.set, v.raw = true, v.Numerator
+	}
+	if len(p.QualityReviews) > 0 {
+		v := m.Value(QualityReviewScore)
+		for _, s := range p.QualityReviews {
+			v.add(s, 1)
+		}
 	}
 	if p.RenewalsDue > 0 {
 		v := m.Value(RenewalRate)

@@ -26,6 +26,7 @@ import (
 	"scorecard/shared/core/consequence"
 	"scorecard/shared/core/event"
 	"scorecard/shared/core/metric"
+	"scorecard/shared/core/quality"
 )
 
 //go:embed default.yaml
@@ -58,6 +59,7 @@ type Policy struct {
 	Assessments     Assessments              `yaml:"assessments"`
 	Disputes        Disputes                 `yaml:"disputes"`
 	CheckIns        CheckIns                 `yaml:"check_ins"`
+	Quality         Quality                  `yaml:"quality"`
 	Retention       Retention                `yaml:"retention"`
 	Sources         map[string]Source        `yaml:"sources"`
 
@@ -76,6 +78,7 @@ type Grade struct {
 type MinSample struct {
 	Tickets int `yaml:"tickets"`
 	Surveys int `yaml:"surveys"`
+	Reviews int `yaml:"reviews"`
 }
 
 // Dimension is a weighted group of metrics.
@@ -186,6 +189,37 @@ type CheckIns struct {
 // day of an enabled policy.
 func (p *Policy) CheckInDay(t time.Time) bool {
 	return p.CheckIns.Enabled && slices.Contains(p.CheckIns.Days, t.In(p.location).Day())
+}
+
+// Quality holds the ticket quality reviews (see core/quality): which
+// tickets are sampled each month, who reviews them, and the rubric.
+type Quality struct {
+	Enabled bool `yaml:"enabled"`
+	// Seed fixes the sample: the same tickets give the same sample.
+	Seed string `yaml:"seed"`
+	// PerEngineer tickets resolved in the month are reviewed per engineer.
+	PerEngineer int `yaml:"per_engineer"`
+	// InformativeShare of them is drawn first from tickets rated
+	// LowRating or below, reopened, complaints or past their SLA.
+	InformativeShare float64 `yaml:"informative_share"`
+	LowRating        int     `yaml:"low_rating"`
+	// DoubleShare of the sampled tickets gets a second reviewer.
+	DoubleShare float64 `yaml:"double_share"`
+	// Reviewers: lead (the engineer's lead; a second lead for
+	// calibration) or peer (engineers of other teams).
+	Reviewers string `yaml:"reviewers"`
+	// Scale and Categories are the rubric: each category rated 0
+	// (failed) to Scale; a critical one failed scores the review 0.
+	Scale      int                `yaml:"scale"`
+	Categories []quality.Category `yaml:"categories"`
+}
+
+// Rubric is the quality reviews' rubric.
+func (q Quality) Rubric() quality.Rubric { return quality.Rubric{Scale: q.Scale, Categories: q.Categories} }
+
+// Rules are the quality reviews' sampling rules.
+func (q Quality) Rules() quality.Rules {
+	return quality.Rules{Seed: q.Seed, PerEngineer: q.PerEngineer, InformativeShare: q.InformativeShare, DoubleShare: q.DoubleShare}
 }
 
 // Retention holds how long raw data is kept.
@@ -434,6 +468,8 @@ func (p *Policy) MinSampleFor(m Metric) int {
 		return p.MinSample.Tickets
 	case metric.SampleSurveys:
 		return p.MinSample.Surveys
+	case metric.SampleReviews:
+		return p.MinSample.Reviews
 	}
 	return 0
 }

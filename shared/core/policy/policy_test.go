@@ -77,7 +77,7 @@ func TestDefaultHasThePlansNumbers(t *testing.T) {
 		if diff := cmp.Diff(want, p.Grades); diff != "" {
 			t.Errorf("grades (-want +got):\n%s", diff)
 		}
-		if diff := cmp.Diff(policy.MinSample{Tickets: 5, Surveys: 5}, p.MinSample); diff != "" {
+		if diff := cmp.Diff(policy.MinSample{Tickets: 5, Surveys: 5, Reviews: 3}, p.MinSample); diff != "" {
 			t.Errorf("min_sample (-want +got):\n%s", diff)
 		}
 		if p.MonthMinTickets != 5 {
@@ -618,6 +618,13 @@ func TestValidationNamesTheField(t *testing.T) {
 		{name: "the survey quiet period is not negative", overlay: "surveys: {quiet_period: -1h}", want: "surveys.quiet_period:"},
 		{name: "a survey link is valid for some time", overlay: "surveys: {link_validity: 0s}", want: "surveys.link_validity:"},
 		{name: "raw events are kept for some time", overlay: "retention: {raw_events: 0d}", want: "retention.raw_events:"},
+
+		// Quality reviews.
+		{name: "quality reviewers are lead or peer", overlay: "quality: {enabled: true, seed: s, per_engineer: 4, informative_share: 0.5, low_rating: 2, double_share: 0.2, reviewers: boss, scale: 4, categories: [{id: a, weight: 1, labels: {en: A, zh-CN: 甲}}]}", want: `quality.reviewers: "boss"`},
+		{name: "a quality share is a share", overlay: "quality: {enabled: true, seed: s, per_engineer: 4, informative_share: 50, low_rating: 2, double_share: 0.2, reviewers: lead, scale: 4, categories: [{id: a, weight: 1, labels: {en: A, zh-CN: 甲}}]}", want: "quality.informative_share:"},
+		{name: "a quality category needs both labels", overlay: "quality: {enabled: true, seed: s, per_engineer: 4, informative_share: 0.5, low_rating: 2, double_share: 0.2, reviewers: lead, scale: 4, categories: [{id: a, weight: 1, labels: {en: A}}]}", want: "quality.categories[0].labels:"},
+		{name: "a quality sample needs a seed", overlay: "quality: {enabled: true, seed: '', per_engineer: 4, informative_share: 0.5, low_rating: 2, double_share: 0.2, reviewers: lead, scale: 4, categories: [{id: a, weight: 1, labels: {en: A, zh-CN: 甲}}]}", want: "quality.seed:"},
+		{name: "min_sample.reviews not negative", overlay: "min_sample: {tickets: 5, surveys: 5, reviews: -1}", want: "min_sample.reviews:"},
 
 		// Check-ins.
 		{name: "check-ins on need a day", overlay: "check_ins: {enabled: true, days: [], min_tickets: 5, at_risk_within: 24h}", want: "check_ins.days:"},

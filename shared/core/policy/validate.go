@@ -14,6 +14,7 @@ import (
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/event"
 	"scorecard/shared/core/metric"
+	"scorecard/shared/core/quality"
 )
 
 // validate checks every field and prepares the derived values. Each error
@@ -41,6 +42,9 @@ func (p *Policy) validate() error {
 	}
 	if p.MinSample.Surveys < 0 {
 		return fmt.Errorf("min_sample.surveys: must not be negative")
+	}
+	if p.MinSample.Reviews < 0 {
+		return fmt.Errorf("min_sample.reviews: must not be negative")
 	}
 	if p.MonthMinTickets < 0 {
 		return fmt.Errorf("month_min_tickets: must not be negative")
@@ -96,6 +100,9 @@ func (p *Policy) validate() error {
 		return fmt.Errorf("disputes.per_engineer_month: must be between 1 and 50 when disputes are open (window_working_days > 0)")
 	}
 	if err := p.validateCheckIns(); err != nil {
+		return err
+	}
+	if err := p.validateQuality(); err != nil {
 		return err
 	}
 	if p.Surveys.QuietPeriod < 0 {
@@ -313,4 +320,26 @@ func (p *Policy) validateCheckIns() error {
 		return fmt.Errorf("check_ins.at_risk_within: must be more than 0 and at most 7d")
 	}
 	return nil
+}
+
+func (p *Policy) validateQuality() error {
+	q := p.Quality
+	if !q.Enabled {
+		return nil
+	}
+	switch {
+	case q.Seed == "":
+		return fmt.Errorf("quality.seed: is required (it fixes the monthly sample)")
+	case q.PerEngineer < 1 || q.PerEngineer > 50:
+		return fmt.Errorf("quality.per_engineer: %d is not from 1 to 50", q.PerEngineer)
+	case !(q.InformativeShare >= 0 && q.InformativeShare <= 1):
+		return fmt.Errorf("quality.informative_share: %v is not a share from 0 to 1", q.InformativeShare)
+	case !(q.DoubleShare >= 0 && q.DoubleShare <= 1):
+		return fmt.Errorf("quality.double_share: %v is not a share from 0 to 1", q.DoubleShare)
+	case q.LowRating < 1 || q.LowRating > 5:
+		return fmt.Errorf("quality.low_rating: %d is not a survey rating from 1 to 5", q.LowRating)
+	case q.Reviewers != quality.ByLead && q.Reviewers != quality.ByPeer:
+		return fmt.Errorf("quality.reviewers: %q is not lead or peer", q.Reviewers)
+	}
+	return q.Rubric().Validate("quality")
 }
