@@ -215,7 +215,9 @@ type Quality struct {
 }
 
 // Rubric is the quality reviews' rubric.
-func (q Quality) Rubric() quality.Rubric { return quality.Rubric{Scale: q.Scale, Categories: q.Categories} }
+func (q Quality) Rubric() quality.Rubric {
+	return quality.Rubric{Scale: q.Scale, Categories: q.Categories}
+}
 
 // Rules are the quality reviews' sampling rules.
 func (q Quality) Rules() quality.Rules {
