@@ -33,6 +33,7 @@ import (
 	"scorecard/shared/core/month"
 	"scorecard/shared/core/monthrun"
 	"scorecard/shared/core/policy"
+	"scorecard/shared/core/quality"
 	"scorecard/shared/core/records"
 	"scorecard/shared/core/scoring"
 	"scorecard/shared/core/ticket"
@@ -89,6 +90,8 @@ type Store interface {
 	// PutCheckIns stores what a mid-month check-in said of each engineer
 	// (the first check-in of a day stands).
 	PutCheckIns(ctx context.Context, said []checkin.Said) error
+	// Reviews are the month's quality reviews of sampled tickets.
+	Reviews(ctx context.Context, m month.Month) ([]quality.Review, error)
 }
 
 // Mailer sends one mail.
@@ -568,6 +571,25 @@ func (r *Runner) people(ctx context.Context, m month.Month) (map[string]metric.P
 	for id, sc := range lead {
 		p := people[id]
 		p.LeadAttitude, p.LeadProblemSolving, p.LeadCollaboration = ptr(sc.Attitude), ptr(sc.ProblemSolving), ptr(sc.Collaboration)
+		people[id] = p
+	}
+	// Quality reviews: each reviewed ticket's mean score, unless an
+	// accepted dispute took the ticket out of the metric.
+	reviews, err := r.Store.Reviews(ctx, m)
+	if err != nil {
+		return nil, nil, err
+	}
+	excluded := map[string]bool{}
+	for _, x := range xs {
+		excluded[x.Key()] = true
+	}
+	for id, tickets := range quality.IQS(reviews) {
+		p := people[id]
+		for _, t := range tickets {
+			if !excluded[metric.ExclusionKey(id, metric.QualityReviewScore, t.Source, t.TicketID)] {
+				p.QualityReviews = append(p.QualityReviews, t.Score)
+			}
+		}
 		people[id] = p
 	}
 	gaps := map[string][]report.Gap{}

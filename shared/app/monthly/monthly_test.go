@@ -31,6 +31,7 @@ import (
 	"scorecard/shared/core/metric"
 	"scorecard/shared/core/month"
 	"scorecard/shared/core/policy"
+	"scorecard/shared/core/quality"
 	"scorecard/shared/core/records"
 	"scorecard/shared/core/scoring"
 	"scorecard/shared/core/ticket"
@@ -56,6 +57,11 @@ type memStore struct {
 	kept         map[string][]scoring.Card // "yyyy-mm as-of" → the cards a rescore replaced
 	disputes     map[month.Month][]dispute.Dispute
 	said         map[string]checkin.Said // "day engineer" → the first
+	reviews      map[month.Month][]quality.Review
+}
+
+func (s *memStore) Reviews(_ context.Context, m month.Month) ([]quality.Review, error) {
+	return s.reviews[m], nil
 }
 
 func (s *memStore) PutCheckIns(_ context.Context, said []checkin.Said) error {

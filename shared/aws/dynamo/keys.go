@@ -28,6 +28,8 @@
 //	dispute      DSP#<yyyy-mm>               <engineer>#<id>      an engineer's dispute of one place in their month
 //	             DSP#<yyyy-mm>               #N#<engineer>        how many the engineer opened (the policy's limit)
 //	evidence     EVD#<yyyy-mm>#<engineer>    <run as-of>#<chunk>  every ticket's part in the engineer's metrics, as that run counted it
+//	review       QA#<yyyy-mm>                A#<engineer>#<source>#<ticket>  a sampled ticket and its reviewers (the first draw stands)
+//	             QA#<yyyy-mm>                R#<engineer>#<source>#<ticket>#<reviewer hash>  one reviewer's review of it (once)
 //	check-in     CHK#<yyyy-mm>               <yyyy-mm-dd>#<engineer>  what a mid-month check-in said of the engineer (first of the day kept)
 //	source       SRC#<source>                SWITCHOVER           when its first webhook was stored (written once)
 //	             SRC#<source>                IMPORT               its history import: cursor and counts
@@ -51,6 +53,8 @@
 package dynamo
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"hash/fnv"
 	"strconv"
@@ -127,6 +131,17 @@ func evidencePK(m month.Month, engineerID string) string {
 	return "EVD#" + m.String() + "#" + esc(engineerID)
 }
 func exclusionPK(m month.Month) string { return "EXC#" + m.String() }
+
+// Quality reviews: QA#<month> / A#… the assignment, R#… a review; a
+// reviewer's address is kept out of the key as a hash.
+func qualityPK(m month.Month) string { return "QA#" + m.String() }
+func assignmentSK(engineerID, source, ticketID string) string {
+	return "A#" + esc(engineerID) + "#" + esc(source) + "#" + esc(ticketID)
+}
+func reviewSK(engineerID, source, ticketID, reviewer string) string {
+	sum := sha256.Sum256([]byte(strings.ToLower(reviewer)))
+	return "R#" + esc(engineerID) + "#" + esc(source) + "#" + esc(ticketID) + "#" + hex.EncodeToString(sum[:8])
+}
 
 // Check-ins: CHK#<month> / <day>#<engineer>.
 func checkInPK(m month.Month) string          { return "CHK#" + m.String() }

@@ -269,6 +269,9 @@ func SoFar(this, last map[string]metric.People) map[string]metric.People {
 		if p.RenewalsDue == 0 {
 			p.RenewalsDue, p.Renewed = l.RenewalsDue, l.Renewed
 		}
+		if len(p.QualityReviews) == 0 {
+			p.QualityReviews = l.QualityReviews
+		}
 		out[id] = p
 	}
 	return out

@@ -16,6 +16,7 @@ import (
 	"slices"
 
 	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/metric"
 	"scorecard/shared/core/month"
 )
 
@@ -231,4 +232,47 @@ func slicesSortedKeys[V any](m map[string]V) []string {
 	}
 	slices.Sort(keys)
 	return keys
+}
+
+// FromEvidence is month m's candidates for review from the month's run
+// evidence: each ticket an engineer was credited with resolving
+// (completion_rate, 1 of 1), with its signs from the engineer's other
+// metrics — a survey rating at or below lowRating, a reopen within the
+// window, a complaint, a breached SLA.
+func FromEvidence(contribs []metric.Contribution, lowRating int) []Candidate {
+	type key struct{ eng, source, ticket string }
+	byKey := map[key]*Candidate{}
+	resolved := map[key]bool{}
+	var keys []key
+	for _, c := range contribs {
+		k := key{c.EngineerID, c.Source, c.TicketID}
+		cd := byKey[k]
+		if cd == nil {
+			cd = &Candidate{Source: c.Source, TicketID: c.TicketID, EngineerID: c.EngineerID}
+			byKey[k] = cd
+			keys = append(keys, k)
+		}
+		switch c.Metric {
+		case metric.CompletionRate:
+			resolved[k] = resolved[k] || c.Num == 1
+		case metric.CSATScore:
+			cd.LowRating = cd.LowRating || (c.Rating > 0 && c.Rating <= lowRating)
+		case metric.ResolutionSuccessRate:
+			cd.Reopened = cd.Reopened || c.Num < c.Den
+		case metric.ComplaintRate:
+			cd.Complaint = cd.Complaint || c.Num > 0
+		case metric.ResolutionSLARate:
+			cd.Breached = cd.Breached || c.Num < c.Den
+		}
+	}
+	var out []Candidate
+	for _, k := range keys {
+		if resolved[k] {
+			out = append(out, *byKey[k])
+		}
+	}
+	slices.SortFunc(out, func(a, b Candidate) int {
+		return cmp.Or(cmp.Compare(a.EngineerID, b.EngineerID), cmp.Compare(a.Source, b.Source), cmp.Compare(a.TicketID, b.TicketID))
+	})
+	return out
 }

@@ -13,6 +13,7 @@ import (
 
 	"scorecard/shared/core/directory"
 	"scorecard/shared/core/errcode"
+	"scorecard/shared/core/metric"
 	"scorecard/shared/core/month"
 	"scorecard/shared/core/quality"
 )
@@ -288,5 +289,34 @@ func TestCalibrationByHand(t *testing.T) {
 	iqs := quality.IQS(reviews)["E1"]
 	if len(iqs) != 3 || iqs[0].Score != 70 || iqs[0].Reviews != 2 || iqs[1].Score != 70 || iqs[2].Score != 100 {
 		t.Errorf("IQS tickets %+v", iqs)
+	}
+}
+
+// The candidates are the tickets each engineer resolved in the month, with
+// the signs their other metrics counted.
+func TestCandidatesFromTheRunsEvidence(t *testing.T) {
+	c := func(eng, ticket string, id metric.ID, num, den float64, rating int) metric.Contribution {
+		return metric.Contribution{EngineerID: eng, Metric: id, Source: "zendesk", TicketID: ticket, Num: num, Den: den, Rating: rating}
+	}
+	ev := []metric.Contribution{
+		c("E1", "1", metric.CompletionRate, 1, 1, 0),
+		c("E1", "1", metric.CSATScore, 25, 1, 2), // rated 2: low
+		c("E1", "2", metric.CompletionRate, 1, 1, 0),
+		c("E1", "2", metric.ResolutionSLARate, 0, 1, 0),     // breached
+		c("E1", "2", metric.ResolutionSuccessRate, 0, 1, 0), // reopened
+		c("E1", "3", metric.CompletionRate, 0, 1, 0),        // due, not resolved: not a candidate
+		c("E1", "3", metric.ResolutionSLARate, 0, 1, 0),
+		c("E2", "4", metric.CompletionRate, 1, 1, 0),
+		c("E2", "4", metric.ComplaintRate, 1, 1, 0),       // a complaint
+		c("E2", "4", metric.CSATScore, 75, 1, 4),          // rated 4: not low
+		c("E2", "5", metric.FirstResponse1hRate, 1, 1, 0), // answered, not resolved by E2
+	}
+	want := []quality.Candidate{
+		{Source: "zendesk", TicketID: "1", EngineerID: "E1", LowRating: true},
+		{Source: "zendesk", TicketID: "2", EngineerID: "E1", Reopened: true, Breached: true},
+		{Source: "zendesk", TicketID: "4", EngineerID: "E2", Complaint: true},
+	}
+	if diff := cmp.Diff(want, quality.FromEvidence(ev, 2)); diff != "" {
+		t.Errorf("candidates (-want +got):\n%s", diff)
 	}
 }

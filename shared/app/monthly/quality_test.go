@@ -1,0 +1,56 @@
+package monthly_test
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"scorecard/shared/app/monthly"
+	"scorecard/shared/core/metric"
+	"scorecard/shared/core/month"
+	"scorecard/shared/core/quality"
+	"scorecard/shared/core/scoring"
+)
+
+var noMail = false
+
+// TestQualityReviewsCountInTheRun: Ann's October, every ticket metric at
+// target (composite 100), with three reviewed tickets — X reviewed twice
+// for calibration, 0 (a critical category failed) and 80, so 40; Y 100;
+// Z 85 — has an IQS of (40 + 100 + 85) / 3 = 75: (75 − 50) / 35 = 71.43
+// points, problem resolution (4 × 100 + 71.43) / 5 = 94.29, composite
+// (30 × 100 + 25 × 94.29 + 20 × 100) / 75 = 98.10. A dispute of X's review
+// accepted takes X out: (100 + 85) / 2 = 92.5, at target, composite 100.
+func TestQualityReviewsCountInTheRun(t *testing.T) {
+	st, _, r := setup(t)
+	ctx := context.Background()
+	rv := func(ticket, who string, score float64) quality.Review {
+		return quality.Review{Month: oct, EngineerID: "E1", Team: "north", Source: "generic", TicketID: ticket, Reviewer: who, Score: score}
+	}
+	st.reviews = map[month.Month][]quality.Review{oct: {rv("X", "lee@example.com", 0), rv("X", "sue@example.com", 80), rv("Y", "lee@example.com", 100), rv("Z", "lee@example.com", 85)}}
+	ann := func() scoring.Card {
+		for _, c := range st.results[oct] {
+			if c.EngineerID == "E1" {
+				return c
+			}
+		}
+		t.Fatal("no card for Ann")
+		return scoring.Card{}
+	}
+	if _, err := r.Run(ctx, monthly.Request{Month: oct.String(), Mail: &noMail}); err != nil {
+		t.Fatal(err)
+	}
+	c := ann()
+	iqs := c.Metrics[metric.QualityReviewScore]
+	if iqs.Value == nil || *iqs.Value != 75 || iqs.N != 3 || math.Abs(*c.Composite-98.10) > 0.005 {
+		t.Fatalf("IQS %v (n %d), composite %v; want 75, 3, 98.10", iqs.Value, iqs.N, *c.Composite)
+	}
+	st.exclusions = map[month.Month][]metric.Exclusion{oct: {{EngineerID: "E1", Metric: metric.QualityReviewScore, Source: "generic", TicketID: "X", By: "boss@example.com", Reason: "reviewed the wrong conversation"}}}
+	if _, err := r.Run(ctx, monthly.Request{Month: oct.String(), Mail: &noMail, Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	c = ann()
+	if iqs := c.Metrics[metric.QualityReviewScore]; *iqs.Value != 92.5 || iqs.N != 2 || *c.Composite != 100 {
+		t.Errorf("after the dispute: IQS %v (n %d), composite %v; want 92.5, 2, 100", *iqs.Value, iqs.N, *c.Composite)
+	}
+}
