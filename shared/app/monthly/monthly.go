@@ -437,6 +437,11 @@ func (r *Runner) mail(ctx context.Context, m month.Month, run Run, cards []scori
 	if err != nil {
 		return err
 	}
+	reviews, err := r.Store.Reviews(ctx, m)
+	if err != nil {
+		return err
+	}
+	alignment := quality.Calibrate(reviews)
 	held := map[string][]consequence.Kind{}
 	if rules.On() {
 		for _, c := range cards {
@@ -469,6 +474,12 @@ func (r *Runner) mail(ctx context.Context, m month.Month, run Run, cards []scori
 		}
 		for _, c := range t.Cards {
 			t.Gaps = append(t.Gaps, gaps[c.EngineerID]...)
+		}
+		// The reviewers of the team's tickets, aligned over the month.
+		for _, a := range alignment {
+			if slices.ContainsFunc(reviews, func(x quality.Review) bool { return x.Reviewer == a.Reviewer && t.Engineers[x.EngineerID].ID != "" }) {
+				t.Calibration = append(t.Calibration, a)
+			}
 		}
 		key := "team#" + t.Name + "#" + hash(t.ManagerEmail)
 		p.send(m, key, []string{t.ManagerEmail}, func() (report.Mail, error) {

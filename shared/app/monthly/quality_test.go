@@ -3,6 +3,7 @@ package monthly_test
 import (
 	"context"
 	"math"
+	"strings"
 	"testing"
 
 	"scorecard/shared/app/monthly"
@@ -52,5 +53,19 @@ func TestQualityReviewsCountInTheRun(t *testing.T) {
 	c = ann()
 	if iqs := c.Metrics[metric.QualityReviewScore]; *iqs.Value != 92.5 || iqs.N != 2 || *c.Composite != 100 {
 		t.Errorf("after the dispute: IQS %v (n %d), composite %v; want 92.5, 2, 100", *iqs.Value, iqs.N, *c.Composite)
+	}
+	// The lead's report shows the reviewers' calibration: on ticket X Lee
+	// gave 0 and Sue 80 (Lee 80 harsher); the team's four reviews average
+	// 66.25.
+	files := map[string]string{}
+	r.Out = func(name string, data []byte) error { files[name] = string(data); return nil }
+	if _, err := r.Run(ctx, monthly.Request{Month: oct.String(), Force: true}); err != nil {
+		t.Fatal(err)
+	}
+	html := files[oct.String()+"/team-north.html"]
+	for _, want := range []string{"Quality reviewers: calibration", "lee@example.com", "sue@example.com", "-80.0", "harsher", "softer"} {
+		if !strings.Contains(html, want) {
+			t.Errorf("the team report misses %q", want)
+		}
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"scorecard/shared/core/event"
 	"scorecard/shared/core/metric"
 	"scorecard/shared/core/policy"
+	"scorecard/shared/core/quality"
 	"scorecard/shared/devkit/browsertest"
 )
 
@@ -180,5 +181,36 @@ func TestCheckInMailsRenderInChromium(t *testing.T) {
 		}
 		t.Run("engineer/"+locale, func(t *testing.T) { shoot(t, b, dir, "checkin-engineer-"+locale+".png", eng) })
 		t.Run("lead/"+locale, func(t *testing.T) { shoot(t, b, dir, "checkin-lead-"+locale+".png", lead) })
+	}
+}
+
+// The team report's calibration section, against the hand computation of
+// quality's TestCalibrationByHand: Lee 3 reviews, mean 90, 2 shared, ±30,
+// bias +30 (softer), ±14 from the team mean; Sue mean 55, bias −30
+// (harsher), ±21.
+func TestTeamReportShowsCalibration(t *testing.T) {
+	s := sampleTeam(t, directory.LocaleEn)
+	team := s.team
+	team.Calibration = []quality.Alignment{
+		{Reviewer: "lee@example.com", Reviews: 3, Mean: 90, Pairs: 2, DiffOther: 30, BiasOther: 30, DiffTeam: 14},
+		{Reviewer: "sue@example.com", Reviews: 2, Mean: 55, Pairs: 2, DiffOther: 30, BiasOther: -30, DiffTeam: 21},
+		{Reviewer: "wu@example.com", Reviews: 4, Mean: 80, DiffTeam: 6.5},
+	}
+	m, err := report.TeamReport(team)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"Quality reviewers: calibration",
+		"* Reviewer lee@example.com; Reviews 3; Mean 90.0; Shared 2; ± other 30.0; Bias +30.0; ± team mean 14.0; Grades softer",
+		"* Reviewer sue@example.com; Reviews 2; Mean 55.0; Shared 2; ± other 30.0; Bias -30.0; ± team mean 21.0; Grades harsher",
+		"* Reviewer wu@example.com; Reviews 4; Mean 80.0; Shared 0; ± other —; Bias —; ± team mean 6.5; Grades —",
+	} {
+		if !strings.Contains(m.Text, want) {
+			t.Errorf("missing %q in\n%s", want, m.Text)
+		}
+	}
+	if !strings.Contains(m.HTML, "Quality reviewers: calibration") {
+		t.Error("no calibration section in the HTML")
 	}
 }

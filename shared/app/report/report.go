@@ -15,6 +15,7 @@ import (
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/month"
 	"scorecard/shared/core/policy"
+	"scorecard/shared/core/quality"
 	"scorecard/shared/core/scoring"
 )
 
@@ -57,6 +58,11 @@ type Team struct {
 	Held      map[string][]consequence.Kind
 	HeldUntil string
 	Disputes  []dispute.Dispute
+
+	// Calibration is the month's quality reviewers who reviewed the
+	// team's tickets, with their alignment (quality.Calibrate over every
+	// review of the month); nil renders no section.
+	Calibration []quality.Alignment
 }
 
 // Gap is one engineer's self-assessment beside the lead's for one aspect

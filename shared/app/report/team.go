@@ -30,6 +30,7 @@ type teamView struct {
 	Gaps           []gapRow
 	GapsIntro      string
 	Pending        *pendingView
+	Calibration    *calibrationView
 	AttachmentNote string
 	PolicyVersion  string
 }
@@ -142,6 +143,7 @@ func TeamReport(t Team) (Mail, error) {
 		mail.Inline = append(mail.Inline, trend.part)
 	}
 	v.Pending = pending(m, t)
+	v.Calibration = calibration(m, t)
 	v.Gaps = gapRows(m, t)
 	v.GapsIntro = sprintf(m.GapsIntroF, trimNum(GapHighlight))
 
@@ -459,4 +461,67 @@ func gapRows(m *messages, t Team) []gapRow {
 		})
 	}
 	return rows
+}
+
+// calibrationView is the team report's section on the quality reviewers.
+type calibrationView struct {
+	Title, Intro string
+	Head         []string
+	Rows         [][]string
+}
+
+// LeanBy is how far (points) a reviewer's mean difference from the other
+// reviewer of the same tickets goes before the report calls them harsher
+// or softer.
+const LeanBy = 10
+
+var calibrationEn = struct{ Title, Intro, Reviewer, Reviews, Mean, Pairs, Other, Bias, Team, Lean, Harsher, Softer, InLine, NoPairs string }{
+	Title:    "Quality reviewers: calibration",
+	Intro:    "A share of the sampled tickets is reviewed twice. Per reviewer: their mean score; on the tickets reviewed beside another reviewer, the mean absolute difference and the mean signed difference (below 0: harsher); and the mean absolute difference from the mean of all the month's reviews of the same team's tickets.",
+	Reviewer: "Reviewer", Reviews: "Reviews", Mean: "Mean", Pairs: "Shared", Other: "± other", Bias: "Bias", Team: "± team mean", Lean: "Grades",
+	Harsher: "harsher", Softer: "softer", InLine: "in line", NoPairs: "—",
+}
+
+var calibrationZhCN = struct{ Title, Intro, Reviewer, Reviews, Mean, Pairs, Other, Bias, Team, Lean, Harsher, Softer, InLine, NoPairs string }{
+	Title:    "质检评审一致性",
+	Intro:    "部分抽检工单由两位评审分别评分。每位评审：平均分；与另一位评审共同评审的工单上的平均绝对差与平均差（小于 0：更严格）；以及与本月同组工单全部评审平均分的平均绝对差。",
+	Reviewer: "评审人", Reviews: "评审数", Mean: "平均分", Pairs: "共同评审", Other: "与另一评审差", Bias: "偏差", Team: "与组均值差", Lean: "评分倾向",
+	Harsher: "偏严", Softer: "偏松", InLine: "一致", NoPairs: "—",
+}
+
+// calibration lists the reviewers of the team's tickets; nil for none.
+func calibration(m *messages, t Team) *calibrationView {
+	if len(t.Calibration) == 0 {
+		return nil
+	}
+	w := calibrationEn
+	if m.Lang == zhCN.Lang {
+		w = calibrationZhCN
+	}
+	v := &calibrationView{Title: w.Title, Intro: w.Intro, Head: []string{w.Reviewer, w.Reviews, w.Mean, w.Pairs, w.Other, w.Bias, w.Team, w.Lean}}
+	for _, a := range t.Calibration {
+		other, bias, lean := w.NoPairs, w.NoPairs, w.NoPairs
+		if a.Pairs > 0 {
+			other, bias, lean = one(a.DiffOther), change(a.BiasOther), w.InLine
+			switch {
+			case a.BiasOther <= -LeanBy:
+				lean = w.Harsher
+			case a.BiasOther >= LeanBy:
+				lean = w.Softer
+			}
+		}
+		v.Rows = append(v.Rows, []string{reviewerName(t, a.Reviewer), itoa(a.Reviews), one(a.Mean), itoa(a.Pairs), other, bias, one(a.DiffTeam), lean})
+	}
+	return v
+}
+
+// reviewerName is a reviewer's name when the team's directory knows the
+// address, else the address.
+func reviewerName(t Team, addr string) string {
+	for _, e := range t.Engineers {
+		if strings.EqualFold(e.Email, addr) && strings.TrimSpace(e.Name) != "" {
+			return e.Name
+		}
+	}
+	return addr
 }
