@@ -162,6 +162,8 @@ var routes = []route{
 	{"POST", "/e/{token}", "forms"}, // an engineer opens a dispute
 	{"GET", "/d/{token}", "forms"},
 	{"POST", "/d/{token}", "forms"}, // the lead settles it
+	{"GET", "/q/{token}", "forms"},  // a quality review of a sampled ticket
+	{"POST", "/q/{token}", "forms"},
 }
 
 // schedule is one EventBridge Scheduler schedule invoking a function.

@@ -682,7 +682,7 @@ func TestRoutes(t *testing.T) {
 		synth func(*testing.T) synthesized
 		want  []string
 	}{
-		{"every function", defaultSynth, []string{"GET /a/{token}", "GET /d/{token}", "GET /e/{token}", "GET /s/{token}", "POST /a/{token}", "POST /d/{token}", "POST /e/{token}", "POST /s/{token}", "POST /webhooks/{source}"}},
+		{"every function", defaultSynth, []string{"GET /a/{token}", "GET /d/{token}", "GET /e/{token}", "GET /q/{token}", "GET /s/{token}", "POST /a/{token}", "POST /d/{token}", "POST /e/{token}", "POST /q/{token}", "POST /s/{token}", "POST /webhooks/{source}"}},
 		{"without forms", partialSynth, []string{"POST /webhooks/{source}"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -1098,11 +1098,11 @@ func TestSuppressions(t *testing.T) {
 		synth func(*testing.T) synthesized
 		want  map[string]int // rule → suppressed findings
 	}{
-		// APIG4: the nine routes. IAM5: the secrets' path and the KMS keys
+		// APIG4: the eleven routes. IAM5: the secrets' path and the KMS keys
 		// of the four functions, the grantInvoke of the five schedules,
 		// the notifier's ListStreams. SQS3: the two dead-letter queues.
-		{"default", defaultSynth, map[string]int{"AwsSolutions-APIG4": 9, "AwsSolutions-IAM5": 14, "AwsSolutions-SQS3": 2}},
-		{"full", fullSynth, map[string]int{"AwsSolutions-APIG4": 9, "AwsSolutions-IAM5": 14, "AwsSolutions-SQS3": 2}},
+		{"default", defaultSynth, map[string]int{"AwsSolutions-APIG4": 11, "AwsSolutions-IAM5": 14, "AwsSolutions-SQS3": 2}},
+		{"full", fullSynth, map[string]int{"AwsSolutions-APIG4": 11, "AwsSolutions-IAM5": 14, "AwsSolutions-SQS3": 2}},
 		// Only webhook and monthly: their secrets, four schedules, one queue.
 		{"partial", partialSynth, map[string]int{"AwsSolutions-APIG4": 1, "AwsSolutions-IAM5": 8, "AwsSolutions-SQS3": 1}},
 	} {

@@ -15,6 +15,7 @@ import (
 
 	"scorecard/shared/app/assessmentform"
 	"scorecard/shared/app/evidencepage"
+	"scorecard/shared/app/reviewform"
 	"scorecard/shared/app/formkit"
 	"scorecard/shared/app/httpapi"
 	"scorecard/shared/app/notifier"
@@ -94,7 +95,7 @@ func serve(ctx context.Context, e *env, args []string) error {
 		srv.Shutdown(sctx)
 	}()
 	fmt.Fprintf(e.stdout, "serving http://%s (table %s on %s)\n", ln.Addr(), be.env.Table, orDefault(be.env.DynamoDBEndpoint, "AWS"))
-	fmt.Fprintf(e.stdout, "  POST /webhooks/{zendesk,jira,freshdesk,generic}\n  GET|POST /s/{token}, /a/{token}, /e/{token}, /d/{token}  (survey, assessment, evidence and dispute links mailed to the SES server on %s)\n", orDefault(be.env.SESEndpoint, "AWS"))
+	fmt.Fprintf(e.stdout, "  POST /webhooks/{zendesk,jira,freshdesk,generic}\n  GET|POST /s/{token}, /a/{token}, /e/{token}, /d/{token}, /q/{token}  (survey, assessment, evidence, dispute and review links mailed to the SES server on %s)\n", orDefault(be.env.SESEndpoint, "AWS"))
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -120,6 +121,9 @@ func newMux(be *backend, sec secrets.Secrets, log *slog.Logger, now func() time.
 	settle := &evidencepage.Settle{Config: site, Store: be.store, TicketURL: links}
 	httpapi.Route(mux, "GET /d/{token}", settle.Handle)
 	httpapi.Route(mux, "POST /d/{token}", settle.Handle)
+	review := &reviewform.Handler{Config: site, Store: be.store, Rubric: be.policy.Quality.Rubric(), Location: be.policy.Location(), TicketURL: links}
+	httpapi.Route(mux, "GET /q/{token}", review.Handle)
+	httpapi.Route(mux, "POST /q/{token}", review.Handle)
 	return mux
 }
 

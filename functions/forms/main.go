@@ -18,6 +18,7 @@ import (
 
 	"scorecard/shared/app/assessmentform"
 	"scorecard/shared/app/evidencepage"
+	"scorecard/shared/app/reviewform"
 	"scorecard/shared/app/formkit"
 	"scorecard/shared/app/httpapi"
 	"scorecard/shared/app/surveyform"
@@ -48,13 +49,14 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (h
 	links := source.TicketURLs(c.Secrets.API)
 	evidence := &evidencepage.Handler{Config: site, Store: store, TicketURL: links, Disputes: c.Policy.Disputes, Location: c.Policy.Location()}
 	settle := &evidencepage.Settle{Config: site, Store: store, TicketURL: links}
-	return route(surveys.Handle, assessments.Handle, evidence.Handle, settle.Handle), nil
+	review := &reviewform.Handler{Config: site, Store: store, Rubric: c.Policy.Quality.Rubric(), Location: c.Policy.Location(), TicketURL: links}
+	return route(surveys.Handle, assessments.Handle, evidence.Handle, settle.Handle, review.Handle), nil
 }
 
 // route sends /a/{token} to the assessment forms, /e/{token} to the
-// evidence pages, /d/{token} to the dispute settling pages and the rest to
-// the survey pages.
-func route(surveys, assessments, evidence, settle httpapi.HandlerFunc) httpapi.HandlerFunc {
+// evidence pages, /d/{token} to the dispute settling pages, /q/{token} to
+// the quality review pages and the rest to the survey pages.
+func route(surveys, assessments, evidence, settle, review httpapi.HandlerFunc) httpapi.HandlerFunc {
 	return func(ctx context.Context, req events.APIGatewayV2HTTPRequest) (events.APIGatewayV2HTTPResponse, error) {
 		switch {
 		case strings.HasPrefix(req.RawPath, "/a/"):
@@ -63,6 +65,8 @@ func route(surveys, assessments, evidence, settle httpapi.HandlerFunc) httpapi.H
 			return evidence(ctx, req)
 		case strings.HasPrefix(req.RawPath, "/d/"):
 			return settle(ctx, req)
+		case strings.HasPrefix(req.RawPath, "/q/"):
+			return review(ctx, req)
 		}
 		return surveys(ctx, req)
 	}

@@ -46,6 +46,8 @@ type FollowUpSummary struct {
 	Notices   int      `json:"notices_sent"`
 	Held      int      `json:"notices_held"`
 	Withdrawn int      `json:"notices_withdrawn"`
+	// ReviewsAssigned: sampled tickets of quality reviews drawn and mailed.
+	ReviewsAssigned int `json:"reviews_assigned,omitempty"`
 	Failed    int      `json:"mails_failed"`
 }
 
@@ -87,6 +89,7 @@ type followed struct {
 	m        month.Month
 	run      Run
 	disputes []dispute.Dispute
+	reviews  int // quality reviews stored now
 }
 
 // FollowUp does the disputes' follow-up at the runner's Now.
@@ -113,13 +116,28 @@ func (r *Runner) FollowUp(ctx context.Context) (FollowUpSummary, error) {
 		if err != nil {
 			return sum, err
 		}
-		months = append(months, followed{m, run, ds})
+		rv, err := r.Store.Reviews(ctx, m)
+		if err != nil {
+			return sum, err
+		}
+		months = append(months, followed{m, run, ds, len(rv)})
 		sum.Months = append(sum.Months, m.String())
 	}
 
-	// 1. Rescore from the first month with an accepted dispute to apply.
+	// 0. Each month's quality review sample, drawn once and mailed to
+	// its reviewers.
+	for _, f := range months {
+		n, err := r.drawReviews(ctx, f.m, f.run)
+		if err != nil {
+			return sum, err
+		}
+		sum.ReviewsAssigned += n
+	}
+
+	// 1. Rescore from the first month with an accepted dispute to apply,
+	// or with quality reviews its stored scoring did not count.
 	first := slices.IndexFunc(months, func(f followed) bool {
-		return slices.ContainsFunc(f.disputes, func(d dispute.Dispute) bool { return d.Status == dispute.Accepted && !d.Applied })
+		return f.reviews != f.run.Reviews || slices.ContainsFunc(f.disputes, func(d dispute.Dispute) bool { return d.Status == dispute.Accepted && !d.Applied })
 	})
 	rescored := map[month.Month]bool{}
 	changed := map[string]bool{} // engineers whose accepted disputes were applied now

@@ -90,8 +90,14 @@ type Store interface {
 	// PutCheckIns stores what a mid-month check-in said of each engineer
 	// (the first check-in of a day stands).
 	PutCheckIns(ctx context.Context, said []checkin.Said) error
-	// Reviews are the month's quality reviews of sampled tickets.
+	// Reviews are the month's quality reviews of sampled tickets;
+	// ReviewAssignments its sampled tickets and their reviewers, stored
+	// once (PutReviewAssignments keeps a ticket's first); Evidence an
+	// engineer's part in the month as the run as of asOf counted it.
 	Reviews(ctx context.Context, m month.Month) ([]quality.Review, error)
+	ReviewAssignments(ctx context.Context, m month.Month) ([]quality.Assignment, error)
+	PutReviewAssignments(ctx context.Context, m month.Month, as []quality.Assignment) error
+	Evidence(ctx context.Context, m month.Month, engineerID string, asOf time.Time) ([]metric.Contribution, error)
 }
 
 // Mailer sends one mail.
@@ -220,6 +226,11 @@ func (r *Runner) Run(ctx context.Context, req Request) (Summary, error) {
 	if err != nil {
 		return Summary{}, err
 	}
+	reviews, err := r.Store.Reviews(ctx, m)
+	if err != nil {
+		return Summary{}, err
+	}
+	run.Reviews = len(reviews)
 	cards, dir, history, tickets, err := r.score(ctx, m, run.AsOf, people)
 	if err != nil {
 		return Summary{}, err

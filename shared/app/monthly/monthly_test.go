@@ -58,10 +58,33 @@ type memStore struct {
 	disputes     map[month.Month][]dispute.Dispute
 	said         map[string]checkin.Said // "day engineer" → the first
 	reviews      map[month.Month][]quality.Review
+	assignments  map[month.Month][]quality.Assignment
 }
 
 func (s *memStore) Reviews(_ context.Context, m month.Month) ([]quality.Review, error) {
 	return s.reviews[m], nil
+}
+
+func (s *memStore) ReviewAssignments(_ context.Context, m month.Month) ([]quality.Assignment, error) {
+	return s.assignments[m], nil
+}
+
+func (s *memStore) PutReviewAssignments(_ context.Context, m month.Month, as []quality.Assignment) error {
+	if s.assignments == nil {
+		s.assignments = map[month.Month][]quality.Assignment{}
+	}
+	if len(s.assignments[m]) == 0 {
+		s.assignments[m] = as
+	}
+	return nil
+}
+
+// Evidence is the engineer's contributions of the month (the memory store
+// keeps the last run's only).
+func (s *memStore) Evidence(_ context.Context, m month.Month, engineerID string, _ time.Time) ([]metric.Contribution, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.evidence[m.String()+" "+engineerID], nil
 }
 
 func (s *memStore) PutCheckIns(_ context.Context, said []checkin.Said) error {
@@ -387,6 +410,7 @@ func TestNoticeWaitsForDisputes(t *testing.T) {
 			clock := time.Date(2026, 11, 1, 1, 0, 0, 0, time.UTC)
 			r.Now = func() time.Time { return clock }
 			r.Key, r.BaseURL = []byte("k"), "https://scorecard.example.com"
+			r.Policy = noQualityReviews(t) // this test is about the notices
 			for _, m := range []month.Month{aug, sep, oct} {
 				clock = m.End(time.UTC).Add(time.Hour)
 				if _, err := r.Run(ctx, monthly.Request{Month: m.String()}); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"scorecard/shared/app/monthly"
 	"scorecard/shared/core/metric"
+	"scorecard/shared/core/policy"
 	"scorecard/shared/core/month"
 	"scorecard/shared/core/quality"
 	"scorecard/shared/core/scoring"
@@ -68,4 +69,71 @@ func TestQualityReviewsCountInTheRun(t *testing.T) {
 			t.Errorf("the team report misses %q", want)
 		}
 	}
+}
+
+// noQualityReviews is the default policy without quality reviews.
+func noQualityReviews(t *testing.T) *policy.Policy {
+	t.Helper()
+	p, err := policy.Parse([]byte("base: default\nversion: no-reviews\nquality: {enabled: false}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestReviewsDrawnOnceAndCounted: after October's run the follow-up draws
+// its sample — four of each engineer's resolved tickets, assigned to their
+// lead — and mails the lead once; a second follow-up draws and mails
+// nothing. A review that comes in is counted by the next follow-up, which
+// scores October again.
+func TestReviewsDrawnOnceAndCounted(t *testing.T) {
+	st, ml, r := setup(t)
+	ctx := context.Background()
+	r.Key, r.BaseURL = []byte("k"), "https://scorecard.example.com"
+	r.Policy = noDisputeWindow(t)
+	if _, err := r.Run(ctx, monthly.Request{Month: oct.String()}); err != nil {
+		t.Fatal(err)
+	}
+	ml.sent = nil
+	fu, err := r.FollowUp(ctx)
+	if err != nil || fu.ReviewsAssigned != 8 || len(fu.Rescored) != 0 {
+		t.Fatalf("%s, %v; want 8 tickets assigned, nothing rescored", fu, err)
+	}
+	as := st.assignments[oct]
+	for _, a := range as {
+		if len(a.Reviewers) != 1 || a.Reviewers[0] != "lead@example.com" {
+			t.Errorf("%s %s: reviewers %v", a.EngineerID, a.TicketID, a.Reviewers)
+		}
+	}
+	if len(ml.sent) != 1 || !strings.HasPrefix(ml.sent[0], "lead@example.com | ") {
+		t.Fatalf("mails %v; want one to the lead", ml.sent)
+	}
+	again, err := r.FollowUp(ctx)
+	if err != nil || again.ReviewsAssigned != 0 || len(ml.sent) != 1 {
+		t.Fatalf("again: %s, %v, %d mails", again, err, len(ml.sent))
+	}
+	a := as[0]
+	st.reviews = map[month.Month][]quality.Review{oct: {{Month: oct, EngineerID: a.EngineerID, Team: "north", Source: a.Source, TicketID: a.TicketID, Reviewer: "lead@example.com", Score: 0, Failed: []string{"solution"}}}}
+	fu, err = r.FollowUp(ctx)
+	if err != nil || len(fu.Rescored) != 1 || st.runs[oct].Reviews != 1 {
+		t.Fatalf("%s, %v; run counted %d reviews", fu, err, st.runs[oct].Reviews)
+	}
+	for _, c := range st.results[oct] {
+		if c.EngineerID == a.EngineerID {
+			if v := c.Metrics[metric.QualityReviewScore].Value; v == nil || *v != 0 {
+				t.Errorf("%s's quality after the review: %v", a.EngineerID, v)
+			}
+		}
+	}
+}
+
+// noDisputeWindow is the default policy with a dispute window of a day,
+// so the follow-up runs (it is the disputes' and the reviews' follow-up).
+func noDisputeWindow(t *testing.T) *policy.Policy {
+	t.Helper()
+	p, err := policy.Parse([]byte("base: default\nversion: short-window\ndisputes: {window_working_days: 1, settle_working_days: 1, per_engineer_month: 5}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

@@ -12,6 +12,7 @@ import (
 	"scorecard/shared/core/consequence"
 	"scorecard/shared/core/directory"
 	"scorecard/shared/core/metric"
+	"scorecard/shared/core/month"
 	"scorecard/shared/core/policy"
 )
 
@@ -435,4 +436,37 @@ func CheckInText(ci checkin.CheckIn, engineers map[string]directory.Engineer, p 
 		}
 	}
 	return b.String()
+}
+
+// ReviewItem is one sampled ticket in a reviewer's mail.
+type ReviewItem struct {
+	Engineer, Source, TicketID, Link, Drawn string
+}
+
+// ReviewsRequested is the mail to a reviewer with their sampled tickets of
+// month m, a link to each ticket's review form.
+func ReviewsRequested(mo month.Month, items []ReviewItem, locale string, p *policy.Policy) (Mail, error) {
+	m := catalog(Locale(locale, p.Locale))
+	mon := m.month(mo.Year, int(mo.Month))
+	en := m.Lang != zhCN.Lang
+	v := checkInView{L: m, PolicyVersion: sprintf(m.PolicyVersionF, p.Version)}
+	t := checkInTable{}
+	if en {
+		v.Subject, v.Title, v.Subtitle = sprintf("Tickets to review — %s (%d)", mon, len(items)), "Tickets to review", mon
+		v.Paras = []string{sprintf("These %d tickets of %s were drawn for quality review: some for a low rating, a reopen, a complaint or a breached SLA, the others at random. Open each, read its timeline and rate it against the rubric; your reviews count in the engineers' ticket quality for the month.", len(items), mon)}
+		t.Head = []string{"Engineer", "Ticket", "Drawn"}
+	} else {
+		v.Subject, v.Title, v.Subtitle = sprintf("待质检工单 — %s（%d 张）", mon, len(items)), "待质检工单", mon
+		v.Paras = []string{sprintf("以下 %d 张 %s 的工单被抽中质检：部分因低评分、重开、投诉或超出 SLA，其余为随机抽取。请逐张打开、阅读时间线并按评分表评分；您的评审计入工程师本月的工单质量。", len(items), mon)}
+		t.Head = []string{"工程师", "工单", "抽取原因"}
+	}
+	for _, it := range items {
+		drawn := it.Drawn
+		if !en {
+			drawn = map[string]string{"informative": "有问题迹象", "random": "随机"}[it.Drawn]
+		}
+		t.Rows = append(t.Rows, []mailCell{{Text: it.Engineer}, {Text: it.Source + " " + it.TicketID, Link: it.Link}, {Text: drawn}})
+	}
+	v.Tables = []checkInTable{t}
+	return renderCheckIn(v)
 }

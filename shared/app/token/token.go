@@ -60,6 +60,7 @@ const (
 	KindAssessment  = "assessment"  // Subject: assessment id
 	KindEvidence    = "evidence"    // Subject: "yyyy-mm/engineer id" (the engineer's) or "yyyy-mm/engineer id/manager"; opened any number of times until it expires
 	KindSettle      = "settle"      // Subject: "yyyy-mm/engineer id/dispute id/arbiter hash"; settles the dispute once
+	KindReview      = "review"      // Subject: "yyyy-mm/engineer id/ticket hash/reviewer hash"; one quality review, submitted once
 )
 
 // Limits.

@@ -26,6 +26,9 @@ type Run struct {
 	// month's held notices (its settling time over); it looks at the month
 	// again only when a dispute rescores it.
 	NoticesDone time.Time `json:"notices_done,omitzero"`
+	// Reviews is how many quality reviews the stored scoring counted; the
+	// follow-up scores the month again when more have come in.
+	Reviews int `json:"reviews,omitempty"`
 }
 
 // Run states.

@@ -156,73 +156,90 @@ func (r Rules) draw(m month.Month, salt string, c Candidate) uint64 {
 // seed, the month and the ticket — so the same candidates, in any order
 // and with repeats, give the same sample. Then DoubleShare of all the
 // picks (at least one when it is above 0 and anything was picked) are
-// marked for a second reviewer, again in the seeded order. Picks come
-// sorted by engineer, then source and ticket.
+// marked for a second reviewer, again in the seeded order (MarkDouble).
+// Picks come sorted by engineer, then source and ticket.
 func Sample(r Rules, m month.Month, cands []Candidate) []Pick {
 	byEng := map[string][]Candidate{}
-	seen := map[[2]string]bool{}
 	for _, c := range cands {
-		k := [2]string{c.Source, c.TicketID}
-		if seen[k] {
-			continue
-		}
-		seen[k] = true
 		byEng[c.EngineerID] = append(byEng[c.EngineerID], c)
 	}
 	var out []Pick
 	for _, eng := range slicesSortedKeys(byEng) {
-		list := byEng[eng]
-		order := func(salt string, cs []Candidate) []Candidate {
-			cs = slices.Clone(cs)
-			slices.SortFunc(cs, func(a, b Candidate) int {
-				return cmp.Or(cmp.Compare(r.draw(m, salt, a), r.draw(m, salt, b)), cmp.Compare(a.Source, b.Source), cmp.Compare(a.TicketID, b.TicketID))
-			})
-			return cs
-		}
-		n := min(r.PerEngineer, len(list))
-		wantInf := int(math.Round(float64(r.PerEngineer) * r.InformativeShare))
-		var informative []Candidate
-		for _, c := range list {
-			if c.Informative() {
-				informative = append(informative, c)
-			}
-		}
-		taken := map[[2]string]bool{}
-		var picks []Pick
-		for _, c := range order("informative", informative) {
-			if len(picks) == min(wantInf, n) {
-				break
-			}
-			picks = append(picks, Pick{Candidate: c, Drawn: DrawnInformative})
-			taken[[2]string{c.Source, c.TicketID}] = true
-		}
-		for _, c := range order("random", list) {
-			if len(picks) == n {
-				break
-			}
-			if !taken[[2]string{c.Source, c.TicketID}] {
-				picks = append(picks, Pick{Candidate: c, Drawn: DrawnRandom})
-			}
-		}
-		out = append(out, picks...)
+		out = append(out, SampleEngineer(r, m, byEng[eng])...)
 	}
-	if r.DoubleShare > 0 && len(out) > 0 {
-		idx := make([]int, len(out))
-		for i := range idx {
-			idx[i] = i
+	MarkDouble(r, m, out)
+	return out
+}
+
+// SampleEngineer is Sample for one engineer's candidates, without the
+// calibration marks: the month's run reads one engineer's evidence at a
+// time.
+func SampleEngineer(r Rules, m month.Month, list []Candidate) []Pick {
+	seen := map[[2]string]bool{}
+	list = slices.DeleteFunc(slices.Clone(list), func(c Candidate) bool {
+		k := [2]string{c.Source, c.TicketID}
+		if seen[k] {
+			return true
 		}
-		slices.SortFunc(idx, func(a, b int) int {
-			return cmp.Or(cmp.Compare(r.draw(m, "double", out[a].Candidate), r.draw(m, "double", out[b].Candidate)), cmp.Compare(a, b))
+		seen[k] = true
+		return false
+	})
+	order := func(salt string, cs []Candidate) []Candidate {
+		cs = slices.Clone(cs)
+		slices.SortFunc(cs, func(a, b Candidate) int {
+			return cmp.Or(cmp.Compare(r.draw(m, salt, a), r.draw(m, salt, b)), cmp.Compare(a.Source, b.Source), cmp.Compare(a.TicketID, b.TicketID))
 		})
-		k := max(1, int(math.Round(float64(len(out))*r.DoubleShare)))
-		for _, i := range idx[:min(k, len(out))] {
-			out[i].Double = true
+		return cs
+	}
+	n := min(r.PerEngineer, len(list))
+	wantInf := int(math.Round(float64(r.PerEngineer) * r.InformativeShare))
+	var informative []Candidate
+	for _, c := range list {
+		if c.Informative() {
+			informative = append(informative, c)
 		}
 	}
-	slices.SortFunc(out, func(a, b Pick) int {
+	taken := map[[2]string]bool{}
+	var picks []Pick
+	for _, c := range order("informative", informative) {
+		if len(picks) == min(wantInf, n) {
+			break
+		}
+		picks = append(picks, Pick{Candidate: c, Drawn: DrawnInformative})
+		taken[[2]string{c.Source, c.TicketID}] = true
+	}
+	for _, c := range order("random", list) {
+		if len(picks) == n {
+			break
+		}
+		if !taken[[2]string{c.Source, c.TicketID}] {
+			picks = append(picks, Pick{Candidate: c, Drawn: DrawnRandom})
+		}
+	}
+	slices.SortFunc(picks, func(a, b Pick) int {
 		return cmp.Or(cmp.Compare(a.EngineerID, b.EngineerID), cmp.Compare(a.Source, b.Source), cmp.Compare(a.TicketID, b.TicketID))
 	})
-	return out
+	return picks
+}
+
+// MarkDouble marks DoubleShare of the picks (at least one when it is above
+// 0) for a second reviewer, in the seeded order.
+func MarkDouble(r Rules, m month.Month, picks []Pick) {
+	if r.DoubleShare <= 0 || len(picks) == 0 {
+		return
+	}
+	idx := make([]int, len(picks))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int {
+		return cmp.Or(cmp.Compare(r.draw(m, "double", picks[a].Candidate), r.draw(m, "double", picks[b].Candidate)),
+			cmp.Compare(picks[a].Source, picks[b].Source), cmp.Compare(picks[a].TicketID, picks[b].TicketID))
+	})
+	k := max(1, int(math.Round(float64(len(picks))*r.DoubleShare)))
+	for _, i := range idx[:min(k, len(picks))] {
+		picks[i].Double = true
+	}
 }
 
 func slicesSortedKeys[V any](m map[string]V) []string {
