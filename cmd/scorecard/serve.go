@@ -15,10 +15,10 @@ import (
 
 	"scorecard/shared/app/assessmentform"
 	"scorecard/shared/app/evidencepage"
-	"scorecard/shared/app/reviewform"
 	"scorecard/shared/app/formkit"
 	"scorecard/shared/app/httpapi"
 	"scorecard/shared/app/notifier"
+	"scorecard/shared/app/reviewform"
 	"scorecard/shared/app/surveyform"
 	"scorecard/shared/app/webhook"
 	"scorecard/shared/aws/awsconfig"

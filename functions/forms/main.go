@@ -18,9 +18,9 @@ import (
 
 	"scorecard/shared/app/assessmentform"
 	"scorecard/shared/app/evidencepage"
-	"scorecard/shared/app/reviewform"
 	"scorecard/shared/app/formkit"
 	"scorecard/shared/app/httpapi"
+	"scorecard/shared/app/reviewform"
 	"scorecard/shared/app/surveyform"
 	"scorecard/shared/aws/startup"
 	"scorecard/shared/source"

@@ -48,7 +48,7 @@ type FollowUpSummary struct {
 	Withdrawn int      `json:"notices_withdrawn"`
 	// ReviewsAssigned: sampled tickets of quality reviews drawn and mailed.
 	ReviewsAssigned int `json:"reviews_assigned,omitempty"`
-	Failed    int      `json:"mails_failed"`
+	Failed          int `json:"mails_failed"`
 }
 
 // String describes a follow-up for logs and the CLI.

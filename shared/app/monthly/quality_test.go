@@ -8,8 +8,8 @@ import (
 
 	"scorecard/shared/app/monthly"
 	"scorecard/shared/core/metric"
-	"scorecard/shared/core/policy"
 	"scorecard/shared/core/month"
+	"scorecard/shared/core/policy"
 	"scorecard/shared/core/quality"
 	"scorecard/shared/core/scoring"
 )

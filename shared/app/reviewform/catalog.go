@@ -11,10 +11,10 @@ import (
 type messages struct {
 	formkit.Common
 	TitleF, IntroF, MonthF, OpenTicket, TimelineTitle, RubricTitle, RubricIntro string
-	CriticalNote, CommentLabel, Send, DoneF, FailedF, RefusedTitle             string
-	Customer, System, CreatedF, AssignedF, PublicReply, InternalReply          string
-	InternalNote, StatusF, PriorityF, RatedF, Failed                           string
-	ExpiredTitle, ExpiredBody, UnavailableTitle, UnavailableBody               string
+	CriticalNote, CommentLabel, Send, DoneF, FailedF, RefusedTitle              string
+	Customer, System, CreatedF, AssignedF, PublicReply, InternalReply           string
+	InternalNote, StatusF, PriorityF, RatedF, Failed                            string
+	ExpiredTitle, ExpiredBody, UnavailableTitle, UnavailableBody                string
 }
 
 var en = &messages{
@@ -31,9 +31,9 @@ var en = &messages{
 	FailedF:      "Failed: %s.",
 	RefusedTitle: "The review was not taken",
 	Customer:     "customer", System: "system",
-	CreatedF:     "created (priority %s)", AssignedF: "assigned to %s",
-	PublicReply:  "public reply", InternalReply: "internal reply", InternalNote: "internal note",
-	StatusF:      "status: %s", PriorityF: "priority: %s", RatedF: "survey: rated %d of 5", Failed: "failed",
+	CreatedF: "created (priority %s)", AssignedF: "assigned to %s",
+	PublicReply: "public reply", InternalReply: "internal reply", InternalNote: "internal note",
+	StatusF: "status: %s", PriorityF: "priority: %s", RatedF: "survey: rated %d of 5", Failed: "failed",
 	ExpiredTitle: "This link has expired", ExpiredBody: "Review links open for 30 days. Ask your manager for a new one.",
 	UnavailableTitle: "Please try again in a moment", UnavailableBody: "The review could not be read or stored just now.",
 }
@@ -52,9 +52,9 @@ var zhCN = &messages{
 	FailedF:      "不合格项：%s。",
 	RefusedTitle: "评审未被接受",
 	Customer:     "客户", System: "系统",
-	CreatedF:     "创建（优先级 %s）", AssignedF: "分配给 %s",
-	PublicReply:  "公开回复", InternalReply: "内部回复", InternalNote: "内部备注",
-	StatusF:      "状态：%s", PriorityF: "优先级：%s", RatedF: "满意度调查：%d 分（满分 5 分）", Failed: "不合格",
+	CreatedF: "创建（优先级 %s）", AssignedF: "分配给 %s",
+	PublicReply: "公开回复", InternalReply: "内部回复", InternalNote: "内部备注",
+	StatusF: "状态：%s", PriorityF: "优先级：%s", RatedF: "满意度调查：%d 分（满分 5 分）", Failed: "不合格",
 	ExpiredTitle: "链接已过期", ExpiredBody: "质检链接 30 天内有效。请联系您的主管获取新链接。",
 	UnavailableTitle: "请稍后再试", UnavailableBody: "暂时无法读取或保存评审。",
 }
