@@ -102,6 +102,8 @@ type page struct {
 	CSRF                 string
 	Done                 string
 	Failed               string
+	Paras                []string
+	Other                *page // the kit's second-language block (none here)
 }
 
 // Handle is the Lambda entry point.
