@@ -55,7 +55,7 @@ var (
 	now  = time.Date(2026, 11, 3, 2, 0, 0, 0, time.UTC)
 )
 
-func setup(t *testing.T) (*mem, *reviewform.Handler, string, *bytes.Buffer) {
+func setup(t testing.TB) (*mem, *reviewform.Handler, string, *bytes.Buffer) {
 	at := time.Date(2026, 10, 5, 2, 0, 0, 0, time.UTC)
 	st := &mem{
 		as: []quality.Assignment{{Pick: quality.Pick{Candidate: quality.Candidate{Source: "generic", TicketID: "T-1", EngineerID: "E2", Breached: true}, Drawn: quality.DrawnInformative},
