@@ -448,7 +448,10 @@ func (r *Runner) mail(ctx context.Context, m month.Month, run Run, cards []scori
 	if err != nil {
 		return err
 	}
-	reviews, err := r.Store.Reviews(ctx, m)
+	// Calibration is of the month before's reviews: a month's sample is
+	// drawn after its run and reviewed in the days after, so by this run
+	// the month before's are in.
+	reviews, err := r.Store.Reviews(ctx, m.Add(-1))
 	if err != nil {
 		return err
 	}
@@ -487,6 +490,7 @@ func (r *Runner) mail(ctx context.Context, m month.Month, run Run, cards []scori
 			t.Gaps = append(t.Gaps, gaps[c.EngineerID]...)
 		}
 		// The reviewers of the team's tickets, aligned over the month.
+		t.CalibrationMonth = m.Add(-1)
 		for _, a := range alignment {
 			if slices.ContainsFunc(reviews, func(x quality.Review) bool { return x.Reviewer == a.Reviewer && t.Engineers[x.EngineerID].ID != "" }) {
 				t.Calibration = append(t.Calibration, a)

@@ -55,16 +55,21 @@ func TestQualityReviewsCountInTheRun(t *testing.T) {
 	if iqs := c.Metrics[metric.QualityReviewScore]; *iqs.Value != 92.5 || iqs.N != 2 || *c.Composite != 100 {
 		t.Errorf("after the dispute: IQS %v (n %d), composite %v; want 92.5, 2, 100", *iqs.Value, iqs.N, *c.Composite)
 	}
-	// The lead's report shows the reviewers' calibration: on ticket X Lee
-	// gave 0 and Sue 80 (Lee 80 harsher); the team's four reviews average
-	// 66.25.
+	// The lead's report shows the reviewers' calibration of the month
+	// before (a month's tickets are reviewed after its run): September's
+	// reviews, the same four here. On ticket X Lee gave 0 and Sue 80 (Lee
+	// 80 harsher).
+	for _, x := range st.reviews[oct] {
+		x.Month = sep
+		st.reviews[sep] = append(st.reviews[sep], x)
+	}
 	files := map[string]string{}
 	r.Out = func(name string, data []byte) error { files[name] = string(data); return nil }
 	if _, err := r.Run(ctx, monthly.Request{Month: oct.String(), Force: true}); err != nil {
 		t.Fatal(err)
 	}
 	html := files[oct.String()+"/team-north.html"]
-	for _, want := range []string{"Quality reviewers: calibration", "lee@example.com", "sue@example.com", "-80.0", "harsher", "softer"} {
+	for _, want := range []string{"Quality reviewers: calibration — September 2026", "lee@example.com", "sue@example.com", "-80.0", "harsher", "softer"} {
 		if !strings.Contains(html, want) {
 			t.Errorf("the team report misses %q", want)
 		}

@@ -62,7 +62,8 @@ type Team struct {
 	// Calibration is the month's quality reviewers who reviewed the
 	// team's tickets, with their alignment (quality.Calibrate over every
 	// review of the month); nil renders no section.
-	Calibration []quality.Alignment
+	Calibration      []quality.Alignment
+	CalibrationMonth month.Month // the month whose tickets they reviewed
 }
 
 // Gap is one engineer's self-assessment beside the lead's for one aspect

@@ -498,7 +498,11 @@ func calibration(m *messages, t Team) *calibrationView {
 	if m.Lang == zhCN.Lang {
 		w = calibrationZhCN
 	}
-	v := &calibrationView{Title: w.Title, Intro: w.Intro, Head: []string{w.Reviewer, w.Reviews, w.Mean, w.Pairs, w.Other, w.Bias, w.Team, w.Lean}}
+	title := w.Title
+	if !t.CalibrationMonth.IsZero() {
+		title += " — " + m.month(t.CalibrationMonth.Year, int(t.CalibrationMonth.Month))
+	}
+	v := &calibrationView{Title: title, Intro: w.Intro, Head: []string{w.Reviewer, w.Reviews, w.Mean, w.Pairs, w.Other, w.Bias, w.Team, w.Lean}}
 	for _, a := range t.Calibration {
 		other, bias, lean := w.NoPairs, w.NoPairs, w.NoPairs
 		if a.Pairs > 0 {
