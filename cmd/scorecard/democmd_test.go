@@ -15,6 +15,7 @@ import (
 
 	"scorecard/shared/core/checkin"
 	"scorecard/shared/core/consequence"
+	"scorecard/shared/core/metric"
 	"scorecard/shared/core/policy"
 	"scorecard/shared/devkit/browsertest"
 	"scorecard/shared/devkit/demo"
@@ -181,6 +182,32 @@ func TestDemoPlaysThreeMonthsThroughTheStack(t *testing.T) {
 	}
 	if few == 0 {
 		t.Error("no check-in had an engineer with too few tickets so far")
+	}
+	// Quality reviews: the leads review every month's sample from their
+	// mails (harsh, even, soft); the month is scored again with them, and
+	// the next month's team reports show how the reviewers align.
+	for i, m := range sum.Months {
+		if m.Reviews < 20 {
+			t.Errorf("%s: %d quality reviews, want the sample of 20 engineers", m.Month, m.Reviews)
+		}
+		scored := 0
+		for _, c := range sum.Cards[m.Month] {
+			if c.Metrics[metric.QualityReviewScore].Value != nil {
+				scored++
+			}
+		}
+		if scored < 15 {
+			t.Errorf("%s: %d engineers with a ticket quality score", m.Month, scored)
+		}
+		if i == 0 {
+			continue
+		}
+		for _, team := range org.Teams {
+			b, err := os.ReadFile(filepath.Join(out, "reports", m.Month.String(), "team-"+team+".html"))
+			if err != nil || (!bytes.Contains(b, []byte("Quality reviewers: calibration")) && !bytes.Contains(b, []byte("质检评审一致性"))) {
+				t.Errorf("%s's %s report (%v) shows no reviewer calibration", team, m.Month, err)
+			}
+		}
 	}
 	// Each manager received the three monthly team reports (with their
 	// spreadsheets) in the SES server.

@@ -22,6 +22,15 @@ func (r *Runner) drawReviews(ctx context.Context, m month.Month, run Run) (int, 
 	if !q.Enabled || len(r.Key) == 0 || r.BaseURL == "" {
 		return 0, nil
 	}
+	// A month scored from imported history is not reviewed: its tickets
+	// are from before the product.
+	deployed, ok, err := r.Store.DeployedAt(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if ok && !m.End(r.Policy.Location()).After(deployed) {
+		return 0, nil
+	}
 	as, err := r.Store.ReviewAssignments(ctx, m)
 	if err != nil {
 		return 0, err

@@ -80,7 +80,15 @@ func (r *runner) disputeMonth(ctx context.Context, m month.Month, cards []scorin
 	}
 	settle := regexp.MustCompile(`href="([^"]+/d/[^"]+)"`)
 	n := 0
-	for _, sent := range follow.Mailer.(*capture).take() {
+	leadMails := follow.Mailer.(*capture).take()
+	// The month's quality review sample went out with the same follow-up:
+	// the leads review it.
+	reviews, err := r.review(ctx, leadMails)
+	if err != nil {
+		return nil, err
+	}
+	ms.Reviews = reviews
+	for _, sent := range leadMails {
 		l := settle.FindStringSubmatch(sent.Mail.HTML)
 		if l == nil {
 			continue
@@ -109,5 +117,6 @@ func (r *runner) disputeMonth(ctx context.Context, m month.Month, cards []scorin
 	follow.Mailer.(*capture).take()
 	r.progress("%s  disputes: %d opened from evidence pages, %d accepted, %d rejected; %d rescore(s); notices after the window: %d sent, %d withdrawn",
 		m, ms.Disputes, ms.Accepted, ms.Rejected, ms.Rescored, ms.NoticesSent, ms.Withdrawn)
+	r.progress("%s  quality reviews: %d sampled tickets reviewed by the leads from their mails (harshness %v)", m, ms.Reviews, Harshness)
 	return r.cfg.Store.Results(ctx, m)
 }

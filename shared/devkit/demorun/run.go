@@ -132,6 +132,8 @@ type MonthSummary struct {
 	// held notices mailed or withdrawn once the window closed.
 	Disputes, Accepted, Rejected, Rescored int
 	NoticesSent, Withdrawn                 int
+	// Reviews are the quality reviews the leads sent of the month's sample.
+	Reviews int
 	// CheckIns are the month's mid-month check-ins, in order.
 	CheckIns []CheckInSummary
 }

@@ -19,6 +19,7 @@ import (
 
 	"scorecard/shared/core/checkin"
 	"scorecard/shared/core/consequence"
+	"scorecard/shared/core/metric"
 	"scorecard/shared/core/scoring"
 	"scorecard/shared/devkit/cost"
 )
@@ -224,6 +225,25 @@ func (s *Summary) Print(w io.Writer) {
 			fmt.Fprintf(w, "%s disputes: %d opened by engineers below the standard from their evidence pages, %d accepted by their leads (the month rescored), %d rejected; after the window %d warning/position-adjustment notices went out, %d withdrawn.\n",
 				m.Month, m.Disputes, m.Accepted, m.Rejected, m.NoticesSent, m.Withdrawn)
 		}
+	}
+	for _, m := range s.Months {
+		if m.Reviews == 0 {
+			continue
+		}
+		var sum float64
+		n := 0
+		for _, c := range s.Cards[m.Month] {
+			if v := c.Metrics[metric.QualityReviewScore].Value; v != nil {
+				sum += *v
+				n++
+			}
+		}
+		mean := "—"
+		if n > 0 {
+			mean = fmt.Sprintf("%.1f", sum/float64(n))
+		}
+		fmt.Fprintf(w, "%s quality reviews: %d reviews of the month's sample by the leads (harshness %v); %d engineers with a ticket quality score, mean %s; the next month's team reports show the reviewers' calibration.\n",
+			m.Month, m.Reviews, Harshness, n, mean)
 	}
 	for _, m := range s.Months {
 		for _, c := range m.CheckIns {
