@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math"
 	"net/http"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"scorecard/shared/core/directory"
 	"scorecard/shared/core/metric"
 	"scorecard/shared/core/month"
 	"scorecard/shared/devkit/browsertest"
@@ -28,10 +30,25 @@ import (
 // exactly as the policy's arithmetic says. A reviewed link shows the
 // review and takes no other; a forged one is not found.
 func TestQualityReviewInChromium(t *testing.T) {
-	srv, store, table, _, bob, lead := octoberOfTwo(t, "-q")
+	srv, store, table := gateway(t)
 	ctx := context.Background()
+	tag := fmt.Sprint(time.Now().UnixNano())
+	ann, bob, lead := "ann-q-"+tag+"@example.com", "bob-q-"+tag+"@example.com", "lead-q-"+tag+"@example.com"
+	hire := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	if err := store.PutEngineers(ctx, []directory.Engineer{
+		{ID: "E1", Name: "Ann", Email: ann, Team: "north", ManagerEmail: lead, HireDate: hire, BaseBonus: 1000, Locale: "en", External: map[string]string{"generic": "ag-good"}},
+		{ID: "E2", Name: "Bob", Email: bob, Team: "north", ManagerEmail: lead, HireDate: hire, BaseBonus: 1000, Locale: "en", External: map[string]string{"generic": "ag-slow"}},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// Live since August: October is not history, so it is reviewed.
 	if err := store.MarkSwitchover(ctx, "generic", time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)); err != nil {
 		t.Fatal(err)
+	}
+	for _, e := range aMonth("ag-good", "ag-slow") {
+		if code, body := post(t, srv.URL+"/webhooks/generic", wire(e)); code != 200 {
+			t.Fatalf("%d %s", code, body)
+		}
 	}
 	vars := map[string]string{"TABLE_NAME": table, "DYNAMODB_ENDPOINT": dynamotest.Endpoint(), "SES_ENDPOINT": sesEndpoint(), "BASE_URL": srv.URL}
 	cli := func(args ...string) string {
@@ -144,5 +161,43 @@ func TestQualityReviewInChromium(t *testing.T) {
 	if math.Abs(*after.Dimensions["problem_resolution"].Score-prAfter) > 0.01 || math.Abs(*after.Composite-want) > 0.01 {
 		t.Errorf("problem resolution %v, composite %v; want %.2f and %.2f by hand (from %v)", *after.Dimensions["problem_resolution"].Score, *after.Composite, prAfter, want, *before.Composite)
 	}
-	_ = bob
+
+	// Bob sees each reviewed ticket on his evidence page, the failed one
+	// first with the failed category and the lead's comment, and disputes
+	// that review like any other evidence; his lead accepts, and the
+	// review no longer counts: (3 × 100) / 3 = 100.
+	link := linkIn(t, bob, "/e/")
+	rowSel := `[data-metric=quality_review_score] tbody tr`
+	if err := chromedp.Do(tab, chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`[data-metric=quality_review_score]`))); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := chromedp.Run(tab, chromedp.Evaluate[[]string](`[...document.querySelectorAll('`+rowSel+`')].map(r => r.innerText)`))
+	if err != nil || len(rows) != 4 || !strings.Contains(rows[0], "quality review: 0.0 of 100") || !strings.Contains(rows[0], "failed: Solution correctness") || !strings.Contains(rows[0], "the fault was the firmware") {
+		t.Fatalf("Bob's reviewed tickets %q, %v", rows, err)
+	}
+	if err := chromedp.Do(tab,
+		chromedp.Click(chromedp.CSS(rowSel+`.missed a.dispute`)), chromedp.WaitVisible(chromedp.CSS(`form.dispute`)),
+		chromedp.Click(chromedp.CSS(`input[value=other]`)),
+		chromedp.SendKeys(chromedp.CSS(`#comment`), "The firmware fix was the customer's own IT's call; I escalated it."),
+		chromedp.Click(chromedp.CSS(`form.dispute button`)), chromedp.WaitVisible(chromedp.CSS(`.flash`)),
+	); err != nil {
+		t.Fatalf("disputing the review: %v", err)
+	}
+	cli("disputes", "follow-up", "--local")
+	if err := chromedp.Do(tab, chromedp.Navigate(linkIn(t, lead, "/d/")), chromedp.WaitVisible(chromedp.CSS(`#settle`)),
+		chromedp.Click(chromedp.CSS(`input[value=accept]`)),
+		chromedp.Click(chromedp.CSS(`#settle button`)), chromedp.WaitVisible(chromedp.CSS(`[data-decided]`)),
+	); err != nil {
+		t.Fatalf("settling: %v", err)
+	}
+	if out := cli("disputes", "follow-up", "--local"); !strings.Contains(out, "rescored [2026-10]") {
+		t.Fatalf("follow-up after the decision: %s", out)
+	}
+	settled, err := store.Card(ctx, oct, "E2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := settled.Metrics[metric.QualityReviewScore]; q.Value == nil || *q.Value != 100 || q.N != 3 {
+		t.Errorf("after the dispute: Bob's ticket quality %v of %d tickets, want 100 of 3", q.Value, q.N)
+	}
 }

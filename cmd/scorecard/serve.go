@@ -115,7 +115,7 @@ func newMux(be *backend, sec secrets.Secrets, log *slog.Logger, now func() time.
 	httpapi.Route(mux, "GET /a/{token}", asm.Handle)
 	httpapi.Route(mux, "POST /a/{token}", asm.Handle)
 	links := source.TicketURLs(sec.API)
-	ev := &evidencepage.Handler{Config: site, Store: be.store, TicketURL: links, Disputes: be.policy.Disputes, Location: be.policy.Location()}
+	ev := &evidencepage.Handler{Config: site, Store: be.store, TicketURL: links, Disputes: be.policy.Disputes, Location: be.policy.Location(), Rubric: be.policy.Quality.Rubric()}
 	httpapi.Route(mux, "GET /e/{token}", ev.Handle)
 	httpapi.Route(mux, "POST /e/{token}", ev.Handle)
 	settle := &evidencepage.Settle{Config: site, Store: be.store, TicketURL: links}

@@ -47,7 +47,7 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (h
 	surveys := &surveyform.Handler{Config: site, Store: store}
 	assessments := &assessmentform.Handler{Config: site, Store: store, Location: c.Policy.Location()}
 	links := source.TicketURLs(c.Secrets.API)
-	evidence := &evidencepage.Handler{Config: site, Store: store, TicketURL: links, Disputes: c.Policy.Disputes, Location: c.Policy.Location()}
+	evidence := &evidencepage.Handler{Config: site, Store: store, TicketURL: links, Disputes: c.Policy.Disputes, Location: c.Policy.Location(), Rubric: c.Policy.Quality.Rubric()}
 	settle := &evidencepage.Settle{Config: site, Store: store, TicketURL: links}
 	review := &reviewform.Handler{Config: site, Store: store, Rubric: c.Policy.Quality.Rubric(), Location: c.Policy.Location(), TicketURL: links}
 	return route(surveys.Handle, assessments.Handle, evidence.Handle, settle.Handle, review.Handle), nil

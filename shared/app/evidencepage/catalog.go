@@ -19,7 +19,7 @@ type messages struct {
 
 	FirstReplyF, HandledF, ComplaintF, NoComplaint, ComplaintInF  string
 	WithinSLAF, BreachedSLAF, Completed, StillOpenF, NotReopenedF string
-	ReopenedF, RatedF, Note                                       string
+	ReopenedF, RatedF, Note, ReviewedF, FailedF                   string
 	SolvedYes, SolvedNo                                           string
 
 	// Disputes.
@@ -60,6 +60,8 @@ var en = &messages{
 	ReopenedF:    "reopened %.1f days after it was resolved",
 	RatedF:       "rated %d of 5",
 	Note:         "a note on a colleague's ticket",
+	ReviewedF:    "quality review: %.1f of 100",
+	FailedF:      "failed: %s",
 	SolvedYes:    "the customer confirmed it was solved",
 	SolvedNo:     "the customer said it was not solved",
 
@@ -110,6 +112,8 @@ var zhCN = &messages{
 	ReopenedF:    "解决后 %.1f 天重新打开",
 	RatedF:       "评分 %d / 5",
 	Note:         "在同事工单上的内部备注",
+	ReviewedF:    "质检评分：%.1f 分（满分 100）",
+	FailedF:      "不合格项：%s",
 	SolvedYes:    "客户确认问题已解决",
 	SolvedNo:     "客户表示问题未解决",
 
@@ -181,6 +185,8 @@ func (l *messages) said(c metric.Contribution) string {
 		return l.SolvedNo
 	case metric.CollaborationCases:
 		return l.Note
+	case metric.QualityReviewScore:
+		return fmt.Sprintf(l.ReviewedF, c.Num)
 	}
 	return fmt.Sprintf("%g / %g", c.Num, c.Den)
 }

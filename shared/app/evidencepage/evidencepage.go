@@ -30,6 +30,7 @@ import (
 	"scorecard/shared/core/month"
 	"scorecard/shared/core/monthrun"
 	"scorecard/shared/core/policy"
+	"scorecard/shared/core/quality"
 	"scorecard/shared/core/scoring"
 )
 
@@ -92,6 +93,8 @@ type Handler struct {
 	// Disputes are the policy's dispute rules, in Location's working days.
 	Disputes policy.Disputes
 	Location *time.Location
+	// Rubric names the quality review categories a review failed.
+	Rubric quality.Rubric
 }
 
 // page is what page.html shows.
@@ -235,6 +238,10 @@ func (h *Handler) build(ctx context.Context, v view) (page, error) {
 	for _, c := range evidence {
 		by[c.Metric] = append(by[c.Metric], c)
 	}
+	reviews, err := h.reviews(ctx, m, engineerID)
+	if err != nil {
+		return page{}, err
+	}
 	for _, id := range slices.Sorted(maps.Keys(by)) {
 		res := card.Metrics[id]
 		v := metricView{ID: string(id), Name: wording.MetricName(loc, id), Status: res.Status, Missed: res.Status == "missed"}
@@ -249,6 +256,9 @@ func (h *Handler) build(ctx context.Context, v view) (page, error) {
 		v.Count = fmt.Sprintf(l.CountF, len(cs))
 		for _, c := range cs {
 			row := rowView{Source: c.Source, Ticket: c.TicketID, Said: l.said(c), Missed: missed(c), DisputeURL: placeURL(id, c.Source, c.TicketID)}
+			if id == metric.QualityReviewScore {
+				row.Said += reviewed(l, loc, h.Rubric, reviews[[2]string{c.Source, c.TicketID}])
+			}
 			if d, ok := disputed[dispute.ID(m, engineerID, id, c.Source, c.TicketID)]; ok {
 				row.Disputed = l.status(d.Status)
 			}
@@ -300,6 +310,8 @@ func missed(c metric.Contribution) bool {
 		return c.Num > 0
 	case metric.CollaborationCases:
 		return false
+	case metric.QualityReviewScore:
+		return c.Num < 100 // anything short of full marks is worth a look
 	}
 	if c.Metric == metric.CSATScore {
 		return c.Rating > 0 && c.Rating < 4
@@ -335,4 +347,62 @@ func (h *Handler) fail(lang string, err error) events.APIGatewayV2HTTPResponse {
 
 func (h *Handler) pages() formkit.Pages {
 	return formkit.Pages{Name: "evidence", Templates: htmlTemplates, Log: h.Log}
+}
+
+// reviewStore is a store that also keeps quality reviews.
+type reviewStore interface {
+	Reviews(ctx context.Context, m month.Month) ([]quality.Review, error)
+}
+
+// reviews are the engineer's quality reviews of month m, by ticket, when
+// the store keeps them.
+func (h *Handler) reviews(ctx context.Context, m month.Month, engineerID string) (map[[2]string][]quality.Review, error) {
+	out := map[[2]string][]quality.Review{}
+	rs, ok := h.Store.(reviewStore)
+	if !ok {
+		return out, nil
+	}
+	all, err := rs.Reviews(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range all {
+		if r.EngineerID == engineerID {
+			k := [2]string{r.Source, r.TicketID}
+			out[k] = append(out[k], r)
+		}
+	}
+	return out, nil
+}
+
+// reviewed is what a ticket's reviews said beyond their score: the failed
+// categories and the reviewers' comments.
+func reviewed(l *messages, loc string, rubric quality.Rubric, rs []quality.Review) string {
+	label := func(id string) string {
+		for _, c := range rubric.Categories {
+			if c.ID == id {
+				return cmp.Or(c.Labels[loc], c.Labels["en"], id)
+			}
+		}
+		return id
+	}
+	var parts []string
+	for _, r := range rs {
+		var failed []string
+		for _, id := range r.Failed {
+			failed = append(failed, label(id))
+		}
+		if len(failed) > 0 {
+			parts = append(parts, fmt.Sprintf(l.FailedF, strings.Join(failed, ", ")))
+		}
+		for _, c := range rubric.Categories {
+			if cm := r.Comments[c.ID]; cm != "" {
+				parts = append(parts, label(c.ID)+": "+cm)
+			}
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(parts, "; ")
 }

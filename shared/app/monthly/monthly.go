@@ -599,22 +599,16 @@ func (r *Runner) people(ctx context.Context, m month.Month) (map[string]metric.P
 		p.LeadAttitude, p.LeadProblemSolving, p.LeadCollaboration = ptr(sc.Attitude), ptr(sc.ProblemSolving), ptr(sc.Collaboration)
 		people[id] = p
 	}
-	// Quality reviews: each reviewed ticket's mean score, unless an
-	// accepted dispute took the ticket out of the metric.
+	// Quality reviews: each reviewed ticket's mean score (the engine
+	// leaves out a ticket an accepted dispute took out).
 	reviews, err := r.Store.Reviews(ctx, m)
 	if err != nil {
 		return nil, nil, err
 	}
-	excluded := map[string]bool{}
-	for _, x := range xs {
-		excluded[x.Key()] = true
-	}
 	for id, tickets := range quality.IQS(reviews) {
 		p := people[id]
 		for _, t := range tickets {
-			if !excluded[metric.ExclusionKey(id, metric.QualityReviewScore, t.Source, t.TicketID)] {
-				p.QualityReviews = append(p.QualityReviews, t.Score)
-			}
+			p.QualityReviews = append(p.QualityReviews, metric.ReviewedTicket{Source: t.Source, TicketID: t.TicketID, Score: t.Score})
 		}
 		people[id] = p
 	}

@@ -353,7 +353,7 @@ func TestQualityReviewsMoveTheComposite(t *testing.T) {
 		return card(cards, "E1")
 	}
 	before := run(nil)
-	after := run(map[string]metric.People{"E1": {QualityReviews: []float64{100, 0, 85}}})
+	after := run(map[string]metric.People{"E1": {QualityReviews: []metric.ReviewedTicket{{Source: "jira", TicketID: "1", Score: 100}, {Source: "jira", TicketID: "2", Score: 0}, {Source: "jira", TicketID: "3", Score: 85}}}})
 	iqs := after.Metrics[metric.QualityReviewScore]
 	if *before.Composite != 100 || iqs.Value == nil || math.Abs(*iqs.Value-61.6667) > 1e-4 || iqs.N != 3 || math.Abs(*iqs.Points-33.33) > 0.005 {
 		t.Fatalf("before %v; IQS %+v", *before.Composite, iqs)

@@ -518,9 +518,15 @@ type People struct {
 	CollaborationCases int
 	RenewalsDue        int
 	Renewed            int
-	// QualityReviews are the scores (0–100) of the engineer's reviewed
-	// tickets of the month, one per ticket (the mean of its reviews).
-	QualityReviews []float64
+	// QualityReviews are the engineer's reviewed tickets of the month,
+	// each with its score (0–100, the mean of its reviews).
+	QualityReviews []ReviewedTicket
+}
+
+// ReviewedTicket is one reviewed ticket's quality score.
+type ReviewedTicket struct {
+	Source, TicketID string
+	Score            float64
 }
 
 // AddPeople records an engineer's people inputs for the month.
@@ -561,10 +567,12 @@ func (a *Accumulator) AddPeople(e Engineer, p People) {
 		v.N += p.CollaborationCases
 		v.set, v.raw = true, v.Numerator
 	}
-	if len(p.QualityReviews) > 0 {
-		v := m.Value(QualityReviewScore)
-		for _, s := range p.QualityReviews {
-			v.add(s, 1)
+	// Each reviewed ticket is evidence, and can be disputed and taken out
+	// like any other.
+	for _, r := range p.QualityReviews {
+		a.credit(m, QualityReviewScore, r.Source, r.TicketID, r.Score, 1, Contribution{})
+		if r.Score < 100 {
+			a.offend(m, QualityReviewScore, r.Source, r.TicketID, 100-r.Score)
 		}
 	}
 	if p.RenewalsDue > 0 {
