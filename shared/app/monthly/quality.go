@@ -2,6 +2,7 @@ package monthly
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"scorecard/shared/app/report"
@@ -77,6 +78,17 @@ func (r *Runner) drawReviews(ctx context.Context, m month.Month, run Run) (int, 
 			byReviewer[who] = append(byReviewer[who], report.ReviewItem{Engineer: e.Name, Source: a.Source, TicketID: a.TicketID, Link: link, Drawn: a.Drawn})
 		}
 	}
+	// The reviews are due when the dispute window closes (the warnings
+	// go out then); a reviewer with tickets left is reminded once, the
+	// policy's reminder_before ahead.
+	due := r.rules(run).WindowCloses()
+	remind := !r.Now().Before(due.Add(-q.ReminderBefore.D())) && r.Now().Before(due)
+	var done []quality.Review
+	if remind {
+		if done, err = r.Store.Reviews(ctx, m); err != nil {
+			return drawn, err
+		}
+	}
 	p := r.post(ctx, false)
 	for _, who := range order {
 		locale := r.Policy.Locale
@@ -86,9 +98,26 @@ func (r *Runner) drawReviews(ctx context.Context, m month.Month, run Run) (int, 
 			}
 		}
 		items := byReviewer[who]
+		loc := report.Locale(locale, r.Policy.Locale)
 		p.send(m, "review#"+hash(who), []string{who}, func() (report.Mail, error) {
-			return report.ReviewsRequested(m, items, report.Locale(locale, r.Policy.Locale), r.Policy)
+			return report.ReviewsRequested(m, items, loc, r.Policy, due, false)
 		})
+		if !remind {
+			continue
+		}
+		var left []report.ReviewItem
+		for _, it := range items {
+			if !slices.ContainsFunc(done, func(x quality.Review) bool {
+				return x.Reviewer == who && x.Source == it.Source && x.TicketID == it.TicketID
+			}) {
+				left = append(left, it)
+			}
+		}
+		if len(left) > 0 {
+			p.send(m, "review-reminder#"+hash(who), []string{who}, func() (report.Mail, error) {
+				return report.ReviewsRequested(m, left, loc, r.Policy, due, true)
+			})
+		}
 	}
 	return drawn, p.err()
 }

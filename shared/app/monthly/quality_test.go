@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"scorecard/shared/app/monthly"
 	"scorecard/shared/core/metric"
@@ -141,4 +142,42 @@ func noDisputeWindow(t *testing.T) *policy.Policy {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestReviewReminderOnce: a day before the reviews are due (the dispute
+// window's close), the lead, with tickets left, is reminded once, of those
+// left only.
+func TestReviewReminderOnce(t *testing.T) {
+	st, ml, r := setup(t)
+	ctx := context.Background()
+	r.Key, r.BaseURL = []byte("k"), "https://scorecard.example.com"
+	r.Policy = noDisputeWindow(t) // one working day after the run on Sunday 1 November: due Tuesday 3rd, 00:00
+	if _, err := r.Run(ctx, monthly.Request{Month: oct.String()}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.FollowUp(ctx); err != nil {
+		t.Fatal(err)
+	}
+	a := st.assignments[oct][0]
+	st.reviews = map[month.Month][]quality.Review{oct: {{Month: oct, EngineerID: a.EngineerID, Source: a.Source, TicketID: a.TicketID, Reviewer: "lead@example.com", Score: 90}}}
+	ml.sent = nil
+	loc := r.Policy.Location()
+	for _, tc := range []struct {
+		at   time.Time
+		want string
+	}{
+		{time.Date(2026, 11, 1, 20, 0, 0, 0, loc), ""},                          // more than a day ahead
+		{time.Date(2026, 11, 2, 9, 0, 0, 0, loc), "提醒：2026-11-02 前还有 7 张工单待质检"}, // within the day: the 7 left (the lead reads Chinese, the policy's)
+		{time.Date(2026, 11, 2, 10, 0, 0, 0, loc), ""},                          // once
+	} {
+		r.Now = func() time.Time { return tc.at }
+		ml.sent = nil
+		if _, err := r.FollowUp(ctx); err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Join(ml.sent, "\n")
+		if (tc.want == "") != (got == "") || !strings.Contains(got, tc.want) {
+			t.Errorf("%s: mails %q, want %q", tc.at, got, tc.want)
+		}
+	}
 }

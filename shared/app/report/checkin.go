@@ -444,20 +444,31 @@ type ReviewItem struct {
 }
 
 // ReviewsRequested is the mail to a reviewer with their sampled tickets of
-// month m, a link to each ticket's review form.
-func ReviewsRequested(mo month.Month, items []ReviewItem, locale string, p *policy.Policy) (Mail, error) {
+// month m, a link to each ticket's review form, due by due; as a reminder,
+// the tickets still to review.
+func ReviewsRequested(mo month.Month, items []ReviewItem, locale string, p *policy.Policy, due time.Time, reminder bool) (Mail, error) {
 	m := catalog(Locale(locale, p.Locale))
 	mon := m.month(mo.Year, int(mo.Month))
+	by := due.Add(-time.Second).In(p.Location()).Format("2006-01-02")
 	en := m.Lang != zhCN.Lang
 	v := checkInView{L: m, PolicyVersion: sprintf(m.PolicyVersionF, p.Version)}
 	t := checkInTable{}
-	if en {
+	switch {
+	case en && reminder:
+		v.Subject, v.Title, v.Subtitle = sprintf("Reminder: %d tickets to review by %s — %s", len(items), by, mon), "Tickets still to review", mon
+		v.Paras = []string{sprintf("These %d tickets of %s are still waiting for your review, due by the end of %s, when the month's warnings go out.", len(items), mon, by)}
+	case en:
 		v.Subject, v.Title, v.Subtitle = sprintf("Tickets to review — %s (%d)", mon, len(items)), "Tickets to review", mon
-		v.Paras = []string{sprintf("These %d tickets of %s were drawn for quality review: some for a low rating, a reopen, a complaint or a breached SLA, the others at random. Open each, read its timeline and rate it against the rubric; your reviews count in the engineers' ticket quality for the month.", len(items), mon)}
-		t.Head = []string{"Engineer", "Ticket", "Drawn"}
-	} else {
+		v.Paras = []string{sprintf("These %d tickets of %s were drawn for quality review: some for a low rating, a reopen, a complaint or a breached SLA, the others at random. Open each, read its timeline and rate it against the rubric by the end of %s; your reviews count in the engineers' ticket quality for the month.", len(items), mon, by)}
+	case reminder:
+		v.Subject, v.Title, v.Subtitle = sprintf("提醒：%s 前还有 %d 张工单待质检 — %s", by, len(items), mon), "仍待质检的工单", mon
+		v.Paras = []string{sprintf("以下 %d 张 %s 的工单仍在等待您的评审，请在 %s 结束前完成（届时将发出本月的警告通知）。", len(items), mon, by)}
+	default:
 		v.Subject, v.Title, v.Subtitle = sprintf("待质检工单 — %s（%d 张）", mon, len(items)), "待质检工单", mon
-		v.Paras = []string{sprintf("以下 %d 张 %s 的工单被抽中质检：部分因低评分、重开、投诉或超出 SLA，其余为随机抽取。请逐张打开、阅读时间线并按评分表评分；您的评审计入工程师本月的工单质量。", len(items), mon)}
+		v.Paras = []string{sprintf("以下 %d 张 %s 的工单被抽中质检：部分因低评分、重开、投诉或超出 SLA，其余为随机抽取。请在 %s 结束前逐张打开、阅读时间线并按评分表评分；您的评审计入工程师本月的工单质量。", len(items), mon, by)}
+	}
+	t.Head = []string{"Engineer", "Ticket", "Drawn"}
+	if !en {
 		t.Head = []string{"工程师", "工单", "抽取原因"}
 	}
 	for _, it := range items {

@@ -208,6 +208,10 @@ type Quality struct {
 	// Reviewers: lead (the engineer's lead; a second lead for
 	// calibration) or peer (engineers of other teams).
 	Reviewers string `yaml:"reviewers"`
+	// ReminderBefore: a reviewer with tickets left gets one reminder this
+	// long before the reviews are due (the close of the month's dispute
+	// window, when its warnings go out).
+	ReminderBefore Duration `yaml:"reminder_before"`
 	// Scale and Categories are the rubric: each category rated 0
 	// (failed) to Scale; a critical one failed scores the review 0.
 	Scale      int                `yaml:"scale"`

@@ -340,6 +340,8 @@ func (p *Policy) validateQuality() error {
 		return fmt.Errorf("quality.low_rating: %d is not a survey rating from 1 to 5", q.LowRating)
 	case q.Reviewers != quality.ByLead && q.Reviewers != quality.ByPeer:
 		return fmt.Errorf("quality.reviewers: %q is not lead or peer", q.Reviewers)
+	case q.ReminderBefore < 0:
+		return fmt.Errorf("quality.reminder_before: must not be negative")
 	}
 	return q.Rubric().Validate("quality")
 }
