@@ -329,9 +329,14 @@ func TestConsequencesAcrossStoredMonths(t *testing.T) {
 		[]string{"disputes", "follow-up", "--local"}); code != 0 || !strings.Contains(o.String(), "notices 4 sent") {
 		t.Fatalf("follow-up: exit %d %s %s", code, o.String(), e.String())
 	}
-	// 3 months × (team report + 2 scorecards) + 2 notices in September and 2 in October.
-	if n := len(mailsTo(t, good, slow, lead)); n != 13 {
-		t.Errorf("%d mails, want 13", n)
+	// 3 months × (team report + 2 scorecards) + 2 notices in September and
+	// 2 in October + the lead's quality review tickets of September and
+	// October (the follow-up looks three months back).
+	if n := len(mailsTo(t, good, slow, lead)); n != 15 {
+		t.Errorf("%d mails, want 15", n)
+	}
+	if s := mailSubjects(t, lead); strings.Count(s, "待质检工单") != 2 {
+		t.Errorf("the lead's mails: %s; want two review requests", s)
 	}
 	notices := 0
 	for _, m := range mailsTo(t, slow, lead) {
