@@ -206,22 +206,14 @@ func (h *Settle) build(ctx context.Context, l *messages, d dispute.Dispute, e di
 }
 
 func (h *Settle) refuse(pages formkit.Pages, l *messages, err error) events.APIGatewayV2HTTPResponse {
-	if code := errcode.Code(err); code == errcode.NotFound || httpapi.Status(err) >= 500 {
-		return h.fail(pages, l.Lang, err)
-	}
-	status := pages.Refused(err)
-	return pages.Simple(status, "settle-refused", formkit.Words{Lang: l.Lang, Title: l.SettleRefusedTitle, Paras: []string{errcode.Message(err)}})
+	return pages.LinkRefusal(err, l.Lang, "settle-refused", l.SettleRefusedTitle, settleWords)
 }
 
 func (h *Settle) fail(pages formkit.Pages, lang string, err error) events.APIGatewayV2HTTPResponse {
-	return pages.Error(err, lang, false, func(lang string) (formkit.Words, bool) {
-		l := catalog(lang)
-		switch errcode.Code(err) {
-		case errcode.Gone:
-			return formkit.Words{Title: l.ExpiredTitle, Paras: []string{l.SettleExpired}}, true
-		case errcode.Unavailable:
-			return formkit.Words{Title: l.UnavailableTitle, Paras: []string{l.UnavailableBody}}, true
-		}
-		return formkit.Words{}, false
-	})
+	return pages.LinkError(err, lang, settleWords)
+}
+
+func settleWords(lang string) formkit.LinkWords {
+	l := catalog(lang)
+	return formkit.LinkWords{ExpiredTitle: l.ExpiredTitle, Expired: l.SettleExpired, UnavailableTitle: l.UnavailableTitle, Unavailable: l.UnavailableBody}
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"scorecard/shared/app/httpapi"
 	"scorecard/shared/core/errcode"
 )
 
@@ -144,4 +145,36 @@ func (p Pages) Error(err error, lang string, known bool, own func(lang string) (
 func (p Pages) Forbidden(c Common, check, origin string, attrs ...any) events.APIGatewayV2HTTPResponse {
 	p.log().Info(p.Name+" form refused", append([]any{"status", http.StatusForbidden, "check", check, "origin", errcode.Clip(origin)}, attrs...)...)
 	return p.Simple(http.StatusForbidden, "forbidden", Words{Lang: c.Lang, Title: c.ForbiddenTitle, Paras: []string{c.ForbiddenBody}})
+}
+
+// LinkWords are a linked page's words for the two errors a link meets:
+// it expired, or the store is not answering.
+type LinkWords struct {
+	ExpiredTitle, Expired, UnavailableTitle, Unavailable string
+}
+
+// LinkError answers err for a page opened by a link (Error, not knowing
+// the reader): an expired link and a store that is not answering in the
+// page's own words, the rest in the common ones.
+func (p Pages) LinkError(err error, lang string, words func(lang string) LinkWords) events.APIGatewayV2HTTPResponse {
+	return p.Error(err, lang, false, func(lang string) (Words, bool) {
+		w := words(lang)
+		switch errcode.Code(err) {
+		case errcode.Gone:
+			return Words{Title: w.ExpiredTitle, Paras: []string{w.Expired}}, true
+		case errcode.Unavailable:
+			return Words{Title: w.UnavailableTitle, Paras: []string{w.Unavailable}}, true
+		}
+		return Words{}, false
+	})
+}
+
+// LinkRefusal answers a request the page refuses: a link not found or a
+// fault as LinkError does, the reader's mistakes (403, 409, 400) as a page
+// titled title in lang with the error's message.
+func (p Pages) LinkRefusal(err error, lang, kind, title string, words func(lang string) LinkWords) events.APIGatewayV2HTTPResponse {
+	if code := errcode.Code(err); code == errcode.NotFound || httpapi.Status(err) >= 500 {
+		return p.LinkError(err, lang, words)
+	}
+	return p.Simple(p.Refused(err), kind, Words{Lang: lang, Title: title, Paras: []string{errcode.Message(err)}})
 }

@@ -325,22 +325,14 @@ func (h *Handler) build(ctx context.Context, l *messages, m month.Month, a quali
 }
 
 func (h *Handler) refuse(pages formkit.Pages, l *messages, err error) events.APIGatewayV2HTTPResponse {
-	if code := errcode.Code(err); code == errcode.NotFound || httpapi.Status(err) >= 500 {
-		return h.fail(pages, l.Lang, err)
-	}
-	status := pages.Refused(err)
-	return pages.Simple(status, "review-refused", formkit.Words{Lang: l.Lang, Title: l.RefusedTitle, Paras: []string{errcode.Message(err)}})
+	return pages.LinkRefusal(err, l.Lang, "review-refused", l.RefusedTitle, linkWords)
 }
 
 func (h *Handler) fail(pages formkit.Pages, lang string, err error) events.APIGatewayV2HTTPResponse {
-	return pages.Error(err, lang, false, func(lang string) (formkit.Words, bool) {
-		l := catalog(lang)
-		switch errcode.Code(err) {
-		case errcode.Gone:
-			return formkit.Words{Title: l.ExpiredTitle, Paras: []string{l.ExpiredBody}}, true
-		case errcode.Unavailable:
-			return formkit.Words{Title: l.UnavailableTitle, Paras: []string{l.UnavailableBody}}, true
-		}
-		return formkit.Words{}, false
-	})
+	return pages.LinkError(err, lang, linkWords)
+}
+
+func linkWords(lang string) formkit.LinkWords {
+	l := catalog(lang)
+	return formkit.LinkWords{ExpiredTitle: l.ExpiredTitle, Expired: l.ExpiredBody, UnavailableTitle: l.UnavailableTitle, Unavailable: l.UnavailableBody}
 }
