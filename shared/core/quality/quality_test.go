@@ -103,8 +103,8 @@ func candidates(engs []string, n, k int) []quality.Candidate {
 	return out
 }
 
-// The sample is the seed's: the same candidates in any order, with
-// repeats, give the same picks; another seed gives others. Each engineer
+// The sample is the seed's: over random months, the same candidates in
+// any order, with repeats, give the same picks; another seed gives others. Each engineer
 // gets PerEngineer tickets (or all they have), round(PerEngineer ×
 // InformativeShare) of them informative when they have that many, and
 // DoubleShare of all the picks go to a second reviewer.
@@ -120,10 +120,11 @@ func TestSampleIsReproducibleAndStratified(t *testing.T) {
 		double := float64(rapid.IntRange(0, 4).Draw(t, "double quarters")) / 4
 		cands := candidates(engs, rapid.IntRange(0, 30).Draw(t, "tickets each"), rapid.IntRange(0, 5).Draw(t, "every k-th informative"))
 		rules := quality.Rules{Seed: "s1", PerEngineer: per, InformativeShare: share, DoubleShare: double}
-		picks := quality.Sample(rules, oct, cands)
+		m := month.Month{Year: rapid.IntRange(2024, 2030).Draw(t, "year"), Month: time.Month(rapid.IntRange(1, 12).Draw(t, "month"))}
+		picks := quality.Sample(rules, m, cands)
 
 		shuffled := rapid.Permutation(append(slices.Clone(cands), cands[:rapid.IntRange(0, len(cands)).Draw(t, "repeats")]...)).Draw(t, "order")
-		if diff := cmp.Diff(picks, quality.Sample(rules, oct, shuffled)); diff != "" {
+		if diff := cmp.Diff(picks, quality.Sample(rules, m, shuffled)); diff != "" {
 			t.Fatalf("shuffled, with repeats (-first +then):\n%s", diff)
 		}
 		wantInf := int(math.Round(float64(per) * share))
