@@ -90,16 +90,11 @@ func (h *Settle) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest)
 		return *answer, nil
 	}
 	l := catalog(r.Lang)
-	c, err := token.ParseKind(h.Key, r.Token, token.KindSettle, h.Now())
+	m, parts, err := h.MonthLink(r.Token, token.KindSettle, 4)
 	if err != nil {
 		return h.fail(pages, r.Lang, err), nil
 	}
-	parts := strings.Split(c.Subject, "/")
-	m, merr := month.Parse(parts[0])
-	if merr != nil || len(parts) != 4 {
-		return h.fail(pages, r.Lang, errcode.Errorf(errcode.NotFound, "link not found")), nil
-	}
-	d, e, err := h.load(ctx, m, parts[1], parts[2], parts[3])
+	d, e, err := h.load(ctx, m, parts[0], parts[1], parts[2])
 	if err != nil {
 		return h.refuse(pages, l, err), nil
 	}

@@ -24,8 +24,10 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"scorecard/shared/app/httpapi"
+	"scorecard/shared/app/token"
 	"scorecard/shared/core/errcode"
 	"scorecard/shared/core/mail"
+	"scorecard/shared/core/month"
 )
 
 // Languages of the mails and the pages.
@@ -168,6 +170,22 @@ type Config struct {
 
 // Configured reports whether the handler can serve: a key and a clock.
 func (c Config) Configured() bool { return len(c.Key) > 0 && c.Now != nil }
+
+// MonthLink reads a link of kind whose subject is a month and parts−1
+// more fields joined by "/": errcode.NotFound for a link of another kind
+// or shape, Gone once it expired.
+func (c Config) MonthLink(tok, kind string, parts int) (month.Month, []string, error) {
+	claims, err := token.ParseKind(c.Key, tok, kind, c.Now())
+	if err != nil {
+		return month.Month{}, nil, err
+	}
+	fields := strings.Split(claims.Subject, "/")
+	m, merr := month.Parse(fields[0])
+	if merr != nil || len(fields) != parts {
+		return month.Month{}, nil, errcode.Errorf(errcode.NotFound, "link not found")
+	}
+	return m, fields[1:], nil
+}
 
 // Logger is Log, or slog.Default().
 func (c Config) Logger() *slog.Logger {

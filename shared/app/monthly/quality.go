@@ -59,6 +59,13 @@ func (r *Runner) drawReviews(ctx context.Context, m month.Month, run Run) (int, 
 		drawn = len(as)
 		r.Log.Info("quality reviews drawn", "month", m.String(), "tickets", len(as))
 	}
+	// The reviews are due when the dispute window closes (the warnings
+	// go out then); after that there is nothing to mail, so later
+	// follow-ups do not try the month's mail claims again.
+	due := r.rules(run).WindowCloses()
+	if !r.Now().Before(due) {
+		return drawn, nil
+	}
 	// One mail per reviewer, once (a follow-up that failed midway sends
 	// the rest next time).
 	dir := directory.New(engs)
@@ -78,11 +85,9 @@ func (r *Runner) drawReviews(ctx context.Context, m month.Month, run Run) (int, 
 			byReviewer[who] = append(byReviewer[who], report.ReviewItem{Engineer: e.Name, Source: a.Source, TicketID: a.TicketID, Link: link, Drawn: a.Drawn})
 		}
 	}
-	// The reviews are due when the dispute window closes (the warnings
-	// go out then); a reviewer with tickets left is reminded once, the
-	// policy's reminder_before ahead.
-	due := r.rules(run).WindowCloses()
-	remind := !r.Now().Before(due.Add(-q.ReminderBefore.D())) && r.Now().Before(due)
+	// A reviewer with tickets left is reminded once, the policy's
+	// reminder_before ahead.
+	remind := !r.Now().Before(due.Add(-q.ReminderBefore.D()))
 	var done []quality.Review
 	if remind {
 		if done, err = r.Store.Reviews(ctx, m); err != nil {

@@ -114,16 +114,11 @@ func (h *Handler) Handle(ctx context.Context, req events.APIGatewayV2HTTPRequest
 		return *answer, nil
 	}
 	l := catalog(r.Lang)
-	c, err := token.ParseKind(h.Key, r.Token, token.KindReview, h.Now())
+	m, parts, err := h.MonthLink(r.Token, token.KindReview, 4)
 	if err != nil {
 		return h.fail(pages, r.Lang, err), nil
 	}
-	parts := strings.Split(c.Subject, "/")
-	m, merr := month.Parse(parts[0])
-	if merr != nil || len(parts) != 4 {
-		return h.fail(pages, r.Lang, errcode.Errorf(errcode.NotFound, "link not found")), nil
-	}
-	a, reviewer, e, err := h.load(ctx, m, parts[1], parts[2], parts[3])
+	a, reviewer, e, err := h.load(ctx, m, parts[0], parts[1], parts[2])
 	if err != nil {
 		return h.refuse(pages, l, err), nil
 	}
