@@ -20,6 +20,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"scorecard/shared/aws/awsenv"
 	"scorecard/shared/aws/dynamo"
@@ -177,10 +178,18 @@ func TestFunctionsInTheLambdaRuntime(t *testing.T) {
 			}
 			return events.DynamoDBEventResponse{}, nil
 		})
-		broken := events.DynamoDBEventRecord{EventSource: "aws:dynamodb", EventName: "MODIFY", Change: events.DynamoDBStreamRecord{
+		// An event item that cannot be read: its ticket cannot be.
+		corrupt := map[string]types.AttributeValue{
+			"pk": &types.AttributeValueMemberS{Value: "TKT#generic#BROKEN"}, "sk": &types.AttributeValueMemberS{Value: "E#x"},
+			"b": &types.AttributeValueMemberB{Value: []byte("not an event")},
+		}
+		if _, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: aws.String(s.table), Item: corrupt}); err != nil {
+			t.Fatal(err)
+		}
+		broken := events.DynamoDBEventRecord{EventSource: "aws:dynamodb", EventName: "INSERT", Change: events.DynamoDBStreamRecord{
 			SequenceNumber: "999", NewImage: map[string]events.DynamoDBAttributeValue{
-				"pk": events.NewStringAttribute("TKT#generic#BROKEN"), "sk": events.NewStringAttribute("STATE"),
-				"source": events.NewStringAttribute("generic"), "events": events.NewBinaryAttribute([]byte("not events")),
+				"pk": events.NewStringAttribute("TKT#generic#BROKEN"), "sk": events.NewStringAttribute("E#x"),
+				"b": events.NewBinaryAttribute([]byte("not an event")),
 			}}}
 		batch.Records = append(batch.Records, broken)
 		payload, _ := json.Marshal(batch)

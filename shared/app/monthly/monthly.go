@@ -57,6 +57,10 @@ var ErrMailClaimed = monthrun.ErrMailClaimed
 // Store is what the run reads and writes.
 type Store interface {
 	MonthTickets(ctx context.Context, m month.Month) iter.Seq2[*ticket.State, error]
+	// CarryOpen lists the tickets still open at the end of the month
+	// before next in next's index (and marks it done), so that next's
+	// run reads them though they have no event there.
+	CarryOpen(ctx context.Context, next month.Month, open []ticket.Key) error
 	Engineers(ctx context.Context) ([]directory.Engineer, error)
 	History(ctx context.Context, months []month.Month) (map[string][]consequence.Record, error)
 	Overrides(ctx context.Context, m month.Month) (map[string]*consequence.Override, error)
@@ -272,7 +276,16 @@ func (r *Runner) Run(ctx context.Context, req Request) (Summary, error) {
 
 // score computes the month's cards and stores their evidence.
 func (r *Runner) score(ctx context.Context, m month.Month, asOf time.Time, people map[string]metric.People) ([]scoring.Card, *directory.Directory, map[string][]consequence.Record, int, error) {
-	in, readErr, err := r.engineInput(ctx, m, asOf, people, nil)
+	// Once the month is over, the tickets still open are carried into the
+	// next month's index.
+	over := !asOf.Before(m.End(r.Policy.Location()))
+	var open []ticket.Key
+	see := func(s *ticket.State) {
+		if over && !s.Status.Done() {
+			open = append(open, ticket.Key{Source: s.Source, ID: s.ID})
+		}
+	}
+	in, readErr, err := r.engineInput(ctx, m, asOf, people, see)
 	if err != nil {
 		return nil, nil, nil, 0, err
 	}
@@ -288,6 +301,11 @@ func (r *Runner) score(ctx context.Context, m month.Month, asOf time.Time, peopl
 	}
 	if err := sink.close(); err != nil {
 		return nil, nil, nil, 0, err
+	}
+	if over {
+		if err := r.Store.CarryOpen(ctx, m.Add(1), open); err != nil {
+			return nil, nil, nil, 0, err
+		}
 	}
 	r.unmapped(stats)
 	return cards, in.Directory, in.History, stats.Tickets, nil

@@ -59,6 +59,7 @@ type memStore struct {
 	said         map[string]checkin.Said // "day engineer" → the first
 	reviews      map[month.Month][]quality.Review
 	assignments  map[month.Month][]quality.Assignment
+	carried      map[month.Month][]ticket.Key
 }
 
 func (s *memStore) Reviews(_ context.Context, m month.Month) ([]quality.Review, error) {
@@ -157,6 +158,15 @@ func (s *memStore) MonthTickets(_ context.Context, m month.Month) iter.Seq2[*tic
 			}
 		}
 	}
+}
+func (s *memStore) CarryOpen(_ context.Context, next month.Month, open []ticket.Key) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.carried == nil {
+		s.carried = map[month.Month][]ticket.Key{}
+	}
+	s.carried[next] = open
+	return nil
 }
 func (s *memStore) Engineers(context.Context) ([]directory.Engineer, error) { return s.engineers, nil }
 func (s *memStore) History(_ context.Context, months []month.Month) (map[string][]consequence.Record, error) {
@@ -330,6 +340,16 @@ func TestThreeMonthsOfConsequencesAndMails(t *testing.T) {
 		if st.runs[m].State != monthly.StateDone {
 			t.Errorf("%s: run state %q", m, st.runs[m].State)
 		}
+		// The month was over: its open tickets are carried into the next.
+		var open []ticket.Key
+		for _, tk := range st.tickets[m] {
+			if !tk.Status.Done() {
+				open = append(open, ticket.Key{Source: tk.Source, ID: tk.ID})
+			}
+		}
+		if got, ok := st.carried[m.Add(1)]; !ok || len(got) != len(open) {
+			t.Errorf("%s: carried %v (%v), want the %d open tickets %v", m, got, ok, len(open), open)
+		}
 	}
 	// The windows closed (the runs were on 1 November: 5 working days), the
 	// follow-up mails September's and October's notices to Bob and his
@@ -344,6 +364,20 @@ func TestThreeMonthsOfConsequencesAndMails(t *testing.T) {
 	}
 	if len(ml.sent) != 13 {
 		t.Errorf("%d mails in all, want 13", len(ml.sent))
+	}
+}
+
+// A ticket still open when the month's run reads it is carried into the
+// next month's index; resolved ones are not.
+func TestOpenTicketsAreCarried(t *testing.T) {
+	st, _, r := setup(t)
+	open := &ticket.State{Source: "generic", ID: "still-open", Status: event.StatusOpen}
+	st.tickets[aug] = append(st.tickets[aug], open)
+	if _, err := r.Run(context.Background(), monthly.Request{Month: aug.String()}); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]ticket.Key{{Source: "generic", ID: "still-open"}}, st.carried[sep]); diff != "" {
+		t.Errorf("carried into September (-want +got):\n%s", diff)
 	}
 }
 

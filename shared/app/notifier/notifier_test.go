@@ -210,26 +210,39 @@ func TestStreamHandler(t *testing.T) {
 	if _, err := store.Ingest(ctx, l.evs); err != nil {
 		t.Fatal(err)
 	}
-	// The ticket item's image as the stream carries it (the store's test
-	// reads the real one from DynamoDB Local's stream).
-	_, evs, _ := store.Ticket(ctx, "generic", "T1")
-	body, _ := encode(evs)
-	rec := events.DynamoDBEventRecord{EventSource: "aws:dynamodb", Change: events.DynamoDBStreamRecord{SequenceNumber: "1", NewImage: map[string]events.DynamoDBAttributeValue{
-		"pk": events.NewStringAttribute("TKT#generic#T1"), "sk": events.NewStringAttribute("STATE"), "source": events.NewStringAttribute("generic"), "events": events.NewBinaryAttribute(body),
-	}}}
-	other := events.DynamoDBEventRecord{EventSource: "aws:dynamodb", Change: events.DynamoDBStreamRecord{SequenceNumber: "2", NewImage: map[string]events.DynamoDBAttributeValue{
-		"pk": events.NewStringAttribute("EVT#generic#T1#x"), "sk": events.NewStringAttribute("EVT")}}}
-	broken := events.DynamoDBEventRecord{EventSource: "aws:dynamodb", Change: events.DynamoDBStreamRecord{SequenceNumber: "3", NewImage: map[string]events.DynamoDBAttributeValue{
-		"pk": events.NewStringAttribute("TKT#generic#T9"), "sk": events.NewStringAttribute("STATE"), "source": events.NewStringAttribute("generic"), "events": events.NewBinaryAttribute([]byte("not json"))}}}
-	h := &notifier.StreamHandler{Notifier: n, Decode: dynamo.TicketImage}
-	resp, err := h.Handle(ctx, events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{rec, rec, other, broken}})
+	// Event items' images as the stream carries them (the store's test
+	// reads the real ones from DynamoDB Local's stream): two events of T1,
+	// a month index entry, and an event of a ticket that cannot be read.
+	image := func(seq, pk, sk string) events.DynamoDBEventRecord {
+		return events.DynamoDBEventRecord{EventSource: "aws:dynamodb", Change: events.DynamoDBStreamRecord{SequenceNumber: seq, NewImage: map[string]events.DynamoDBAttributeValue{
+			"pk": events.NewStringAttribute(pk), "sk": events.NewStringAttribute(sk), "b": events.NewBinaryAttribute([]byte("{}")),
+		}}}
+	}
+	rec, rec2 := image("1", "TKT#generic#T1", "E#T1-e1"), image("2", "TKT#generic#T1", "E#T1-e2")
+	other := image("3", "EVM#2026-10#01", "generic#T1")
+	broken := image("4", "TKT#generic#T9", "E#x")
+	loads := 0
+	h := &notifier.StreamHandler{Notifier: n, Name: dynamo.TicketOf, Load: func(ctx context.Context, source, id string) (ticket.State, error) {
+		loads++
+		if id == "T9" {
+			return ticket.State{}, errors.New("storage unavailable")
+		}
+		return store.TicketState(ctx, source, id)
+	}}
+	resp, err := h.Handle(ctx, events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{rec, rec2, rec, other, broken}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(m.to) != 1 {
-		t.Errorf("%d mails for a record delivered twice", len(m.to))
+		t.Errorf("%d mails for a ticket's events and a record delivered twice", len(m.to))
 	}
-	if len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "3" {
+	if loads != 2 {
+		t.Errorf("%d ticket reads for two tickets", loads)
+	}
+	if _, err := h.Handle(ctx, events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{rec2}}); err != nil || len(m.to) != 1 {
+		t.Errorf("a later batch surveys again: %d mails, %v", len(m.to), err)
+	}
+	if len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "4" {
 		t.Errorf("only the broken record fails: %+v", resp.BatchItemFailures)
 	}
 	out, err := h.HandleAny(ctx, []byte(`{}`))

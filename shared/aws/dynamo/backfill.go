@@ -2,7 +2,6 @@ package dynamo
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync"
 
@@ -14,55 +13,46 @@ import (
 	"scorecard/shared/core/ticket"
 )
 
-// Backfill writes whole tickets in bulk (25 items a call, parallel): each
-// ticket item with all its events, and for each month it touches the one
-// raw event that indexes it. It is for loading history into an empty table
-// (a migration, a benchmark), not for live traffic: it overwrites without
-// conditions and writes no other raw events.
+// Backfill writes whole tickets in bulk (25 items a call, parallel): every
+// event's item and the ticket's entry in each month it touches, the same
+// items Ingest writes. It is for loading history into an empty table (a
+// migration, a benchmark), not for live traffic: it overwrites without
+// conditions and carries no open tickets over (the first read of a month
+// does, TicketsInMonth).
 func (s *Store) Backfill(ctx context.Context, tickets [][]event.Event) error {
 	var reqs []types.WriteRequest
 	now := s.opt.Now().UTC()
+	exp := now.Add(s.opt.Retention).Unix()
+	put := func(v any) error {
+		item, err := attributevalue.MarshalMap(v)
+		if err != nil {
+			return err
+		}
+		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
+		return nil
+	}
 	for _, evs := range tickets {
 		evs = ticket.Canonical(evs)
 		if len(evs) == 0 {
 			continue
 		}
-		k := TicketKey{evs[0].Source, evs[0].TicketID}
-		state := ticket.Reduce(evs)
-		body, err := encodeEvents(evs)
-		if err != nil {
-			return err
-		}
-		ti := ticketItem{PK: ticketPK(k.Source, k.ID), SK: ticketSK, Source: k.Source, TicketID: k.ID, Version: 1,
-			Events: body, Count: len(evs), Status: string(state.Status), Assignee: state.AssigneeID, Updated: now.Format("2006-01-02T15:04:05Z")}
+		k := TicketKey{Source: evs[0].Source, ID: evs[0].TicketID}
 		shard := shardOf(k.Source, k.ID, s.opt.Shards)
-		if !state.Status.Done() {
-			ti.GSI1PK, ti.GSI1SK = openShardPK(shard), ti.PK
-		}
-		item, err := attributevalue.MarshalMap(ti)
-		if err != nil {
-			return err
-		}
-		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 		seen := map[month.Month]bool{}
 		for _, e := range evs {
-			m := month.Of(e.OccurredAt, s.opt.Location)
-			if seen[m] {
-				continue
+			if m := month.Of(e.OccurredAt, s.opt.Location); !seen[m] {
+				seen[m] = true
+				if err := put(indexItem{PK: monthShardPK(m, shard), SK: indexSK(k.Source, k.ID), ExpiresAt: exp}); err != nil {
+					return err
+				}
 			}
-			seen[m] = true
-			b, err := json.Marshal(event.ToGeneric(e))
+			body, err := encodeEvent(e)
 			if err != nil {
 				return err
 			}
-			ei := eventItem{PK: eventPK(e.Source, e.TicketID, e.ID), SK: eventSK, Source: e.Source, TicketID: e.TicketID, Type: string(e.Type),
-				Occurred: e.OccurredAt.UTC().Format("2006-01-02T15:04:05Z"), Received: now.Format("2006-01-02T15:04:05Z"), Body: b,
-				ExpiresAt: now.Add(s.opt.Retention).Unix(), GSI1PK: monthShardPK(m, shard), GSI1SK: eventIndexSK(e.Source, e.TicketID, e.ID)}
-			item, err := attributevalue.MarshalMap(ei)
-			if err != nil {
+			if err := put(eventItem{PK: ticketPK(k.Source, k.ID), SK: eventSK(e.ID), Body: body, Received: now.Unix(), ExpiresAt: exp}); err != nil {
 				return err
 			}
-			reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 		}
 	}
 	var (

@@ -2,6 +2,7 @@ package dynamo
 
 import (
 	"context"
+	"errors"
 	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -62,6 +63,13 @@ func (c *Capacity) handle(ctx context.Context, in middleware.InitializeInput, ne
 	}
 	out, md, err := next.HandleInitialize(ctx, in)
 	c.calls.Add(1)
+	// A put refused by its condition writes nothing, but DynamoDB bills
+	// the write units the item would have taken; DynamoDB Local reports
+	// none, so they are counted here.
+	var refused *types.ConditionalCheckFailedException
+	if p, ok := in.Parameters.(*dynamodb.PutItemInput); ok && errors.As(err, &refused) {
+		c.write.Add(1000 * uint64((itemSize(p.Item)+1023)/1024))
+	}
 	var ccs []types.ConsumedCapacity
 	switch r := out.Result.(type) {
 	case *dynamodb.GetItemOutput:
@@ -94,6 +102,26 @@ func (c *Capacity) handle(ctx context.Context, in middleware.InitializeInput, ne
 		}
 	}
 	return out, md, err
+}
+
+// itemSize is an item's size as DynamoDB bills it: its attribute names
+// and values (numbers are counted as their text, at most 21 bytes).
+func itemSize(item map[string]types.AttributeValue) int {
+	n := 0
+	for name, v := range item {
+		n += len(name)
+		switch v := v.(type) {
+		case *types.AttributeValueMemberS:
+			n += len(v.Value)
+		case *types.AttributeValueMemberB:
+			n += len(v.Value)
+		case *types.AttributeValueMemberN:
+			n += min(len(v.Value), 21)
+		default:
+			n += 1
+		}
+	}
+	return n
 }
 
 func one(cc *types.ConsumedCapacity) []types.ConsumedCapacity {

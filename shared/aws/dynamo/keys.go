@@ -1,5 +1,6 @@
-// Package dynamo is the DynamoDB adapter: the single table that holds raw
-// webhook events, ticket states, the month index and the engineer directory.
+// Package dynamo is the DynamoDB adapter: the single table that holds the
+// webhooks' events (the tickets), the month index, the engineer directory,
+// surveys, results and everything else the product keeps.
 //
 // # Single-table design
 //
@@ -8,10 +9,9 @@
 // a '#' in a ticket id can never forge another key.
 //
 //	item         pk                          sk                   gsi1pk / gsi1sk
-//	raw event    EVT#<source>#<ticket>#<event>
-//	                                         EVT                  EVM#<yyyy-mm>#<shard> / <source>#<ticket>#<event>
-//	                                                              (only the ticket's first event of the month)
-//	ticket       TKT#<source>#<ticket>       STATE                OPEN#<shard> / TKT#<source>#<ticket>  (while unresolved)
+//	event        TKT#<source>#<ticket>       E#<event id>         one item per event, written once (expiring)
+//	month index  EVM#<yyyy-mm>#<shard>       <source>#<ticket>    a ticket with an event in the month, or open when it began
+//	carried      EVM#<yyyy-mm>#carry         CARRIED              the month's index holds the tickets open when the month before ended
 //	engineer     ENG#<engineer id>           PROFILE              DIR / ENG#<engineer id>
 //	survey       SRV#<survey id>             SURVEY               DUE#<shard> / <due time>#<survey id>  (until sent)
 //	customer     CUS#<customer key>          PROFILE              (last surveyed, opted out, looked-up address)
@@ -34,22 +34,45 @@
 //	source       SRC#<source>                SWITCHOVER           when its first webhook was stored (written once)
 //	             SRC#<source>                IMPORT               its history import: cursor and counts
 //
-// Raw events are written once (a conditional put on the source's event id,
-// scoped to its ticket so that a sender numbering events per ticket cannot
-// collide)
-// and expire by TTL (`expires_at`) after the policy's retention. The ticket
-// item holds the ticket's events in canonical order and a version for
-// optimistic locking; its state is reduced from them on read. An event costs
-// two item writes, made atomically in one transaction: its raw item and its
-// ticket (events of one ticket in a batch share the ticket write).
+//	read only, from tables written before event items (legacy.go):
+//	ticket       TKT#<source>#<ticket>       STATE                OPEN#<shard> / TKT#<source>#<ticket>  (while unresolved)
+//	raw event    EVT#<source>#<ticket>#<event>  EVT               EVM#<yyyy-mm>#<shard> / <source>#<ticket>#<event>  (a ticket's first of the month)
 //
-// The month index lets the monthly run read one month without a Scan: the
-// first raw event of a ticket in each month (policy time zone) is indexed
-// under that month — a sparse index, one entry per ticket and month — spread
-// over Shards partitions by a hash of the ticket, so the run queries the
-// shards in parallel and gets every ticket with activity in the month.
-// Unresolved tickets are also indexed under OPEN#<shard>, so a deadline that
-// passes in a month without any event on the ticket is still found.
+// # The write path: one item per event
+//
+// A webhook's event is one conditional put (attribute_not_exists) of an
+// item under 1 KB in its ticket's partition: one write unit, and a
+// redelivery is refused by the condition, so every event is stored exactly
+// once whatever the senders repeat. Nothing is rewritten: a ticket is the
+// set of its event items, and its state is reduced from them, in canonical
+// order, when it is read (one query of the partition) — so the order of
+// arrival cannot matter. Events are scoped to their ticket, so that a
+// sender numbering events per ticket cannot collide, and expire by TTL
+// (`expires_at`) after the policy's retention. The table's stream carries
+// each new event item; the notifier reads the ticket it names and
+// considers its final resolution (surveys are recorded once per
+// resolution).
+//
+// # The month index
+//
+// The monthly run reads one month without a Scan: each ticket has one
+// small entry in the index of every month it has an event in (policy time
+// zone), spread over Shards partitions by a hash of the ticket, which the
+// run queries in parallel. The entry is written before the ticket's first
+// event of the month, after one eventually consistent read finds it
+// missing (a warm process remembers the entries it has seen): a retried
+// event finds it, a duplicate entry is the same item. A ticket still open
+// when a month ends must be read in the next month too, where its SLA
+// deadline may fall without any event: the month's run carries the open
+// tickets it read into the next month's index and marks it (CarryOpen); a
+// month nobody carried is carried the first time it is read, from the
+// month before (TicketsInMonth). An event of the previous month that
+// arrives after the month turned is also indexed under the current month,
+// which its run may have carried already.
+//
+// Per event, then: one item write and one write unit, plus about one
+// index entry per ticket and month, and half a read unit the first time a
+// process sees the ticket in a month.
 package dynamo
 
 import (
@@ -64,6 +87,7 @@ import (
 	"scorecard/shared/core/dispute"
 	"scorecard/shared/core/metric"
 	"scorecard/shared/core/month"
+	"scorecard/shared/core/ticket"
 )
 
 // Attribute and index names; the CDK stack creates the same.
@@ -76,20 +100,25 @@ const (
 	IndexGSI1  = "gsi1"
 )
 
+// EventSKPrefix starts the sort key of every event item (tools count them).
+const EventSKPrefix = eventSKPrefix
+
 // DefaultShards is the number of month-index partitions.
 const DefaultShards = 16
 
 const (
-	eventSK      = "EVT"
-	ticketSK     = "STATE"
-	engineerSK   = "PROFILE"
-	directoryPK  = "DIR"
-	surveySK     = "SURVEY"
-	customerSK   = "PROFILE"
-	assessmentSK = "ASSESSMENT"
-	runSK        = "RUN"
-	switchoverSK = "SWITCHOVER"
-	importSK     = "IMPORT"
+	legacyEventSK  = "EVT"   // a raw event item of the layout before event items
+	legacyTicketSK = "STATE" // a ticket item of the layout before event items
+	eventSKPrefix  = "E#"
+	carrySK        = "CARRIED"
+	engineerSK     = "PROFILE"
+	directoryPK    = "DIR"
+	surveySK       = "SURVEY"
+	customerSK     = "PROFILE"
+	assessmentSK   = "ASSESSMENT"
+	runSK          = "RUN"
+	switchoverSK   = "SWITCHOVER"
+	importSK       = "IMPORT"
 
 	engineerPrefix = "ENG#" // result and history sort keys
 	overridePrefix = "OVR#"
@@ -99,9 +128,20 @@ var escaper = strings.NewReplacer("%", "%25", "#", "%23")
 
 func esc(s string) string { return escaper.Replace(s) }
 
-func eventPK(source, ticketID, eventID string) string {
+// legacyEventPK is a raw event item's key in the layout before event items.
+func legacyEventPK(source, ticketID, eventID string) string {
 	return "EVT#" + esc(source) + "#" + esc(ticketID) + "#" + esc(eventID)
 }
+
+// eventSK is an event's key in its ticket's partition.
+func eventSK(eventID string) string { return eventSKPrefix + esc(eventID) }
+
+// indexSK is a ticket's key in a month index partition.
+func indexSK(source, ticketID string) string { return esc(source) + "#" + esc(ticketID) }
+
+// carryPK marks a month whose index holds the tickets still open when the
+// month before it ended (CarryOpen).
+func carryPK(m month.Month) string { return "EVM#" + m.String() + "#carry" }
 
 func ticketPK(source, ticketID string) string { return "TKT#" + esc(source) + "#" + esc(ticketID) }
 
@@ -185,8 +225,9 @@ func monthShardPK(m month.Month, shard int) string { return fmt.Sprintf("EVM#%s#
 // openShardPK is the open-ticket index partition of a shard.
 func openShardPK(shard int) string { return fmt.Sprintf("OPEN#%02d", shard) }
 
-// eventIndexSK sorts a month's index entries by ticket.
-func eventIndexSK(source, ticketID, eventID string) string {
+// legacyIndexSK is a month index entry's gsi1sk in the layout before
+// event items.
+func legacyIndexSK(source, ticketID, eventID string) string {
 	return esc(source) + "#" + esc(ticketID) + "#" + esc(eventID)
 }
 
@@ -200,14 +241,14 @@ func shardOf(source, ticketID string, shards int) int {
 }
 
 // TicketKey names a ticket.
-type TicketKey struct {
-	Source, ID string
-}
+type TicketKey = ticket.Key
 
-// parseIndexSK reads the ticket back out of a month index sort key.
+// parseIndexSK reads the ticket back out of a month index sort key
+// (<source>#<ticket>, or <source>#<ticket>#<event> in gsi1 before event
+// items).
 func parseIndexSK(sk string) (TicketKey, bool) {
 	parts := strings.Split(sk, "#")
-	if len(parts) != 3 {
+	if len(parts) != 2 && len(parts) != 3 {
 		return TicketKey{}, false
 	}
 	return TicketKey{Source: unesc(parts[0]), ID: unesc(parts[1])}, true

@@ -1,15 +1,12 @@
 package dynamo
 
 import (
-	"bytes"
-	"compress/flate"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
-	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -48,7 +45,8 @@ type Options struct {
 	Retention time.Duration    // raw events expire this long after they are received
 	Shards    int              // month index partitions (DefaultShards)
 	Now       func() time.Time // the clock
-	// Parallel bounds the tickets of one batch written at once.
+	// Parallel bounds the writes (and the month's ticket reads) in
+	// flight at once.
 	Parallel int
 }
 
@@ -57,6 +55,9 @@ type Store struct {
 	db    DB
 	table string
 	opt   Options
+	// indexed remembers month index entries this process has seen or
+	// written, so that a warm function does not read them again.
+	indexed seenSet
 }
 
 // New returns a store on table.
@@ -76,55 +77,43 @@ func New(db DB, table string, opt Options) *Store {
 	if opt.Parallel <= 0 {
 		opt.Parallel = 8
 	}
-	return &Store{db: db, table: table, opt: opt}
+	return &Store{db: db, table: table, opt: opt, indexed: seenSet{max: 50_000}}
 }
 
-// maxTransactItems is DynamoDB's limit on items in one transaction.
-const maxTransactItems = 100
-
-// maxAttempts bounds optimistic-locking retries on a busy ticket.
-const maxAttempts = 10
-
-// ticketItem is a ticket as stored.
-type ticketItem struct {
-	PK       string `dynamodbav:"pk"`
-	SK       string `dynamodbav:"sk"`
-	Source   string `dynamodbav:"source"`
-	TicketID string `dynamodbav:"ticket_id"`
-	Version  int64  `dynamodbav:"v"`
-	Events   []byte `dynamodbav:"events"` // the generic wire form in canonical order, compressed (encodeEvents)
-	Count    int    `dynamodbav:"event_count"`
-	Status   string `dynamodbav:"status"`
-	Assignee string `dynamodbav:"assignee_id,omitempty"`
-	Updated  string `dynamodbav:"updated_at"`
-	GSI1PK   string `dynamodbav:"gsi1pk,omitempty"`
-	GSI1SK   string `dynamodbav:"gsi1sk,omitempty"`
-}
-
-// eventItem is a raw event as stored.
+// eventItem is one event as stored, in its ticket's partition: the
+// ticket is the sum of these items (and, in a table written before them,
+// its legacy STATE item).
 type eventItem struct {
 	PK        string `dynamodbav:"pk"`
 	SK        string `dynamodbav:"sk"`
-	Source    string `dynamodbav:"source"`
-	TicketID  string `dynamodbav:"ticket_id"`
-	Type      string `dynamodbav:"type"`
-	Occurred  string `dynamodbav:"occurred_at"`
-	Received  string `dynamodbav:"received_at"`
-	Body      []byte `dynamodbav:"body"`
+	Body      []byte `dynamodbav:"b"` // the generic wire form (JSON), deflated behind eventsDeflate when that is smaller
+	Received  int64  `dynamodbav:"r"` // unix seconds
 	ExpiresAt int64  `dynamodbav:"expires_at"`
-	GSI1PK    string `dynamodbav:"gsi1pk,omitempty"`
-	GSI1SK    string `dynamodbav:"gsi1sk,omitempty"`
 }
 
-// Ingest stores events: each new event once, and each ticket's state with
-// it, atomically per ticket. Events already stored are counted as
-// duplicates and change nothing. A storage fault is errcode.Unavailable; the
-// caller's sender should retry, which is safe.
+// indexItem is a ticket's entry in one month's index.
+type indexItem struct {
+	PK        string `dynamodbav:"pk"`
+	SK        string `dynamodbav:"sk"`
+	ExpiresAt int64  `dynamodbav:"expires_at"`
+}
+
+// compressAbove is the body size from which an event's body is deflated:
+// a write is billed by the KB, and all but long comments fit in one.
+const compressAbove = 700
+
+// Ingest stores events: each new event once, as one item in its ticket's
+// partition, written with one conditional put, and the ticket's entry in
+// the month index of each month its events fall in, when the ticket has
+// none yet. Events already stored are counted as duplicates and change
+// nothing. A storage fault is errcode.Unavailable; the caller's sender
+// should retry, which is safe: the index entries are written before the
+// events they index, so a retried event finds its entries in place.
 func (s *Store) Ingest(ctx context.Context, events []event.Event) (event.Ingested, error) {
 	groups := map[TicketKey][]event.Event{}
 	var order []TicketKey
 	for _, e := range events {
-		k := TicketKey{e.Source, e.TicketID}
+		k := TicketKey{Source: e.Source, ID: e.TicketID}
 		if _, ok := groups[k]; !ok {
 			order = append(order, k)
 		}
@@ -134,172 +123,203 @@ func (s *Store) Ingest(ctx context.Context, events []event.Event) (event.Ingeste
 		mu    sync.Mutex
 		total event.Ingested
 		first error
-		wg    sync.WaitGroup
-		sem   = make(chan struct{}, s.opt.Parallel)
 	)
-	for _, k := range order {
+	// First each ticket's month entries, then the events.
+	err := s.each(ctx, len(order), func(i int) error { return s.ensureIndexed(ctx, order[i], groups[order[i]]) })
+	if err != nil {
+		return total, err
+	}
+	evs := slices.Concat(slices.Collect(func(yield func([]event.Event) bool) {
+		for _, k := range order {
+			if !yield(ticket.Canonical(groups[k])) {
+				return
+			}
+		}
+	})...)
+	now := s.opt.Now().UTC()
+	err = s.each(ctx, len(evs), func(i int) error {
+		stored, err := s.putEvent(ctx, evs[i], now)
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case err != nil:
+			if first == nil {
+				first = err
+			}
+		case stored:
+			total.Stored++
+		default:
+			total.Duplicates++
+		}
+		return nil
+	})
+	if err == nil {
+		err = first
+	}
+	return total, err
+}
+
+// each runs f(0..n-1), at most opt.Parallel at once, and returns the first
+// error.
+func (s *Store) each(ctx context.Context, n int, f func(int) error) error {
+	return s.eachN(ctx, n, s.opt.Parallel, f)
+}
+
+// eachN is each with par at once.
+func (s *Store) eachN(ctx context.Context, n, par int, f func(int) error) error {
+	if n == 1 {
+		return f(0)
+	}
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+		sem   = make(chan struct{}, par)
+	)
+	for i := range n {
+		if ctx.Err() != nil {
+			break
+		}
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			got, err := s.ingestTicket(ctx, k, groups[k])
-			mu.Lock()
-			defer mu.Unlock()
-			total.Stored += got.Stored
-			total.Duplicates += got.Duplicates
-			if err != nil && first == nil {
-				first = err
+			if err := f(i); err != nil {
+				mu.Lock()
+				if first == nil {
+					first = err
+				}
+				mu.Unlock()
 			}
 		}()
 	}
 	wg.Wait()
-	return total, first
+	if first == nil && ctx.Err() != nil {
+		first = errcode.Wrap(errcode.Unavailable, ctx.Err(), "storage unavailable; retry")
+	}
+	return first
 }
 
-// ingestTicket adds events to one ticket with optimistic locking.
-func (s *Store) ingestTicket(ctx context.Context, k TicketKey, evs []event.Event) (event.Ingested, error) {
-	pending := ticket.Canonical(evs)
-	var res event.Ingested
-	for attempt := 0; len(pending) > 0; attempt++ {
-		cur, version, err := s.loadTicket(ctx, k, true)
-		if err != nil && errcode.Code(err) != errcode.NotFound {
-			return res, err
-		}
-		have := make(map[string]bool, len(cur))
-		for _, e := range cur {
-			have[e.ID] = true
-		}
-		fresh := slices.DeleteFunc(slices.Clone(pending), func(e event.Event) bool { return have[e.ID] })
-		dups := len(pending) - len(fresh)
-		if len(fresh) == 0 {
-			res.Duplicates += dups
-			return res, nil
-		}
-		// A transaction holds the ticket and at most 99 raw events; a
-		// larger group goes in several rounds.
-		chunk := fresh[:min(len(fresh), maxTransactItems-1)]
-		err = s.writeTicket(ctx, k, cur, chunk, version)
-		var stored *alreadyStored
-		switch {
-		case err == nil:
-			res.Stored += len(chunk)
-			res.Duplicates += dups
-			pending, attempt = fresh[len(chunk):], -1
-		case errors.As(err, &stored):
-			res.Duplicates += dups + len(stored.ids)
-			pending = slices.DeleteFunc(fresh, func(e event.Event) bool { return slices.Contains(stored.ids, e.ID) })
-		case errors.Is(err, errConflict) && attempt < maxAttempts:
-			// Someone else wrote the ticket meanwhile: read it again.
-			select {
-			case <-ctx.Done():
-				return res, errcode.Wrap(errcode.Unavailable, ctx.Err(), "storage unavailable; retry")
-			case <-time.After(time.Duration(attempt*attempt+1) * 5 * time.Millisecond):
-			}
-		case errors.Is(err, errConflict):
-			return res, errcode.Wrap(errcode.Unavailable, err, "ticket is busy; retry")
-		default:
-			return res, err
+// indexMonths are the months a ticket's events must be indexed under:
+// each event's month, and — for an event of the previous month arriving
+// after the month turned — the current month too, since the monthly run
+// of the previous month may already have carried the ticket's open
+// tickets over (CarryOpen) without it.
+func (s *Store) indexMonths(evs []event.Event) []month.Month {
+	now := month.Of(s.opt.Now(), s.opt.Location)
+	var ms []month.Month
+	for _, e := range evs {
+		m := month.Of(e.OccurredAt, s.opt.Location)
+		ms = append(ms, m)
+		if m.Add(1) == now {
+			ms = append(ms, now)
 		}
 	}
-	return res, nil
+	slices.SortFunc(ms, func(a, b month.Month) int { return a.Index() - b.Index() })
+	return slices.Compact(ms)
 }
 
-// errConflict is a lost optimistic-locking race.
-var errConflict = errors.New("conflicting write")
-
-// alreadyStored names raw events that exist though the ticket read before
-// the write did not hold them (a write that raced ours, or a raw item left
-// by an older layout): they are duplicates, not conflicts.
-type alreadyStored struct{ ids []string }
-
-func (a *alreadyStored) Error() string { return fmt.Sprintf("%d events already stored", len(a.ids)) }
-
-func (s *Store) writeTicket(ctx context.Context, k TicketKey, cur, fresh []event.Event, version int64) error {
-	merged := ticket.Canonical(append(slices.Clone(cur), fresh...))
-	state := ticket.Reduce(merged)
-	body, err := encodeEvents(merged)
-	if err != nil {
-		return fmt.Errorf("encode ticket %s/%s: %w", k.Source, k.ID, err)
-	}
-	now := s.opt.Now().UTC()
-	ti := ticketItem{
-		PK: ticketPK(k.Source, k.ID), SK: ticketSK, Source: k.Source, TicketID: k.ID,
-		Version: version + 1, Events: body, Count: len(merged),
-		Status: string(state.Status), Assignee: state.AssigneeID, Updated: now.Format(time.RFC3339Nano),
-	}
-	if !state.Status.Done() {
-		ti.GSI1PK, ti.GSI1SK = openShardPK(shardOf(k.Source, k.ID, s.opt.Shards)), ti.PK
-	}
-	tItem, err := attributevalue.MarshalMap(ti)
-	if err != nil {
-		return fmt.Errorf("marshal ticket: %w", err)
-	}
-	put := &types.Put{TableName: &s.table, Item: tItem}
-	if version == 0 {
-		put.ConditionExpression = aws.String("attribute_not_exists(pk)")
-	} else {
-		put.ConditionExpression = aws.String("v = :v")
-		put.ExpressionAttributeValues = map[string]types.AttributeValue{":v": &types.AttributeValueMemberN{Value: strconv.FormatInt(version, 10)}}
-	}
-	items := []types.TransactWriteItem{{Put: put}}
+// ensureIndexed writes the ticket's month index entries its events need
+// and it does not have. Reading an entry costs a quarter of writing it;
+// an entry read as absent by an eventually consistent read is written
+// again, which is harmless: it is the same item.
+func (s *Store) ensureIndexed(ctx context.Context, k TicketKey, evs []event.Event) error {
 	shard := shardOf(k.Source, k.ID, s.opt.Shards)
-	// The month index needs one entry per ticket and month: the first
-	// event of the ticket in a month carries it, the others do not.
-	indexed := map[month.Month]bool{}
-	for _, e := range cur {
-		indexed[month.Of(e.OccurredAt, s.opt.Location)] = true
-	}
-	for _, e := range fresh {
-		b, err := json.Marshal(event.ToGeneric(e))
+	sk := indexSK(k.Source, k.ID)
+	var missing []month.Month
+	for _, m := range s.indexMonths(evs) {
+		pk := monthShardPK(m, shard)
+		if s.indexed.has(pk + "\x00" + sk) {
+			continue
+		}
+		out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
+			TableName: &s.table, Key: key(pk, sk), ProjectionExpression: aws.String(AttrPK),
+		})
 		if err != nil {
-			return fmt.Errorf("encode event %s: %w", e.ID, err)
+			return unavailable("read month index", err)
 		}
-		ei := eventItem{
-			PK: eventPK(e.Source, e.TicketID, e.ID), SK: eventSK, Source: e.Source, TicketID: e.TicketID, Type: string(e.Type),
-			Occurred: e.OccurredAt.UTC().Format(time.RFC3339Nano), Received: now.Format(time.RFC3339Nano), Body: b,
-			ExpiresAt: now.Add(s.opt.Retention).Unix(),
+		if out.Item != nil {
+			s.indexed.add(pk + "\x00" + sk)
+			continue
 		}
-		if m := month.Of(e.OccurredAt, s.opt.Location); !indexed[m] {
-			indexed[m] = true
-			ei.GSI1PK, ei.GSI1SK = monthShardPK(m, shard), eventIndexSK(e.Source, e.TicketID, e.ID)
-		}
-		item, err := attributevalue.MarshalMap(ei)
+		missing = append(missing, m)
+	}
+	exp := s.opt.Now().Add(s.opt.Retention).Unix()
+	for _, m := range missing {
+		pk := monthShardPK(m, shard)
+		item, err := attributevalue.MarshalMap(indexItem{PK: pk, SK: sk, ExpiresAt: exp})
 		if err != nil {
-			return fmt.Errorf("marshal event: %w", err)
+			return fmt.Errorf("marshal index entry: %w", err)
 		}
-		items = append(items, types.TransactWriteItem{Put: &types.Put{
-			TableName: &s.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)"),
-		}})
-	}
-	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: items})
-	if err == nil {
-		return nil
-	}
-	var canceled *types.TransactionCanceledException
-	if errors.As(err, &canceled) {
-		reasons := canceled.CancellationReasons
-		var stored []string
-		for i, r := range reasons {
-			code := aws.ToString(r.Code)
-			switch {
-			case i == 0 && code != "" && code != "None":
-				return errConflict // the ticket changed under us
-			case i > 0 && code == "ConditionalCheckFailed":
-				stored = append(stored, fresh[i-1].ID)
-			case code == "TransactionConflict":
-				return errConflict
-			}
+		if _, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item}); err != nil {
+			return unavailable("write month index", err)
 		}
-		if len(stored) > 0 {
-			return &alreadyStored{ids: stored}
-		}
-		return errConflict
+		s.indexed.add(pk + "\x00" + sk)
 	}
-	var tc *types.TransactionConflictException
-	if errors.As(err, &tc) {
-		return errConflict
+	return nil
+}
+
+// putEvent writes one event item unless its key exists; stored is false
+// for a duplicate.
+func (s *Store) putEvent(ctx context.Context, e event.Event, now time.Time) (stored bool, err error) {
+	body, err := encodeEvent(e)
+	if err != nil {
+		return false, fmt.Errorf("encode event %s: %w", e.ID, err)
 	}
-	return unavailable("write ticket", err)
+	item, err := attributevalue.MarshalMap(eventItem{
+		PK: ticketPK(e.Source, e.TicketID), SK: eventSK(e.ID), Body: body,
+		Received: now.Unix(), ExpiresAt: now.Add(s.opt.Retention).Unix(),
+	})
+	if err != nil {
+		return false, fmt.Errorf("marshal event: %w", err)
+	}
+	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: &s.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)"),
+	})
+	var failed *types.ConditionalCheckFailedException
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.As(err, &failed):
+		return false, nil
+	default:
+		return false, unavailable("write event", err)
+	}
+}
+
+// encodeEvent is an event's stored body: its generic wire form, deflated
+// when it is long.
+func encodeEvent(e event.Event) ([]byte, error) {
+	js, err := json.Marshal(event.ToGeneric(e))
+	if err != nil {
+		return nil, err
+	}
+	if len(js) <= compressAbove {
+		return js, nil
+	}
+	z, err := deflate(eventsDeflate, js)
+	if err != nil || len(z) >= len(js) {
+		return js, err
+	}
+	return z, nil
+}
+
+// decodeEvent reads an event item's body back.
+func decodeEvent(source string, b []byte) (event.Event, error) {
+	js, err := unmarker(b)
+	if err != nil {
+		return event.Event{}, err
+	}
+	var g event.GenericEvent
+	if err := json.Unmarshal(js, &g); err != nil {
+		return event.Event{}, err
+	}
+	e, err := g.Normalize("")
+	if err != nil {
+		return event.Event{}, err
+	}
+	e.Source = source
+	return e, nil
 }
 
 // unavailable wraps a storage fault so that callers answer 503.
@@ -307,152 +327,118 @@ func unavailable(what string, err error) error {
 	return errcode.Wrap(errcode.Unavailable, fmt.Errorf("%s: %w", what, err), "storage unavailable; retry")
 }
 
-// A ticket item holds its events as the JSON list of their generic wire
-// form, compressed with DEFLATE behind a one-byte marker: on-demand
-// DynamoDB bills a write by the KB of the whole item, twice in a
-// transaction, and every event rewrites its ticket, so the dozen events of
-// a typical ticket cost a third of the units they would as plain JSON
-// (make bench measures it). Items stored as plain JSON, which starts with
-// '[', are read as they are.
-const (
-	eventsDeflate   = 0x01
-	maxEventsDecode = 64 << 20 // a bound on what one item may inflate to
-)
-
-var (
-	deflaters = sync.Pool{New: func() any {
-		w, _ := flate.NewWriter(io.Discard, flate.DefaultCompression)
-		return w
-	}}
-	// inflaters keep the monthly run, which reads every ticket of the
-	// month, from allocating a decompressor per ticket.
-	inflaters = sync.Pool{New: func() any { return flate.NewReader(bytes.NewReader(nil)) }}
-)
-
-func encodeEvents(evs []event.Event) ([]byte, error) {
-	wire := make([]event.GenericEvent, len(evs))
-	for i, e := range evs {
-		wire[i] = event.ToGeneric(e)
-	}
-	js, err := json.Marshal(wire)
-	if err != nil {
-		return nil, err
-	}
-	return deflate(eventsDeflate, js)
+func key(pk, sk string) map[string]types.AttributeValue {
+	return map[string]types.AttributeValue{AttrPK: &types.AttributeValueMemberS{Value: pk}, AttrSK: &types.AttributeValueMemberS{Value: sk}}
 }
 
-// deflate compresses js after the marker byte (none when marker is 0).
-func deflate(marker byte, js []byte) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.Grow(len(js)/3 + 16)
-	if marker != 0 {
-		buf.WriteByte(marker)
+// ticketEvents reads a ticket's partition — its event items and, in a
+// table written before them, its STATE item — into its events in
+// canonical order; errcode.NotFound if it has none.
+func (s *Store) ticketEvents(ctx context.Context, k TicketKey, consistent bool) ([]event.Event, error) {
+	in := &dynamodb.QueryInput{
+		TableName:                 &s.table,
+		KeyConditionExpression:    aws.String("pk = :pk"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{":pk": &types.AttributeValueMemberS{Value: ticketPK(k.Source, k.ID)}},
+		ConsistentRead:            aws.Bool(consistent),
 	}
-	w := deflaters.Get().(*flate.Writer)
-	defer deflaters.Put(w)
-	w.Reset(&buf)
-	if _, err := w.Write(js); err != nil {
-		return nil, err
-	}
-	if err := w.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
-
-// inflate decompresses b, refusing more than maxEventsDecode bytes.
-func inflate(b []byte) ([]byte, error) {
-	r := inflaters.Get().(io.ReadCloser)
-	defer inflaters.Put(r)
-	if err := r.(flate.Resetter).Reset(bytes.NewReader(b), nil); err != nil {
-		return nil, err
-	}
-	js, err := io.ReadAll(io.LimitReader(r, maxEventsDecode+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(js) > maxEventsDecode {
-		return nil, fmt.Errorf("over %d bytes", maxEventsDecode)
-	}
-	return js, nil
-}
-
-func decodeEvents(source string, b []byte) ([]event.Event, error) {
-	if len(b) > 0 && b[0] == eventsDeflate {
-		js, err := inflate(b[1:])
+	var evs []event.Event
+	p := dynamodb.NewQueryPaginator(s.db, in)
+	for p.HasMorePages() {
+		page, err := p.NextPage(ctx)
 		if err != nil {
-			return nil, fmt.Errorf("inflate events: %w", err)
+			return nil, unavailable("read ticket", err)
 		}
-		b = js
+		for _, item := range page.Items {
+			got, err := itemEvents(k.Source, item)
+			if err != nil {
+				return nil, fmt.Errorf("decode ticket %s/%s: %w", k.Source, k.ID, err)
+			}
+			evs = append(evs, got...)
+		}
 	}
-	var wire []event.GenericEvent
-	if err := json.Unmarshal(b, &wire); err != nil {
-		return nil, err
+	if len(evs) == 0 {
+		return nil, errcode.Errorf(errcode.NotFound, "no ticket %s in %s", k.ID, k.Source)
 	}
-	out := make([]event.Event, len(wire))
-	for i, g := range wire {
-		e, err := g.Normalize("")
+	return ticket.Canonical(evs), nil
+}
+
+// itemEvents reads the events of one item of a ticket's partition.
+func itemEvents(source string, item map[string]types.AttributeValue) ([]event.Event, error) {
+	sk, _ := item[AttrSK].(*types.AttributeValueMemberS)
+	switch {
+	case sk == nil:
+		return nil, nil
+	case strings.HasPrefix(sk.Value, eventSKPrefix):
+		b, _ := item["b"].(*types.AttributeValueMemberB)
+		if b == nil {
+			return nil, fmt.Errorf("event item %s has no body", sk.Value)
+		}
+		e, err := decodeEvent(source, b.Value)
 		if err != nil {
 			return nil, err
 		}
-		e.Source = source
-		out[i] = e
+		return []event.Event{e}, nil
+	case sk.Value == legacyTicketSK:
+		var ti ticketItem
+		if err := attributevalue.UnmarshalMap(item, &ti); err != nil {
+			return nil, fmt.Errorf("unmarshal ticket: %w", err)
+		}
+		return decodeEvents(ti.Source, ti.Events)
 	}
-	return out, nil
-}
-
-// loadTicket reads a ticket's events and version; errcode.NotFound if none.
-func (s *Store) loadTicket(ctx context.Context, k TicketKey, consistent bool) ([]event.Event, int64, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName:      &s.table,
-		Key:            map[string]types.AttributeValue{AttrPK: &types.AttributeValueMemberS{Value: ticketPK(k.Source, k.ID)}, AttrSK: &types.AttributeValueMemberS{Value: ticketSK}},
-		ConsistentRead: aws.Bool(consistent),
-	})
-	if err != nil {
-		return nil, 0, unavailable("read ticket", err)
-	}
-	if out.Item == nil {
-		return nil, 0, errcode.Errorf(errcode.NotFound, "no ticket %s in %s", k.ID, k.Source)
-	}
-	var ti ticketItem
-	if err := attributevalue.UnmarshalMap(out.Item, &ti); err != nil {
-		return nil, 0, fmt.Errorf("unmarshal ticket: %w", err)
-	}
-	evs, err := decodeEvents(ti.Source, ti.Events)
-	if err != nil {
-		return nil, 0, fmt.Errorf("decode ticket %s/%s: %w", k.Source, k.ID, err)
-	}
-	return evs, ti.Version, nil
+	return nil, nil
 }
 
 // Ticket returns a ticket's state and its events in canonical order.
 func (s *Store) Ticket(ctx context.Context, source, id string) (ticket.State, []event.Event, error) {
-	evs, _, err := s.loadTicket(ctx, TicketKey{source, id}, true)
+	evs, err := s.ticketEvents(ctx, TicketKey{Source: source, ID: id}, true)
 	if err != nil {
 		return ticket.State{}, nil, err
 	}
 	return ticket.Reduce(evs), evs, nil
 }
 
-// Event reads a stored raw event.
+// Event reads a stored event: its item, or in a table written before
+// event items, its raw event item.
 func (s *Store) Event(ctx context.Context, source, ticketID, id string) (event.Event, error) {
-	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
-		TableName: &s.table,
-		Key:       map[string]types.AttributeValue{AttrPK: &types.AttributeValueMemberS{Value: eventPK(source, ticketID, id)}, AttrSK: &types.AttributeValueMemberS{Value: eventSK}},
-	})
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: key(ticketPK(source, ticketID), eventSK(id))})
 	if err != nil {
 		return event.Event{}, unavailable("read event", err)
 	}
-	if out.Item == nil {
-		return event.Event{}, errcode.Errorf(errcode.NotFound, "no event %s in %s", id, source)
+	if out.Item != nil {
+		evs, err := itemEvents(source, out.Item)
+		if err != nil || len(evs) != 1 {
+			return event.Event{}, fmt.Errorf("decode event: %v", err)
+		}
+		return evs[0], nil
 	}
-	var ei eventItem
-	if err := attributevalue.UnmarshalMap(out.Item, &ei); err != nil {
-		return event.Event{}, fmt.Errorf("unmarshal event: %w", err)
+	return s.legacyEvent(ctx, source, ticketID, id)
+}
+
+// seenSet is a bounded set of strings: it forgets everything when full.
+type seenSet struct {
+	mu  sync.Mutex
+	m   map[string]struct{}
+	max int
+}
+
+func (c *seenSet) has(k string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, ok := c.m[k]
+	return ok
+}
+
+func (c *seenSet) add(k string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= c.max {
+		c.m = make(map[string]struct{})
 	}
-	evs, err := decodeEvents(ei.Source, append(append([]byte("["), ei.Body...), ']'))
-	if err != nil {
-		return event.Event{}, fmt.Errorf("decode event: %w", err)
-	}
-	return evs[0], nil
+	c.m[k] = struct{}{}
+}
+
+// TicketState is Ticket's state alone (the notifier's Loader).
+func (s *Store) TicketState(ctx context.Context, source, id string) (ticket.State, error) {
+	st, _, err := s.Ticket(ctx, source, id)
+	return st, err
 }

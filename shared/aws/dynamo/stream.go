@@ -1,24 +1,22 @@
 package dynamo
 
 import (
-	"fmt"
+	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
-
-	"scorecard/shared/core/ticket"
 )
 
-// TicketImage reads the ticket in a stream record's new image; ok is false
-// when the image is not of a ticket item (a raw event, a survey, …). The
-// notifier's stream handler is given it, so that the attribute names and
-// the events' encoding stay the store's alone.
-func TicketImage(img map[string]events.DynamoDBAttributeValue) (st *ticket.State, ok bool, err error) {
-	if _, isTicket := parseTicketPK(imageString(img, AttrPK)); !isTicket || imageString(img, AttrSK) != ticketSK {
-		return nil, false, nil
+// TicketOf names the ticket a stream record's new image is an event of;
+// ok is false when the image is not an event item (a month index entry, a
+// survey, …). The notifier's stream handler is given it, so that the
+// store's keys stay the store's alone; it reads the ticket itself
+// (Store.Ticket), since an event item holds one event, not the ticket.
+func TicketOf(img map[string]events.DynamoDBAttributeValue) (source, ticketID string, ok bool) {
+	k, isTicket := parseTicketPK(imageString(img, AttrPK))
+	if !isTicket || !strings.HasPrefix(imageString(img, AttrSK), eventSKPrefix) {
+		return "", "", false
 	}
-	// The attribute names are ticketItem's.
-	st, err = decodeTicket(imageString(img, "source"), imageBinary(img, "events"))
-	return st, true, err
+	return k.Source, k.ID, true
 }
 
 func imageString(img map[string]events.DynamoDBAttributeValue, name string) string {
@@ -26,22 +24,4 @@ func imageString(img map[string]events.DynamoDBAttributeValue, name string) stri
 		return v.String()
 	}
 	return ""
-}
-
-func imageBinary(img map[string]events.DynamoDBAttributeValue, name string) []byte {
-	if v, ok := img[name]; ok && v.DataType() == events.DataTypeBinary {
-		return v.Binary()
-	}
-	return nil
-}
-
-// decodeTicket reads a ticket item's events attribute back into its state;
-// the notifier uses it on stream images.
-func decodeTicket(source string, b []byte) (*ticket.State, error) {
-	evs, err := decodeEvents(source, b)
-	if err != nil {
-		return nil, fmt.Errorf("decode ticket: %w", err)
-	}
-	st := ticket.Reduce(evs)
-	return &st, nil
 }

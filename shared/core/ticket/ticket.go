@@ -100,10 +100,85 @@ type State struct {
 // one ticket of one source; their order and duplicates do not matter. The
 // input slice is not modified.
 func Reduce(events []event.Event) State {
-	evs := Canonical(events)
+	ptrs := make([]*event.Event, len(events))
+	for i := range events {
+		ptrs[i] = &events[i]
+	}
+	return fold(canonical(ptrs))
+}
+
+// A Reducer reduces one ticket after another, as Reduce does, reusing its
+// scratch space from one to the next. The zero value is ready to use; a
+// Reducer is not safe for concurrent use (give each goroutine its own).
+type Reducer struct {
+	ptrs []*event.Event
+}
+
+// Reduce folds a ticket's events, given by pointer, into its state, as
+// Reduce does. Neither the slice nor the events are modified.
+func (r *Reducer) Reduce(events []*event.Event) State {
+	r.ptrs = append(r.ptrs[:0], events...)
+	s := fold(canonical(r.ptrs))
+	clear(r.ptrs) // hold on to no event after the ticket
+	return s
+}
+
+// Group gathers events into their tickets: each ticket's events, as
+// pointers into events in their order there, and the tickets ordered by
+// source, then id. Reducing each group in that order (Reducer) gives every
+// ticket of the events once, in an order that does not depend on theirs.
+// It copies no event: it needs a dozen bytes an event and a few dozen a
+// ticket.
+func Group(events []event.Event) [][]*event.Event {
+	type key struct{ source, id string }
+	number := map[key]int32{}
+	var keys []key     // by ticket number: first seen first
+	var counts []int32 // events per ticket number
+	of := make([]int32, len(events))
+	for i := range events {
+		k := key{events[i].Source, events[i].TicketID}
+		t, ok := number[k]
+		if !ok {
+			t = int32(len(keys))
+			number[k] = t
+			keys, counts = append(keys, k), append(counts, 0)
+		}
+		of[i] = t
+		counts[t]++
+	}
+	order := make([]int32, len(keys))
+	for t := range order {
+		order[t] = int32(t)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		if c := strings.Compare(keys[a].source, keys[b].source); c != 0 {
+			return c
+		}
+		return strings.Compare(keys[a].id, keys[b].id)
+	})
+	// One backing array, each ticket's events together in it; next[t] is
+	// where ticket t's next event goes.
+	flat := make([]*event.Event, len(events))
+	groups := make([][]*event.Event, len(keys))
+	next := make([]int32, len(keys))
+	at := int32(0)
+	for g, t := range order {
+		groups[g] = flat[at : at+counts[t] : at+counts[t]]
+		next[t] = at
+		at += counts[t]
+	}
+	for i := range events {
+		t := of[i]
+		flat[next[t]] = &events[i]
+		next[t]++
+	}
+	return groups
+}
+
+func fold(evs []*event.Event) State {
 	var s State
-	for i := range evs {
-		s.apply(&evs[i])
+	for _, e := range evs {
+		s.apply(e)
 	}
 	s.finish()
 	return s
@@ -113,21 +188,38 @@ func Reduce(events []event.Event) State {
 // events with the same id the one that sorts first is kept, so even a
 // conflicting duplicate cannot make the result depend on arrival order.
 func Canonical(events []event.Event) []event.Event {
-	evs := slices.Clone(events)
-	slices.SortFunc(evs, func(a, b event.Event) int {
+	ptrs := make([]*event.Event, len(events))
+	for i := range events {
+		ptrs[i] = &events[i]
+	}
+	ptrs = canonical(ptrs)
+	out := make([]event.Event, len(ptrs))
+	for i, e := range ptrs {
+		out[i] = *e
+	}
+	return out
+}
+
+// canonical reorders the pointers in place into Canonical's order, without
+// the duplicates, and returns them. The events stay where they are: sorting
+// pointers moves 8 bytes where sorting events would move a few hundred.
+func canonical(evs []*event.Event) []*event.Event {
+	slices.SortFunc(evs, func(a, b *event.Event) int {
 		if c := strings.Compare(a.ID, b.ID); c != 0 {
 			return c
 		}
-		return Compare(a, b)
+		return compare(a, b)
 	})
-	evs = slices.CompactFunc(evs, func(a, b event.Event) bool { return a.ID == b.ID })
-	slices.SortFunc(evs, Compare)
+	evs = slices.CompactFunc(evs, func(a, b *event.Event) bool { return a.ID == b.ID })
+	slices.SortFunc(evs, compare)
 	return evs
 }
 
 // Compare is the canonical total order of events: time, type rank, id, then
 // every other field so that even conflicting duplicates order the same way.
-func Compare(a, b event.Event) int {
+func Compare(a, b event.Event) int { return compare(&a, &b) }
+
+func compare(a, b *event.Event) int {
 	if c := a.OccurredAt.Compare(b.OccurredAt); c != 0 {
 		return c
 	}
@@ -410,3 +502,6 @@ func (s *State) HasTag(tag string) bool {
 	_, ok := slices.BinarySearch(s.Tags, tag)
 	return ok
 }
+
+// Key names a ticket: its source and its id there.
+type Key struct{ Source, ID string }
