@@ -131,7 +131,7 @@ func newMux(be *backend, sec secrets.Secrets, log *slog.Logger, now func() time.
 // the table's stream from DynamoDB Local with the same handler, and sweeps
 // for surveys whose delay has passed.
 func runNotifier(ctx context.Context, be *backend, streams *dynamodbstreams.Client, n *notifier.Notifier, log *slog.Logger) {
-	h := &notifier.StreamHandler{Notifier: n, Name: dynamo.TicketOf, Load: be.store.TicketState}
+	h := &notifier.StreamHandler{Notifier: n, Read: dynamo.EventImage, Load: be.store.TicketState}
 	r := &dynamostream.StreamReader{DB: be.db, Streams: streams, Table: be.env.Table, Every: 500 * time.Millisecond}
 	go func() {
 		for ctx.Err() == nil {

@@ -52,5 +52,5 @@ func setup(ctx context.Context, getenv func(string) string, log *slog.Logger) (*
 		Engineers: &notifier.DirectoryEngineers{Load: store.Engineers, TTL: 10 * time.Minute, Now: time.Now},
 		Rate:      rate,
 	}
-	return &notifier.StreamHandler{Notifier: n, Name: dynamo.TicketOf, Load: store.TicketState}, nil
+	return &notifier.StreamHandler{Notifier: n, Read: dynamo.EventImage, Load: store.TicketState}, nil
 }

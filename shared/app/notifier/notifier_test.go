@@ -2,6 +2,7 @@ package notifier_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"log/slog"
@@ -211,25 +212,38 @@ func TestStreamHandler(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Event items' images as the stream carries them (the store's test
-	// reads the real ones from DynamoDB Local's stream): two events of T1,
-	// a month index entry, and an event of a ticket that cannot be read.
-	image := func(seq, pk, sk string) events.DynamoDBEventRecord {
+	// reads the real ones from DynamoDB Local's stream): T1's resolution
+	// twice and a reply, a month index entry, and a resolution of a ticket
+	// that cannot be read.
+	image := func(seq string, e event.Event) events.DynamoDBEventRecord {
+		body, err := json.Marshal(event.ToGeneric(e))
+		if err != nil {
+			t.Fatal(err)
+		}
 		return events.DynamoDBEventRecord{EventSource: "aws:dynamodb", Change: events.DynamoDBStreamRecord{SequenceNumber: seq, NewImage: map[string]events.DynamoDBAttributeValue{
-			"pk": events.NewStringAttribute(pk), "sk": events.NewStringAttribute(sk), "b": events.NewBinaryAttribute([]byte("{}")),
+			"pk": events.NewStringAttribute("TKT#generic#" + e.TicketID), "sk": events.NewStringAttribute("E#" + e.ID), "b": events.NewBinaryAttribute(body),
 		}}}
 	}
-	rec, rec2 := image("1", "TKT#generic#T1", "E#T1-e1"), image("2", "TKT#generic#T1", "E#T1-e2")
-	other := image("3", "EVM#2026-10#01", "generic#T1")
-	broken := image("4", "TKT#generic#T9", "E#x")
+	resolution := l.evs[len(l.evs)-1]
+	reply := event.Event{ID: "T1-reply", Source: "generic", TicketID: "T1", Type: event.Replied, OccurredAt: resolution.OccurredAt, Public: true, Actor: event.Actor{ID: "ag-1", Kind: event.Agent}}
+	rec, rec2 := image("1", resolution), image("2", reply)
+	other := events.DynamoDBEventRecord{EventSource: "aws:dynamodb", Change: events.DynamoDBStreamRecord{SequenceNumber: "3", NewImage: map[string]events.DynamoDBAttributeValue{
+		"pk": events.NewStringAttribute("EVM#2026-10#01"), "sk": events.NewStringAttribute("generic#T1")}}}
+	gone := resolution
+	gone.TicketID, gone.ID = "T9", "T9-r"
+	broken := image("4", gone)
+	garbled := image("5", gone)
+	garbled.Change.NewImage["b"] = events.NewBinaryAttribute([]byte("not an event"))
+	garbled.Change.SequenceNumber = "5"
 	loads := 0
-	h := &notifier.StreamHandler{Notifier: n, Name: dynamo.TicketOf, Load: func(ctx context.Context, source, id string) (ticket.State, error) {
+	h := &notifier.StreamHandler{Notifier: n, Read: dynamo.EventImage, Load: func(ctx context.Context, source, id string) (ticket.State, error) {
 		loads++
 		if id == "T9" {
 			return ticket.State{}, errors.New("storage unavailable")
 		}
 		return store.TicketState(ctx, source, id)
 	}}
-	resp, err := h.Handle(ctx, events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{rec, rec2, rec, other, broken}})
+	resp, err := h.Handle(ctx, events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{rec, rec2, rec, other, broken, garbled}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,13 +251,13 @@ func TestStreamHandler(t *testing.T) {
 		t.Errorf("%d mails for a ticket's events and a record delivered twice", len(m.to))
 	}
 	if loads != 2 {
-		t.Errorf("%d ticket reads for two tickets", loads)
+		t.Errorf("%d ticket reads, want 2: T1 once for the batch, T9; none for the reply", loads)
 	}
-	if _, err := h.Handle(ctx, events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{rec2}}); err != nil || len(m.to) != 1 {
+	if _, err := h.Handle(ctx, events.DynamoDBEvent{Records: []events.DynamoDBEventRecord{rec}}); err != nil || len(m.to) != 1 {
 		t.Errorf("a later batch surveys again: %d mails, %v", len(m.to), err)
 	}
-	if len(resp.BatchItemFailures) != 1 || resp.BatchItemFailures[0].ItemIdentifier != "4" {
-		t.Errorf("only the broken record fails: %+v", resp.BatchItemFailures)
+	if len(resp.BatchItemFailures) != 2 || resp.BatchItemFailures[0].ItemIdentifier != "4" || resp.BatchItemFailures[1].ItemIdentifier != "5" {
+		t.Errorf("only the unreadable ticket's and the garbled record fail: %+v", resp.BatchItemFailures)
 	}
 	out, err := h.HandleAny(ctx, []byte(`{}`))
 	if sw, ok := out.(notifier.Sweep); err != nil || !ok || sw.Sent != 0 {

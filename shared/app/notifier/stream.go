@@ -5,28 +5,45 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"scorecard/shared/core/event"
 	"scorecard/shared/core/ticket"
 )
 
-// Namer names the ticket a stream record's new image is an event of; ok
-// is false for any other item. The store knows its items' shape
-// (dynamo.TicketOf); the notifier does not.
-type Namer func(img map[string]events.DynamoDBAttributeValue) (source, ticketID string, ok bool)
+// Reader reads the event a stream record's new image holds; ok is false
+// for any other item. The store knows its items' shape
+// (dynamo.EventImage); the notifier does not.
+type Reader func(img map[string]events.DynamoDBAttributeValue) (e event.Event, ok bool, err error)
 
 // Loader reads a ticket's state as stored now (strongly consistent, so
 // that it holds the event the record announced).
 type Loader func(ctx context.Context, source, ticketID string) (ticket.State, error)
 
-// StreamHandler is the Lambda entry point for the table's stream: every
-// ticket an event was stored for is read and considered for a survey,
-// once per batch however many of its events the batch holds. A record
-// that cannot be handled is reported as a batch item failure, so only it
-// (and the records after it) are retried (bisect-on-error and the
-// dead-letter queue do the rest).
+// StreamHandler is the Lambda entry point for the table's stream: for
+// every stored event that can bear on a survey (Matters), its ticket is
+// read and considered, once per batch however many of its events the
+// batch holds. A record that cannot be handled is reported as a batch item
+// failure, so only it (and the records after it) are retried
+// (bisect-on-error and the dead-letter queue do the rest).
 type StreamHandler struct {
 	Notifier *Notifier
-	Name     Namer
+	Read     Reader
 	Load     Loader
+}
+
+// Matters reports whether an event can change the survey a ticket's final
+// resolution calls for: a status change (a resolution, a reopening), the
+// ticket's creation or its tags (the requester, a no-survey tag), an
+// answer given in the ticketing system, or anything naming the requester's
+// address. Replies, notes, assignments and priorities cannot: the survey
+// of a resolution is recorded once, with the engineer credited when it was
+// decided, and an event of these kinds arriving later changes nothing of
+// it.
+func Matters(e event.Event) bool {
+	switch e.Type {
+	case event.Created, event.StatusChanged, event.TagsChanged, event.SurveyAnswered:
+		return true
+	}
+	return e.HasTags || e.Customer != nil && e.Customer.Email != ""
 }
 
 // Handle handles one batch of stream records.
@@ -35,19 +52,21 @@ func (h *StreamHandler) Handle(ctx context.Context, ev events.DynamoDBEvent) (ev
 	type key struct{ source, id string }
 	done := map[key]error{}
 	for _, rec := range ev.Records {
-		source, id, ok := h.Name(rec.Change.NewImage)
-		if !ok {
+		e, ok, err := h.Read(rec.Change.NewImage)
+		if !ok || err == nil && !Matters(e) {
 			continue
 		}
-		k := key{source, id}
-		err, seen := done[k]
-		if !seen {
-			var st ticket.State
-			st, err = h.Load(ctx, source, id)
-			if err == nil {
-				err = h.Notifier.Consider(ctx, &st)
+		if err == nil {
+			k := key{e.Source, e.TicketID}
+			var seen bool
+			if err, seen = done[k]; !seen {
+				var st ticket.State
+				st, err = h.Load(ctx, e.Source, e.TicketID)
+				if err == nil {
+					err = h.Notifier.Consider(ctx, &st)
+				}
+				done[k] = err
 			}
-			done[k] = err
 		}
 		if err != nil {
 			h.Notifier.Log.Error("stream record failed", "event_id", rec.EventID, "err", err)
@@ -56,3 +75,4 @@ func (h *StreamHandler) Handle(ctx context.Context, ev events.DynamoDBEvent) (ev
 	}
 	return resp, nil
 }
+

@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/google/go-cmp/cmp"
 
 	"scorecard/shared/aws/dynamo"
 	"scorecard/shared/core/event"
@@ -15,15 +16,15 @@ import (
 	"scorecard/shared/devkit/dynamotest"
 )
 
-// TestTicketOfReadsTheStream reads the images DynamoDB Local's stream
-// really carries after an ingest: each event item's image names its
-// ticket, whose state the notifier then reads, and the month index
-// entry's image names none.
-func TestTicketOfReadsTheStream(t *testing.T) {
+// TestEventImageReadsTheStream reads the images DynamoDB Local's stream
+// really carries after an ingest: each event item's image gives the event
+// as stored (the notifier then reads its ticket), and the month index
+// entry's image is no event.
+func TestEventImageReadsTheStream(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	db := dynamotest.Client(t)
-	table := "TestTicketOfReadsTheStream-" + time.Now().Format("150405.000000")
+	table := "TestEventImageReadsTheStream-" + time.Now().Format("150405.000000")
 	if err := dynamo.CreateTable(ctx, db, table, dynamo.WithStream()); err != nil {
 		t.Fatalf("create table (is the local DynamoDB running? `make up` starts it): %v", err)
 	}
@@ -45,14 +46,22 @@ func TestTicketOfReadsTheStream(t *testing.T) {
 	defer stop()
 	err := r.Run(runCtx, func(_ context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 		for _, rec := range ev.Records {
-			source, id, ok := dynamo.TicketOf(rec.Change.NewImage)
+			e, ok, err := dynamo.EventImage(rec.Change.NewImage)
 			if !ok {
 				others++
 				continue
 			}
 			tickets++
-			if source != "generic" || id != "T#1" {
-				t.Errorf("image %v names %q/%q", rec.Change.Keys, source, id)
+			if err != nil {
+				t.Errorf("image %v: %v", rec.Change.Keys, err)
+				continue
+			}
+			want, err := store.Event(ctx, "generic", "T#1", e.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, e); diff != "" {
+				t.Errorf("the event from the stream image (-store +image):\n%s", diff)
 			}
 		}
 		if tickets == 2 && others > 0 {
