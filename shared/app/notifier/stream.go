@@ -75,4 +75,3 @@ func (h *StreamHandler) Handle(ctx context.Context, ev events.DynamoDBEvent) (ev
 	}
 	return resp, nil
 }
-
