@@ -1,8 +1,12 @@
 package dynamo
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"slices"
+	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -18,6 +22,18 @@ import (
 type Capacity struct {
 	read, write atomic.Uint64 // thousandths of a unit
 	calls       atomic.Int64
+	mu          sync.Mutex
+	kinds       map[string]*KindUse
+}
+
+// KindUse is what the calls on one kind of item consumed: the items are
+// named by their partition key's prefix (TKT events, EVM the month index,
+// SRV surveys, …; the key table in keys.go), a call on several items by
+// its first.
+type KindUse struct {
+	Kind          string
+	Read, Write   float64
+	Reads, Writes int // calls
 }
 
 // Option adds the counting to a client: dynamodb.NewFromConfig(cfg, c.Option()).
@@ -63,11 +79,15 @@ func (c *Capacity) handle(ctx context.Context, in middleware.InitializeInput, ne
 	}
 	out, md, err := next.HandleInitialize(ctx, in)
 	c.calls.Add(1)
+	kind := kindOf(in.Parameters)
+	var units uint64
+	defer func() { c.add(kind, read, units) }()
 	// A put refused by its condition writes nothing, but DynamoDB bills
 	// the write units the item would have taken; DynamoDB Local reports
 	// none, so they are counted here.
 	var refused *types.ConditionalCheckFailedException
 	if p, ok := in.Parameters.(*dynamodb.PutItemInput); ok && errors.As(err, &refused) {
+		units += 1000 * uint64((itemSize(p.Item)+1023)/1024)
 		c.write.Add(1000 * uint64((itemSize(p.Item)+1023)/1024))
 	}
 	var ccs []types.ConsumedCapacity
@@ -94,14 +114,121 @@ func (c *Capacity) handle(ctx context.Context, in middleware.InitializeInput, ne
 		ccs = r.ConsumedCapacity
 	}
 	for _, cc := range ccs {
-		units := uint64(aws.ToFloat64(cc.CapacityUnits) * 1000)
+		u := uint64(aws.ToFloat64(cc.CapacityUnits) * 1000)
+		units += u
 		if read {
-			c.read.Add(units)
+			c.read.Add(u)
 		} else {
-			c.write.Add(units)
+			c.write.Add(u)
 		}
 	}
 	return out, md, err
+}
+
+func (c *Capacity) add(kind string, read bool, units uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.kinds == nil {
+		c.kinds = map[string]*KindUse{}
+	}
+	k := c.kinds[kind]
+	if k == nil {
+		k = &KindUse{Kind: kind}
+		c.kinds[kind] = k
+	}
+	if read {
+		k.Read += float64(units) / 1000
+		k.Reads++
+	} else {
+		k.Write += float64(units) / 1000
+		k.Writes++
+	}
+}
+
+// Kinds is the use so far by kind of item, most write units first.
+func (c *Capacity) Kinds() []KindUse {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make([]KindUse, 0, len(c.kinds))
+	for _, k := range c.kinds {
+		out = append(out, *k)
+	}
+	slices.SortFunc(out, func(a, b KindUse) int {
+		if a.Write != b.Write {
+			return cmp.Compare(b.Write, a.Write)
+		}
+		return strings.Compare(a.Kind, b.Kind)
+	})
+	return out
+}
+
+// kindOf names the kind of item a call is on: its (first) partition key
+// up to the first '#'.
+func kindOf(params any) string {
+	pk := func(item map[string]types.AttributeValue) string {
+		if v, ok := item[AttrPK].(*types.AttributeValueMemberS); ok {
+			return v.Value
+		}
+		return ""
+	}
+	var key string
+	switch p := params.(type) {
+	case *dynamodb.GetItemInput:
+		key = pk(p.Key)
+	case *dynamodb.PutItemInput:
+		key = pk(p.Item)
+	case *dynamodb.UpdateItemInput:
+		key = pk(p.Key)
+	case *dynamodb.DeleteItemInput:
+		key = pk(p.Key)
+	case *dynamodb.QueryInput:
+		if v, ok := p.ExpressionAttributeValues[":pk"].(*types.AttributeValueMemberS); ok {
+			key = v.Value
+		}
+		if p.IndexName != nil {
+			key = aws.ToString(p.IndexName) + ":" + key
+		}
+	case *dynamodb.ScanInput:
+		key = "scan"
+	case *dynamodb.BatchGetItemInput:
+		for _, ka := range p.RequestItems {
+			if len(ka.Keys) > 0 {
+				key = pk(ka.Keys[0])
+			}
+		}
+	case *dynamodb.BatchWriteItemInput:
+		for _, reqs := range p.RequestItems {
+			if len(reqs) > 0 && reqs[0].PutRequest != nil {
+				key = pk(reqs[0].PutRequest.Item)
+			} else if len(reqs) > 0 && reqs[0].DeleteRequest != nil {
+				key = pk(reqs[0].DeleteRequest.Key)
+			}
+		}
+	case *dynamodb.TransactWriteItemsInput:
+		if len(p.TransactItems) > 0 {
+			switch t := p.TransactItems[0]; {
+			case t.Put != nil:
+				key = pk(t.Put.Item)
+			case t.Update != nil:
+				key = pk(t.Update.Key)
+			case t.Delete != nil:
+				key = pk(t.Delete.Key)
+			case t.ConditionCheck != nil:
+				key = pk(t.ConditionCheck.Key)
+			}
+		}
+	case *dynamodb.TransactGetItemsInput:
+		if len(p.TransactItems) > 0 && p.TransactItems[0].Get != nil {
+			key = pk(p.TransactItems[0].Get.Key)
+		}
+	}
+	if i := strings.IndexByte(key, '#'); i >= 0 {
+		key = key[:i]
+	}
+	if key == "" {
+		key = "?"
+	}
+	return key
 }
 
 // itemSize is an item's size as DynamoDB bills it: its attribute names

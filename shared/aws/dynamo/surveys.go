@@ -35,6 +35,17 @@ func (s *Store) RecordSurvey(ctx context.Context, sv survey.Survey, quietSince t
 	if err != nil {
 		return err
 	}
+	// The notifier considers a resolved ticket again with each later
+	// event that may bear on its survey: a read (half a unit) finds the
+	// survey recorded before a transaction (two units per item, refused or
+	// not) is tried.
+	got, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: s.surveyKey(sv.ID), ProjectionExpression: aws.String(AttrPK)})
+	if err != nil {
+		return unavailable("read survey", err)
+	}
+	if got.Item != nil {
+		return survey.ErrNotRecorded
+	}
 	shard := shardOf(sv.Source, sv.TicketID, s.opt.Shards)
 	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
 		{Update: &types.Update{

@@ -103,6 +103,7 @@ type Summary struct {
 	ShotError string          // why none were taken, if so
 	Tickets   int             // tickets generated
 	Usage     cost.Usage
+	Units     []dynamo.KindUse // DynamoDB's units by kind of item
 	Bill      []cost.Line // Usage at list prices
 }
 
@@ -179,6 +180,7 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 	read, write := 0.0, 0.0
 	if cfg.Capacity != nil {
 		read, write = cfg.Capacity.Read(), cfg.Capacity.Write()
+		sum.Units = cfg.Capacity.Kinds()
 	}
 	sum.Usage = r.meter.usage(read, write)
 	sum.Bill = cost.ListPrices().Bill(sum.Usage)

@@ -313,6 +313,15 @@ func (s *Summary) Print(w io.Writer) {
 		fmt.Fprintf(w, "\nThe same use on AWS at list prices (%d tickets; DynamoDB units as DynamoDB Local counted them, Lambda time as the local gateway took it):\n", s.Tickets)
 		cost.Print(w, s.Bill, s.Tickets)
 	}
+	if len(s.Units) > 0 && s.Tickets > 0 {
+		fmt.Fprintf(w, "\nDynamoDB request units by kind of item (the partition key's prefix: TKT a ticket's events, EVM the month index, SRV/DUE/CUS surveys, EVD evidence, …):\n")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "KIND\tWRITE UNITS\tWRITE CALLS\tREAD UNITS\tREAD CALLS\tWRITE UNITS PER TICKET\n")
+		for _, k := range s.Units {
+			fmt.Fprintf(tw, "%s\t%.0f\t%d\t%.0f\t%d\t%.2f\n", k.Kind, k.Write, k.Writes, k.Read, k.Reads, k.Write/float64(s.Tickets))
+		}
+		tw.Flush()
+	}
 
 	fmt.Fprintf(w, "\nDone in %s. Where to look:\n", s.Elapsed.Round(time.Second))
 	fmt.Fprintf(w, "  %-22s %s\n", "manager reports", filepath.Join(s.Out, "reports", "YYYY-MM", "team-<team>.html")+" (+ .xlsx and charts), scorecards beside them")
