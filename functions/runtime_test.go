@@ -112,6 +112,7 @@ func captured(t *testing.T, file, path string, headers map[string]string, body s
 
 const (
 	webhookCapture = "../shared/app/webhook/testdata/apigw-generic.json"
+	urlCapture     = "../shared/app/webhook/testdata/lambda-url-generic.json"
 	formsCapture   = "../shared/app/surveyform/testdata/apigw-get.json"
 )
 
@@ -152,6 +153,23 @@ func TestFunctionsInTheLambdaRuntime(t *testing.T) {
 		unsigned := response(t, fn.Invoke(t, captured(t, webhookCapture, "/webhooks/generic", map[string]string{"x-signature": ""}, body)))
 		if unsigned.StatusCode != 401 || !strings.Contains(unsigned.Body, "X-Signature") {
 			t.Errorf("unsigned webhook: %d %s", unsigned.StatusCode, unsigned.Body)
+		}
+	})
+
+	t.Run("webhook: a function URL request (no path parameters) stores a signed event", func(t *testing.T) {
+		fn := s.start(t, "webhook")
+		body := fmt.Sprintf(`{"event_id": "url-1", "ticket_id": "URL-1", "type": "created", "occurred_at": %q, "customer": {"id": "c-2"}}`, now.Add(-time.Hour).Format(time.RFC3339))
+		signed := map[string]string{"x-signature": generic.Sign([]byte("rie-generic-secret"), []byte(body))}
+		resp := response(t, fn.Invoke(t, captured(t, urlCapture, "/webhooks/generic", signed, body)))
+		if resp.StatusCode != 200 || !strings.Contains(resp.Body, `"stored":1`) {
+			t.Fatalf("signed webhook through the URL: %d %s", resp.StatusCode, resp.Body)
+		}
+		if _, _, err := store.Ticket(ctx, generic.Source, "URL-1"); err != nil {
+			t.Errorf("stored ticket: %v", err)
+		}
+		other := response(t, fn.Invoke(t, captured(t, urlCapture, "/", signed, body)))
+		if other.StatusCode != 400 || !strings.Contains(other.Body, "unknown source") {
+			t.Errorf("a path that is no source: %d %s", other.StatusCode, other.Body)
 		}
 	})
 
@@ -215,7 +233,7 @@ func TestFunctionsInTheLambdaRuntime(t *testing.T) {
 			Tickets   int    `json:"tickets"`
 		}
 		m := now.In(time.FixedZone("", 8*3600)).Format("2006-01") // the policy's Asia/Shanghai
-		if b := fn.Invoke(t, []byte(`{"month": "`+m+`", "mail": false}`)); json.Unmarshal(b, &sum) != nil || sum.Month != m || sum.Engineers != 1 || sum.Tickets != 1 {
+		if b := fn.Invoke(t, []byte(`{"month": "`+m+`", "mail": false}`)); json.Unmarshal(b, &sum) != nil || sum.Month != m || sum.Engineers != 1 || sum.Tickets != 2 { // RIE-1, URL-1
 			t.Errorf("monthly run: %s", b)
 		}
 		if b := fn.Invoke(t, []byte(`{"round": "tick"}`)); strings.Contains(string(b), "errorMessage") {

@@ -48,6 +48,17 @@ func newAPI(scope constructs.Construct, cfg Config, al alarms) awsapigatewayv2.H
 	return api
 }
 
+// webhookURL gives the webhook function its own Lambda function URL, open
+// to anyone (the function verifies each request's signature or secret and
+// answers 401 before anything is stored: routeAuth), with an alarm on its
+// 5xx answers as the API has.
+func webhookURL(fn awslambda.Function, al alarms) awslambda.FunctionUrl {
+	u := fn.AddFunctionUrl(&awslambda.FunctionUrlOptions{AuthType: awslambda.FunctionUrlAuthType_NONE})
+	al.add("WebhookUrl5xx", "The webhook function's URL answered 5xx five times or more in 5 minutes",
+		fn.Metric(jsii.String("Url5xxCount"), &awscloudwatch.MetricOptions{Period: alarmPeriod(), Statistic: jsii.String("Sum")}), 4)
+	return u
+}
+
 // accessLogSettings implements awsapigatewayv2.IAccessLogSettings.
 type accessLogSettings struct {
 	destination awsapigatewayv2.IAccessLogDestination
@@ -65,12 +76,13 @@ var routeAuth = map[string]string{
 }
 
 // addRoutes adds the routes of the table whose function is deployed, one
-// Lambda integration per function.
-func addRoutes(api awsapigatewayv2.HttpApi, fns map[string]awslambda.Function) {
+// Lambda integration per function; the webhooks' only when they are not on
+// the function's own URL.
+func addRoutes(api awsapigatewayv2.HttpApi, fns map[string]awslambda.Function, cfg Config) {
 	integrations := map[string]awsapigatewayv2integrations.HttpLambdaIntegration{}
 	for _, r := range routes {
 		fn, ok := fns[r.Function]
-		if !ok {
+		if !ok || r.Function == "webhook" && cfg.WebhookEndpoint == webhookEndpointURL {
 			continue
 		}
 		in, ok := integrations[r.Function]

@@ -33,6 +33,7 @@ const (
 	ctxMonthlyConcurrency  = "monthlyConcurrency"
 	ctxNotifierConcurrency = "notifierConcurrency"
 	ctxAPIRateLimit        = "apiRateLimit"
+	ctxWebhookEndpoint     = "webhookEndpoint"
 	ctxMailRate            = "mailRate"
 	// ctxAllowExampleSender lets a sender on a reserved example domain
 	// through, for synthesis alone (make synth, the tests): no mail could
@@ -58,6 +59,10 @@ const (
 	defaultRoundSchedule   = "cron(0 9 * * ? *)"
 	defaultSecretsPrefix   = "/scorecard"
 	defaultAPIRateLimit    = 50
+	// The webhooks' endpoint: the webhook function's own URL ("url"), or
+	// a route of the HTTP API ("api").
+	webhookEndpointURL = "url"
+	webhookEndpointAPI = "api"
 	defaultMailRate        = 1 // the SES sandbox's maximum send rate
 	defaultAPIBurstLimit   = 100
 	defaultSMTPPort        = 465 // TLS from the first byte (RFC 8314)
@@ -110,6 +115,17 @@ type Config struct {
 	// send (MAIL_RATE): the SES account's maximum send rate, 1 in the
 	// sandbox.
 	MailRate float64
+	// WebhookEndpoint is where the ticketing systems post: "url" (the
+	// default), the webhook function's own Lambda function URL, which
+	// costs nothing per request (API Gateway's $1 per million was the
+	// largest cost after the table's writes, make demo) and needs nothing
+	// API Gateway adds, since the function verifies every request's
+	// signature itself; or "api", a route of the HTTP API, for an
+	// organisation whose guardrails refuse public function URLs (Security
+	// Hub's Lambda.1), or that wants the API's throttling and access logs
+	// in front of the webhooks too. With "url", the webhook function's
+	// reserved concurrency (webhookConcurrency) is what bounds a storm.
+	WebhookEndpoint string
 	// APIRateLimit and APIBurstLimit throttle the HTTP API's default stage
 	// (requests per second, and the bucket size).
 	APIRateLimit  float64
@@ -247,6 +263,7 @@ func configFromContext(scope constructs.Construct) (Config, error) {
 		MonthlyConcurrency:  integer(ctxMonthlyConcurrency, 0, 0, 1000),
 		NotifierConcurrency: integer(ctxNotifierConcurrency, 0, 0, 1000),
 		APIRateLimit:        num(ctxAPIRateLimit, defaultAPIRateLimit),
+		WebhookEndpoint:     strings.ToLower(str(ctxWebhookEndpoint, webhookEndpointURL)),
 		MailRate:            num(ctxMailRate, defaultMailRate),
 		APIBurstLimit:       integer(ctxAPIBurstLimit, defaultAPIBurstLimit, 1, 5000),
 		Region:              strings.ToLower(str(ctxRegion, "")),
@@ -311,7 +328,7 @@ func configFromContext(scope constructs.Construct) (Config, error) {
 
 	// Region, when chosen here.
 	if cfg.Region != "" {
-		if warning, err := checkRegion(cfg.Region, "context "+ctxRegion, cfg); err != nil {
+		if warning, err := checkRegion(cfg.Region, "context "+ctxRegion, &cfg); err != nil {
 			errs = append(errs, err)
 		} else if warning != "" {
 			cfg.Warnings = append(cfg.Warnings, warning)
@@ -353,6 +370,10 @@ func configFromContext(scope constructs.Construct) (Config, error) {
 		fail(ctxSecretsPrefix, "%q: want a Parameter Store path such as %s", cfg.SecretsPrefix, defaultSecretsPrefix)
 	} else if first := strings.ToLower(strings.SplitN(cfg.SecretsPrefix[1:], "/", 2)[0]); strings.HasPrefix(first, "aws") || strings.HasPrefix(first, "ssm") {
 		fail(ctxSecretsPrefix, "%q: paths starting with aws or ssm are reserved by Parameter Store", cfg.SecretsPrefix)
+	}
+
+	if cfg.WebhookEndpoint != webhookEndpointURL && cfg.WebhookEndpoint != webhookEndpointAPI {
+		fail(ctxWebhookEndpoint, "%q: want %q (the webhook function's URL) or %q (a route of the HTTP API)", cfg.WebhookEndpoint, webhookEndpointURL, webhookEndpointAPI)
 	}
 
 	// Throttling: API Gateway takes a rate from 0 (exclusive) to 10 000.

@@ -22,6 +22,7 @@ var defaults = Config{
 	APIBurstLimit:   100,
 	MailRate:        1,
 	SMTPPort:        465,
+	WebhookEndpoint: "url",
 }
 
 func TestConfigFromContext(t *testing.T) {
@@ -69,6 +70,7 @@ func TestConfigFromContext(t *testing.T) {
 			MailRate:           14,
 			APIBurstLimit:      40,
 			SMTPPort:           465,
+			WebhookEndpoint:    "url",
 		}},
 		{"context as the CLI's -c gives it: everything a string", map[string]any{
 			"sandboxRecipients":   "lead@corp.example, hr@corp.example",

@@ -45,19 +45,21 @@ var functions = []function{
 	{
 		Name:        "webhook",
 		Description: "POST /webhooks/{source}: verifies, normalises and stores ticket webhooks",
-		// A webhook costs well under 1 ms of CPU and two item writes; the
-		// time is DynamoDB round trips. 256 MB keeps cold starts of the
-		// static binary short; 10 s stays inside API Gateway's 30 s and
-		// leaves room for the SDK's retries of a throttled transaction.
+		// A webhook costs well under 1 ms of CPU and one item write per
+		// event (and a read of its month index entry); the time is DynamoDB
+		// round trips. 256 MB keeps cold starts of the static binary short;
+		// 10 s stays inside API Gateway's 30 s and leaves room for the SDK's
+		// retries of a throttled write.
 		MemoryMB: 256,
 		Timeout:  10 * time.Second,
 		// Reserve (webhookConcurrency) so that a storm of redeliveries cannot
 		// take the table's whole on-demand throughput from the monthly run;
 		// unreserved, the API's throttling is the bound.
 		Concurrency: func(c Config) int { return c.WebhookConcurrency },
-		// PutItem: the items of TransactWriteItems, and each source's first
-		// webhook (dynamo.MarkSwitchover); BatchWriteItem: people records
-		// posted to /webhooks/records.
+		// PutItem: each event's item, the month index entries, and each
+		// source's first webhook (dynamo.MarkSwitchover); GetItem: whether
+		// the ticket has its month index entry; BatchWriteItem: people
+		// records posted to /webhooks/records.
 		TableActions: []string{"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:BatchWriteItem"},
 		Secrets:      true,
 	},
@@ -118,8 +120,9 @@ var formsFunction = function{
 // from the table's stream and from a sweep schedule for surveys whose delay
 // has passed; the DynamoDB actions are those of shared/aws/dynamo/surveys.go
 // (RecordSurvey's transaction of an Update and a Put, DueSurveys, the
-// claims, the addresses cached on customer items) and the directory read
-// (engineers' own tickets are not surveyed). It reads customers' addresses
+// claims, the addresses cached on customer items), the ticket an event
+// names (a query of its partition) and the directory read (engineers' own
+// tickets are not surveyed). It reads customers' addresses
 // from the ticketing systems' APIs over the internet (no VPC).
 var notifierFunction = function{
 	Name:        "notifier",
@@ -133,7 +136,7 @@ var notifierFunction = function{
 	// reserved limit would only add throttles and iterator age.
 	Concurrency: func(c Config) int { return c.NotifierConcurrency },
 	TableActions: []string{
-		"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+		"dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem",
 	},
 	IndexActions: []string{"dynamodb:Query"}, // due surveys by time, the directory
 	Secrets:      true,                       // the link-signing key, the ticketing systems' API credentials

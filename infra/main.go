@@ -64,7 +64,7 @@ func run(getenv func(string) string) error {
 	// No region in context: the CLI's, from the AWS profile, is where the
 	// region-agnostic stack will go, so that is the one to check.
 	if r := getenv("CDK_DEFAULT_REGION"); cfg.Region == "" && r != "" {
-		warning, err := checkRegion(r, "the AWS profile's region, CDK_DEFAULT_REGION", cfg)
+		warning, err := checkRegion(r, "the AWS profile's region, CDK_DEFAULT_REGION", &cfg)
 		if err != nil {
 			return err
 		}

@@ -17,51 +17,54 @@ type regionSupport struct {
 	// httpAPI: AWS::ApiGatewayV2::*, the HTTP API of the webhooks and
 	// the forms. Without it the stack cannot be deployed there.
 	httpAPI bool
+	// noURL: no AWS::Lambda::Url, the webhook function's own URL; the
+	// webhooks go through the HTTP API there (webhookEndpoint api).
+	noURL bool
 }
 
 // regions is every commercial, China and GovCloud region in the per-region
 // resource schemas cfn-lint 1.51.0 ships (the CloudFormation resource
 // specification AWS publishes for each region), read for the two kinds of
-// resource above. TestRegionsAgreeWithCfnLint checks every entry against
+// resource above (and AWS::Lambda::Url). TestRegionsAgreeWithCfnLint checks every entry against
 // cfn-lint itself, where it is installed; a region missing here is
 // deployed to unchecked, with a warning.
 var regions = map[string]regionSupport{
 	"af-south-1":     {ses: true, httpAPI: true},
 	"ap-east-1":      {ses: false, httpAPI: true},
-	"ap-east-2":      {ses: false, httpAPI: false},
+	"ap-east-2":      {ses: false, httpAPI: false, noURL: true},
 	"ap-northeast-1": {ses: true, httpAPI: true},
 	"ap-northeast-2": {ses: true, httpAPI: true},
 	"ap-northeast-3": {ses: true, httpAPI: true},
 	"ap-south-1":     {ses: true, httpAPI: true},
-	"ap-south-2":     {ses: true, httpAPI: true},
+	"ap-south-2":     {ses: true, httpAPI: true, noURL: true},
 	"ap-southeast-1": {ses: true, httpAPI: true},
 	"ap-southeast-2": {ses: true, httpAPI: true},
 	"ap-southeast-3": {ses: true, httpAPI: true},
-	"ap-southeast-4": {ses: false, httpAPI: true},
-	"ap-southeast-5": {ses: true, httpAPI: true},
-	"ap-southeast-6": {ses: false, httpAPI: false},
-	"ap-southeast-7": {ses: false, httpAPI: true},
+	"ap-southeast-4": {ses: false, httpAPI: true, noURL: true},
+	"ap-southeast-5": {ses: true, httpAPI: true, noURL: true},
+	"ap-southeast-6": {ses: false, httpAPI: false, noURL: true},
+	"ap-southeast-7": {ses: false, httpAPI: true, noURL: true},
 	"ca-central-1":   {ses: true, httpAPI: true},
-	"ca-west-1":      {ses: true, httpAPI: true},
+	"ca-west-1":      {ses: true, httpAPI: true, noURL: true},
 	"cn-north-1":     {ses: false, httpAPI: true},
-	"cn-northwest-1": {ses: false, httpAPI: true},
+	"cn-northwest-1": {ses: false, httpAPI: true, noURL: true},
 	"eu-central-1":   {ses: true, httpAPI: true},
-	"eu-central-2":   {ses: true, httpAPI: true},
+	"eu-central-2":   {ses: true, httpAPI: true, noURL: true},
 	"eu-north-1":     {ses: true, httpAPI: true},
 	"eu-south-1":     {ses: true, httpAPI: true},
-	"eu-south-2":     {ses: false, httpAPI: true},
+	"eu-south-2":     {ses: false, httpAPI: true, noURL: true},
 	"eu-west-1":      {ses: true, httpAPI: true},
 	"eu-west-2":      {ses: true, httpAPI: true},
 	"eu-west-3":      {ses: true, httpAPI: true},
-	"il-central-1":   {ses: true, httpAPI: true},
-	"me-central-1":   {ses: true, httpAPI: true},
+	"il-central-1":   {ses: true, httpAPI: true, noURL: true},
+	"me-central-1":   {ses: true, httpAPI: true, noURL: true},
 	"me-south-1":     {ses: true, httpAPI: true},
-	"mx-central-1":   {ses: false, httpAPI: true},
+	"mx-central-1":   {ses: false, httpAPI: true, noURL: true},
 	"sa-east-1":      {ses: true, httpAPI: true},
 	"us-east-1":      {ses: true, httpAPI: true},
 	"us-east-2":      {ses: true, httpAPI: true},
-	"us-gov-east-1":  {ses: true, httpAPI: true},
-	"us-gov-west-1":  {ses: true, httpAPI: true},
+	"us-gov-east-1":  {ses: true, httpAPI: true, noURL: true},
+	"us-gov-west-1":  {ses: true, httpAPI: true, noURL: true},
 	"us-west-1":      {ses: true, httpAPI: true},
 	"us-west-2":      {ses: true, httpAPI: true},
 }
@@ -70,8 +73,9 @@ var regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]$`)
 
 // checkRegion refuses a region where the stack cannot be created as
 // configured, naming the context key to change; from says where the region
-// came from. A region the table does not know is a warning.
-func checkRegion(region, from string, cfg Config) (warning string, err error) {
+// came from. A region the table does not know is a warning; so is one
+// without function URLs, where the webhooks move to the HTTP API.
+func checkRegion(region, from string, cfg *Config) (warning string, err error) {
 	if !regionRE.MatchString(region) {
 		return "", fmt.Errorf("context %s: %q (%s) is not a region name such as ap-southeast-1", ctxRegion, region, from)
 	}
@@ -85,6 +89,9 @@ func checkRegion(region, from string, cfg Config) (warning string, err error) {
 	case !r.ses && !cfg.SMTP():
 		return "", fmt.Errorf("context %s: %s (%s) has no SES in CloudFormation, so mail must go out through an SMTP relay: set %s (and %s, %s), and put the relay's password in SSM at %s/smtp-password (README: Regions without SES)",
 			ctxSMTPHost, region, from, ctxSMTPHost, ctxSMTPUser, ctxSMTPPort, cfg.SecretsPrefix)
+	case r.noURL && cfg.WebhookEndpoint == webhookEndpointURL:
+		cfg.WebhookEndpoint = webhookEndpointAPI
+		return fmt.Sprintf("region %s (%s) has no Lambda function URLs (AWS::Lambda::Url) in CloudFormation: the webhooks are a route of the HTTP API there (%s %s)", region, from, ctxWebhookEndpoint, webhookEndpointAPI), nil
 	}
 	return "", nil
 }

@@ -71,25 +71,51 @@ func TestRegionsAgreeWithCfnLint(t *testing.T) {
 	slices.Sort(relayOnly)
 	missing := cfnLint(t, defaultSynth(t), all)
 	for _, name := range all {
-		var ses, api bool
+		var ses, api, url bool
 		for _, typ := range missing[name] {
 			switch {
 			case strings.HasPrefix(typ, "AWS::SES::"):
 				ses = true
 			case strings.HasPrefix(typ, "AWS::ApiGatewayV2::"):
 				api = true
+			case typ == "AWS::Lambda::Url":
+				url = true
 			default:
 				t.Errorf("%s lacks %s, which the stack uses and regions.go does not track", name, typ)
 			}
 		}
-		if want := regions[name]; want.ses == ses || want.httpAPI == api {
-			t.Errorf("%s: the table says SES %v, HTTP API %v; cfn-lint finds %v missing", name, want.ses, want.httpAPI, missing[name])
+		if want := regions[name]; want.ses == ses || want.httpAPI == api || want.noURL != url {
+			t.Errorf("%s: the table says SES %v, HTTP API %v, no function URL %v; cfn-lint finds %v missing", name, want.ses, want.httpAPI, want.noURL, missing[name])
 		}
 	}
 	if len(relayOnly) == 0 {
 		t.Fatal("no region without SES in the table")
 	}
+	// (Where the table says no function URL, checkRegion puts the
+	// webhooks on the HTTP API, which TestWebhooksOnTheAPIWithoutURLs
+	// checks.)
 	for name, types := range cfnLint(t, relaySynth(t), relayOnly) {
-		t.Errorf("with a relay, %s still lacks %v", name, types)
+		types = slices.DeleteFunc(types, func(typ string) bool { return typ == "AWS::Lambda::Url" && regions[name].noURL })
+		if len(types) > 0 {
+			t.Errorf("with a relay, %s still lacks %v", name, types)
+		}
+	}
+}
+
+// In a region without function URLs the webhooks go through the HTTP API,
+// with a warning; elsewhere they keep the function's URL.
+func TestWebhooksOnTheAPIWithoutURLs(t *testing.T) {
+	for _, tc := range []struct {
+		region, endpoint string
+		warned           bool
+	}{
+		{"eu-central-2", webhookEndpointAPI, true},
+		{"eu-central-1", webhookEndpointURL, false},
+	} {
+		cfg := Config{WebhookEndpoint: webhookEndpointURL, SMTPHost: "smtp.corp.example"}
+		warning, err := checkRegion(tc.region, "test", &cfg)
+		if err != nil || cfg.WebhookEndpoint != tc.endpoint || (warning != "") != tc.warned {
+			t.Errorf("%s: %q, %q, %v; want the endpoint %q", tc.region, cfg.WebhookEndpoint, warning, err, tc.endpoint)
+		}
 	}
 }

@@ -116,7 +116,11 @@ func NewScorecardStack(scope constructs.Construct, id string, props *ScorecardSt
 		})
 	}
 
-	addRoutes(api, fns)
+	webhooks := jsii.String(*api.ApiEndpoint() + "/webhooks/")
+	if fn, ok := fns["webhook"]; ok && cfg.WebhookEndpoint == webhookEndpointURL {
+		webhooks = jsii.String(*webhookURL(fn, alarms).Url() + "webhooks/")
+	}
+	addRoutes(api, fns, cfg)
 	for _, s := range schedules {
 		fn, ok := fns[s.Function]
 		if !ok {
@@ -132,7 +136,7 @@ func NewScorecardStack(scope constructs.Construct, id string, props *ScorecardSt
 	output("ApiUrl", "HTTP API endpoint", api.ApiEndpoint())
 	output("BaseUrl", "Start of the links in mail (BASE_URL)", jsii.String(baseURL))
 	for _, src := range source.All {
-		output(src.Title+"WebhookUrl", "URL to give the "+src.Title+" webhook (POST; verified by its secret)", jsii.String(*api.ApiEndpoint()+"/webhooks/"+src.Name))
+		output(src.Title+"WebhookUrl", "URL to give the "+src.Title+" webhook (POST; verified by its secret)", jsii.String(*webhooks+src.Name))
 	}
 	output("SecretsPrefix", "SSM Parameter Store path of the secrets (SecureString parameters set by the operator)", jsii.String(cfg.SecretsPrefix))
 	if mail == nil {

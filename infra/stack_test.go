@@ -65,6 +65,7 @@ var fullContext = map[string]any{
 	"formsConcurrency":   float64(10),
 	"monthlyConcurrency": float64(1),
 	"timeZone":           "Europe/Berlin",
+	"webhookEndpoint":    "api",
 }
 
 // fullSynth has the planned functions deployed too and every knob set.
@@ -559,6 +560,7 @@ func TestLeastPrivilege(t *testing.T) {
 		"notifier": sorted(secrets, mail, asyncFailures, []string{
 			"dynamodb:BatchGetItem on <Table.Arn>", "dynamodb:GetItem on <Table.Arn>",
 			"dynamodb:PutItem on <Table.Arn>", "dynamodb:UpdateItem on <Table.Arn>",
+			"dynamodb:Query on <Table.Arn>", // the ticket an event names
 			"dynamodb:Query on <Table.Arn>/index/gsi1",
 			// the stream, and the DLQ of stream records
 			"dynamodb:DescribeStream on <Table.StreamArn>", "dynamodb:GetRecords on <Table.StreamArn>",
@@ -682,8 +684,9 @@ func TestRoutes(t *testing.T) {
 		synth func(*testing.T) synthesized
 		want  []string
 	}{
-		{"every function", defaultSynth, []string{"GET /a/{token}", "GET /d/{token}", "GET /e/{token}", "GET /q/{token}", "GET /s/{token}", "POST /a/{token}", "POST /d/{token}", "POST /e/{token}", "POST /q/{token}", "POST /s/{token}", "POST /webhooks/{source}"}},
-		{"without forms", partialSynth, []string{"POST /webhooks/{source}"}},
+		{"every function, the webhooks on the function's URL", defaultSynth, []string{"GET /a/{token}", "GET /d/{token}", "GET /e/{token}", "GET /q/{token}", "GET /s/{token}", "POST /a/{token}", "POST /d/{token}", "POST /e/{token}", "POST /q/{token}", "POST /s/{token}"}},
+		{"the webhooks on the HTTP API", fullSynth, []string{"GET /a/{token}", "GET /d/{token}", "GET /e/{token}", "GET /q/{token}", "GET /s/{token}", "POST /a/{token}", "POST /d/{token}", "POST /e/{token}", "POST /q/{token}", "POST /s/{token}", "POST /webhooks/{source}"}},
+		{"without forms", partialSynth, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := tc.synth(t)
@@ -700,8 +703,9 @@ func TestRoutes(t *testing.T) {
 			}
 		})
 	}
-	// The webhook route reaches the webhook function, with payload 2.0.
-	s := defaultSynth(t)
+	// The webhook route, when there is one, reaches the webhook function,
+	// with payload 2.0.
+	s := fullSynth(t)
 	fn := s.functionID(t, functions[0])
 	check(t, func() {
 		s.tmpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Integration"), map[string]any{
@@ -1061,9 +1065,38 @@ func TestOutputs(t *testing.T) {
 	})
 	check(t, func() {
 		s.tmpl.HasOutput(jsii.String("ZendeskWebhookUrl"), map[string]any{"Value": map[string]any{"Fn::Join": []any{"", []any{
-			map[string]any{"Fn::GetAtt": []any{s.only(t, "AWS::ApiGatewayV2::Api"), "ApiEndpoint"}}, "/webhooks/zendesk",
+			map[string]any{"Fn::GetAtt": []any{s.only(t, "AWS::Lambda::Url"), "FunctionUrl"}}, "webhooks/zendesk",
 		}}}})
 	})
+	full := fullSynth(t)
+	check(t, func() {
+		full.tmpl.HasOutput(jsii.String("ZendeskWebhookUrl"), map[string]any{"Value": map[string]any{"Fn::Join": []any{"", []any{
+			map[string]any{"Fn::GetAtt": []any{full.only(t, "AWS::ApiGatewayV2::Api"), "ApiEndpoint"}}, "/webhooks/zendesk",
+		}}}})
+	})
+}
+
+// The webhooks' own endpoint: the webhook function's URL, open (the
+// function verifies every request), invoked by anyone through the URL
+// alone, with a 5xx alarm; none when they are on the HTTP API.
+func TestWebhookFunctionURL(t *testing.T) {
+	s := defaultSynth(t)
+	webhook := s.only(t, "AWS::Lambda::Url")
+	p := props(s.resources("AWS::Lambda::Url")[webhook])
+	if p["AuthType"] != "NONE" || !strings.Contains(fmt.Sprint(p["TargetFunctionArn"]), "WebhookFunction") {
+		t.Errorf("function URL %v", p)
+	}
+	check(t, func() {
+		s.tmpl.HasResourceProperties(jsii.String("AWS::Lambda::Permission"), map[string]any{
+			"Action": "lambda:InvokeFunctionUrl", "Principal": "*", "FunctionUrlAuthType": "NONE",
+		})
+	})
+	check(t, func() {
+		s.tmpl.HasResourceProperties(jsii.String("AWS::CloudWatch::Alarm"), map[string]any{"MetricName": "Url5xxCount", "Namespace": "AWS/Lambda"})
+	})
+	if n := len(fullSynth(t).resources("AWS::Lambda::Url")); n != 0 {
+		t.Errorf("%d function URLs with the webhooks on the HTTP API", n)
+	}
 }
 
 // cdk-nag's AwsSolutions rules leave no error and no warning: each finding
@@ -1098,13 +1131,15 @@ func TestSuppressions(t *testing.T) {
 		synth func(*testing.T) synthesized
 		want  map[string]int // rule → suppressed findings
 	}{
-		// APIG4: the eleven routes. IAM5: the secrets' path and the KMS keys
+		// APIG4: the ten routes of the forms, eleven with the webhooks'
+		// (full: webhookEndpoint api). IAM5: the secrets' path and the KMS keys
 		// of the four functions, the grantInvoke of the five schedules,
 		// the notifier's ListStreams. SQS3: the two dead-letter queues.
-		{"default", defaultSynth, map[string]int{"AwsSolutions-APIG4": 11, "AwsSolutions-IAM5": 14, "AwsSolutions-SQS3": 2}},
+		{"default", defaultSynth, map[string]int{"AwsSolutions-APIG4": 10, "AwsSolutions-IAM5": 14, "AwsSolutions-SQS3": 2}},
 		{"full", fullSynth, map[string]int{"AwsSolutions-APIG4": 11, "AwsSolutions-IAM5": 14, "AwsSolutions-SQS3": 2}},
-		// Only webhook and monthly: their secrets, four schedules, one queue.
-		{"partial", partialSynth, map[string]int{"AwsSolutions-APIG4": 1, "AwsSolutions-IAM5": 8, "AwsSolutions-SQS3": 1}},
+		// Only webhook (on its URL) and monthly: their secrets, four
+		// schedules, one queue.
+		{"partial", partialSynth, map[string]int{"AwsSolutions-IAM5": 8, "AwsSolutions-SQS3": 1}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s := tc.synth(t)
