@@ -50,7 +50,10 @@ type Function struct {
 
 // Usage is what a run used.
 type Usage struct {
-	APIRequests     int64
+	APIRequests int64 // through API Gateway (the forms; the webhooks too with webhookEndpoint api)
+	// URLRequests came through a Lambda function URL (the webhooks, by
+	// default), which Lambda bills as the invocation alone.
+	URLRequests     int64
 	Functions       []Function
 	ReadUnits       float64
 	WriteUnits      float64
@@ -69,6 +72,9 @@ type Line struct {
 func (p Prices) Bill(u Usage) []Line {
 	lines := []Line{
 		{"API Gateway HTTP API requests", fmt.Sprintf("%d", u.APIRequests), float64(u.APIRequests) / 1e6 * p.APIRequestsPerMillion},
+	}
+	if u.URLRequests > 0 {
+		lines = append(lines, Line{"Lambda function URL requests", fmt.Sprintf("%d", u.URLRequests), 0})
 	}
 	fns := slices.Clone(u.Functions)
 	slices.SortFunc(fns, func(a, b Function) int {

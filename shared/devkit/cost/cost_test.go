@@ -18,6 +18,7 @@ func TestBill(t *testing.T) {
 	}{
 		{"nothing", cost.Usage{}, 0},
 		{"a million API requests", cost.Usage{APIRequests: 1_000_000}, 1.00},
+		{"a million function URL requests: the invocations alone", cost.Usage{URLRequests: 1_000_000}, 0},
 		{"a million write and a million read units", cost.Usage{WriteUnits: 1e6, ReadUnits: 1e6}, 0.625 + 0.125},
 		{"a thousand mails and a GB attached", cost.Usage{Mails: 1000, AttachmentBytes: 1 << 30}, 0.10 + 0.12},
 		// 1 000 000 invocations of 1 s at 1024 MB: $0.20 + 1e6 GB-s.

@@ -75,7 +75,9 @@ func (m *meter) usage(read, write float64) cost.Usage {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	u := cost.Usage{ReadUnits: read, WriteUnits: write, Mails: m.mails.Load(), AttachmentBytes: m.attached.Load()}
-	u.APIRequests = m.invocations["webhook"] + m.invocations["forms"]
+	// The webhooks come through the webhook function's URL (the stack's
+	// default webhookEndpoint), the forms through the HTTP API.
+	u.APIRequests, u.URLRequests = m.invocations["forms"], m.invocations["webhook"]
 	inv := make(map[string]int64, len(m.invocations)+1)
 	for fn, n := range m.invocations {
 		inv[fn] = n

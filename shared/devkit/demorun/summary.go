@@ -312,6 +312,10 @@ func (s *Summary) Print(w io.Writer) {
 	if len(s.Bill) > 0 {
 		fmt.Fprintf(w, "\nThe same use on AWS at list prices (%d tickets; DynamoDB units as DynamoDB Local counted them, Lambda time as the local gateway took it):\n", s.Tickets)
 		cost.Print(w, s.Bill, s.Tickets)
+		if n := s.Usage.URLRequests; n > 0 && s.Tickets > 0 {
+			extra := float64(n) / 1e6 * cost.ListPrices().APIRequestsPerMillion
+			fmt.Fprintf(w, "The webhooks came through the webhook function's URL; through the HTTP API (webhookEndpoint api) their %d requests would add %.4f USD, %.2f per million tickets.\n", n, extra, extra/float64(s.Tickets)*1e6)
+		}
 	}
 	if len(s.Units) > 0 && s.Tickets > 0 {
 		fmt.Fprintf(w, "\nDynamoDB request units by kind of item (the partition key's prefix: TKT a ticket's events, EVM the month index, SRV/DUE/CUS surveys, EVD evidence, …):\n")
