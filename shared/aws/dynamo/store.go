@@ -137,6 +137,9 @@ func (s *Store) Ingest(ctx context.Context, events []event.Event) (event.Ingeste
 		}
 	})...)
 	now := s.opt.Now().UTC()
+	if len(evs) >= batchFrom {
+		return s.ingestBatch(ctx, evs, now)
+	}
 	err = s.each(ctx, len(evs), func(i int) error {
 		stored, err := s.putEvent(ctx, evs[i], now)
 		mu.Lock()
@@ -157,6 +160,69 @@ func (s *Store) Ingest(ctx context.Context, events []event.Event) (event.Ingeste
 		err = first
 	}
 	return total, err
+}
+
+// batchFrom is the number of events from which a delivery (a history
+// import's page, a generic batch) is stored in batches rather than one
+// conditional put each.
+const batchFrom = 25
+
+// ingestBatch stores many events with a few calls: which of them exist is
+// read 100 at a time, the others are written 25 at a time. A write
+// without a condition is safe to repeat — an event's item is the same
+// whoever writes it — so the only thing a concurrent delivery of the same
+// events can change is the count: both may report an event stored.
+func (s *Store) ingestBatch(ctx context.Context, evs []event.Event, now time.Time) (event.Ingested, error) {
+	var res event.Ingested
+	exists := map[string]bool{}
+	for start := 0; start < len(evs); start += 100 {
+		var keys []map[string]types.AttributeValue
+		for _, e := range evs[start:min(len(evs), start+100)] {
+			keys = append(keys, key(ticketPK(e.Source, e.TicketID), eventSK(e.ID)))
+		}
+		pending := map[string]types.KeysAndAttributes{s.table: {Keys: keys, ProjectionExpression: aws.String("pk, sk")}}
+		for tries := 0; len(pending) > 0; tries++ {
+			out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending})
+			if err != nil {
+				return res, unavailable("read events", err)
+			}
+			for _, item := range out.Responses[s.table] {
+				pk, _ := item[AttrPK].(*types.AttributeValueMemberS)
+				sk, _ := item[AttrSK].(*types.AttributeValueMemberS)
+				if pk != nil && sk != nil {
+					exists[pk.Value+"\x00"+sk.Value] = true
+				}
+			}
+			pending = out.UnprocessedKeys
+			if len(pending) > 0 && tries > 20 {
+				return res, unavailable("read events", fmt.Errorf("unprocessed keys after %d tries", tries))
+			}
+		}
+	}
+	var reqs []types.WriteRequest
+	for _, e := range evs {
+		pk, sk := ticketPK(e.Source, e.TicketID), eventSK(e.ID)
+		if exists[pk+"\x00"+sk] {
+			res.Duplicates++
+			continue
+		}
+		body, err := encodeEvent(e)
+		if err != nil {
+			return res, fmt.Errorf("encode event %s: %w", e.ID, err)
+		}
+		item, err := attributevalue.MarshalMap(eventItem{PK: pk, SK: sk, Body: body, Received: now.Unix(), ExpiresAt: now.Add(s.opt.Retention).Unix()})
+		if err != nil {
+			return res, fmt.Errorf("marshal event: %w", err)
+		}
+		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
+	}
+	chunks := (len(reqs) + 24) / 25
+	err := s.each(ctx, chunks, func(i int) error { return s.batchWrite(ctx, reqs[i*25:min(len(reqs), i*25+25)]) })
+	if err != nil {
+		return res, err
+	}
+	res.Stored = len(reqs)
+	return res, nil
 }
 
 // each runs f(0..n-1), at most opt.Parallel at once, and returns the first
