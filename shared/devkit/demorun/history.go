@@ -94,7 +94,7 @@ func (r *runner) historyMonth(ctx context.Context, m month.Month, tickets int) (
 	if err != nil {
 		return hs, nil, err
 	}
-	r.progress("%s  scored from imported history: %d engineers, %d tickets, %d mails (reports and scorecards; no notices)", m, len(cards), hs.Tickets, hs.MailsSent)
+	r.progress("%s  scored from imported history: %d engineers, %d tickets, %d mails (reports and scorecards; no notices); the import and run took %s", m, len(cards), hs.Tickets, hs.MailsSent, time.Since(t0).Round(time.Second))
 	hs.Elapsed = time.Since(t0)
 	return hs, cards, nil
 }

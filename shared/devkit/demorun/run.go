@@ -357,6 +357,7 @@ func (r *runner) month(ctx context.Context, i int, m month.Month) (MonthSummary,
 	// moment (the 10th and 20th at 09:00), the check-in, then on.
 	cuts := r.checkInTimes(m)
 	bounds := slices.Concat([]time.Time{from}, cuts, []time.Time{to})
+	var surveyTime, checkInTime time.Duration
 	for k := 0; k+1 < len(bounds); k++ {
 		t0 := time.Now()
 		keys, err := r.ingest(ctx, bounds[k], bounds[k+1], &ms)
@@ -364,16 +365,20 @@ func (r *runner) month(ctx context.Context, i int, m month.Month) (MonthSummary,
 			return ms, nil, err
 		}
 		ms.IngestTime += time.Since(t0)
+		t0 = time.Now()
 		if err := r.survey(ctx, keys, bounds[k], bounds[k+1], &ms); err != nil {
 			return ms, nil, err
 		}
 		if err := r.answer(ctx, bounds[k], bounds[k+1], &ms); err != nil {
 			return ms, nil, err
 		}
+		surveyTime += time.Since(t0)
 		if k < len(cuts) {
+			t0 = time.Now()
 			if err := r.checkIn(ctx, m, cuts[k], &ms); err != nil {
 				return ms, nil, err
 			}
+			checkInTime += time.Since(t0)
 		}
 	}
 	r.meter.records.Add(int64(ms.Events - ms.Duplicates))
@@ -384,25 +389,28 @@ func (r *runner) month(ctx context.Context, i int, m month.Month) (MonthSummary,
 	r.progress("%s  webhooks: %d events in %d requests (%s) in %s, %d retried after 503",
 		m, ms.Events, total(ms.Requests), strings.Join(bySource, ", "), ms.IngestTime.Round(time.Second), ms.Retries)
 	r.meter.records.Add(int64(ms.Answers))
-	r.progress("%s  surveys: %d tickets resolved, %d surveys mailed, %d answered through their links (%d answers of customers not surveyed left out)",
-		m, ms.Resolved, ms.SurveysMailed, ms.Answers, ms.AnswersSkipped)
+	r.progress("%s  surveys: %d tickets resolved, %d surveys mailed, %d answered through their links (%d answers of customers not surveyed left out) in %s; the check-ins took %s",
+		m, ms.Resolved, ms.SurveysMailed, ms.Answers, ms.AnswersSkipped, surveyTime.Round(time.Second), checkInTime.Round(time.Second))
 
+	t0 := time.Now()
 	if err := r.assess(ctx, m, r.people[i], &ms); err != nil {
 		return ms, nil, err
 	}
 	if err := r.sendRecords(ctx, m, r.people[i], &ms); err != nil {
 		return ms, nil, err
 	}
-	r.progress("%s  people: %d lead and %d self assessments submitted, %d reminders; %d records on the records webhook", m, ms.LeadForms, ms.SelfForms, ms.Reminders, ms.Records)
+	r.progress("%s  people: %d lead and %d self assessments submitted, %d reminders; %d records on the records webhook, in %s", m, ms.LeadForms, ms.SelfForms, ms.Reminders, ms.Records, time.Since(t0).Round(time.Second))
 
 	cards, err := r.runMonth(ctx, m, &ms)
 	if err != nil {
 		return ms, nil, err
 	}
 	r.progress("%s  monthly run: %d engineers, %d tickets, %d mails, in %s", m, len(cards), ms.Tickets, ms.MailsSent, ms.RunTime.Round(time.Millisecond))
+	t0 = time.Now()
 	if cards, err = r.disputeMonth(ctx, m, cards, &ms); err != nil {
 		return ms, nil, err
 	}
+	r.progress("%s  disputes and quality reviews took %s", m, time.Since(t0).Round(time.Second))
 	return ms, cards, nil
 }
 
