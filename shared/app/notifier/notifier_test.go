@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 
 	"scorecard/shared/app/notifier"
 	"scorecard/shared/aws/dynamo"
@@ -149,6 +151,50 @@ func TestSurveyRulesOnDynamoDB(t *testing.T) {
 	}
 	if len(m.to) != 2 {
 		t.Errorf("mails %v: after the quiet period a re-resolution is surveyed", m.to)
+	}
+}
+
+// failSurveyPut fails the first put of a survey item, after the
+// customer's last-surveyed mark went in.
+type failSurveyPut struct {
+	*dynamodb.Client
+	failed bool
+}
+
+func (f *failSurveyPut) PutItem(ctx context.Context, in *dynamodb.PutItemInput, o ...func(*dynamodb.Options)) (*dynamodb.PutItemOutput, error) {
+	if pk, ok := in.Item["pk"].(*types.AttributeValueMemberS); ok && strings.HasPrefix(pk.Value, "SRV#") && !f.failed {
+		f.failed = true
+		return nil, errors.New("connection reset")
+	}
+	return f.Client.PutItem(ctx, in, o...)
+}
+
+// A fault between the customer's mark and the survey: the retry (the
+// stream's) records and mails the survey once, and the quiet period still
+// holds for the customer's other tickets.
+func TestASurveyInterruptedIsRecordedOnRetry(t *testing.T) {
+	ctx := context.Background()
+	db := &failSurveyPut{Client: dynamotest.Client(t)}
+	store := dynamo.New(db, dynamotest.Table(t, db.Client), dynamo.Options{})
+	m := &mailer{}
+	noDelay := rules
+	noDelay.Delay = 0
+	n := &notifier.Notifier{Store: store, Mailer: m, Key: []byte("k"), BaseURL: "http://127.0.0.1:8080", Rules: noDelay,
+		Now: func() time.Time { return t0.Add(3 * time.Hour) }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	st := newLife("T1", "ann@example.com").status(2, event.StatusResolved).state()
+	if err := n.Consider(ctx, st); err == nil {
+		t.Fatal("the fault was not reported (the stream would not retry)")
+	}
+	for range 2 {
+		if err := n.Consider(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := n.Consider(ctx, newLife("T2", "ann@example.com").status(2.5, event.StatusResolved).state()); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.to) != 1 {
+		t.Errorf("%d mails, want T1's alone", len(m.to))
 	}
 }
 

@@ -19,13 +19,18 @@ import (
 	"scorecard/shared/source/vendorapi"
 )
 
-// Surveys (keys in keys.go): the customer item holds last_surveyed,
-// opted_out, and contact_email, contact_name, contact_locale, contact_at
-// (the address a ticketing system's API gave).
+// Surveys (keys in keys.go): the customer item holds last_surveyed and
+// last_survey (the id of the survey that set it), opted_out, and
+// contact_email, contact_name, contact_locale, contact_at (the address a
+// ticketing system's API gave).
 //
-// A survey is recorded together with the customer's last-surveyed time, in
-// one transaction that fails when the customer opted out or was surveyed
-// within the quiet period, or when the resolution already has its survey.
+// A survey is recorded in two conditional writes, without a transaction
+// (which bills every item twice): first the customer's last-surveyed time,
+// refused when the customer opted out or was surveyed within the quiet
+// period by another survey; then the survey, refused when the resolution
+// already has it. A retry after a fault between the two passes the first
+// (it is the same survey) and writes the second; a survey is never written
+// for a customer the first refused.
 
 var _ survey.Store = (*Store)(nil)
 
@@ -37,8 +42,7 @@ func (s *Store) RecordSurvey(ctx context.Context, sv survey.Survey, quietSince t
 	}
 	// The notifier considers a resolved ticket again with each later
 	// event that may bear on its survey: a read (half a unit) finds the
-	// survey recorded before a transaction (two units per item, refused or
-	// not) is tried.
+	// survey recorded before anything is written.
 	got, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: s.surveyKey(sv.ID), ProjectionExpression: aws.String(AttrPK)})
 	if err != nil {
 		return unavailable("read survey", err)
@@ -46,31 +50,35 @@ func (s *Store) RecordSurvey(ctx context.Context, sv survey.Survey, quietSince t
 	if got.Item != nil {
 		return survey.ErrNotRecorded
 	}
-	shard := shardOf(sv.Source, sv.TicketID, s.opt.Shards)
-	_, err = s.db.TransactWriteItems(ctx, &dynamodb.TransactWriteItemsInput{TransactItems: []types.TransactWriteItem{
-		{Update: &types.Update{
-			TableName:           &s.table,
-			Key:                 map[string]types.AttributeValue{AttrPK: str(customerPK(sv.CustomerKey)), AttrSK: str(customerSK)},
-			UpdateExpression:    aws.String("SET last_surveyed = :due"),
-			ConditionExpression: aws.String("attribute_not_exists(opted_out) AND (attribute_not_exists(last_surveyed) OR last_surveyed < :quiet)"),
-			ExpressionAttributeValues: map[string]types.AttributeValue{
-				":due": str(stamp(sv.DueAt)), ":quiet": str(stamp(quietSince)),
-			},
-		}},
-		{Put: &types.Put{
-			TableName: &s.table,
-			Item: map[string]types.AttributeValue{
-				AttrPK: str(surveyPK(sv.ID)), AttrSK: str(surveySK), "survey": &types.AttributeValueMemberB{Value: b},
-				"state": str("due"), AttrGSI1PK: str(duePK(shard)), AttrGSI1SK: str(dueSK(sv.DueAt, sv.ID)),
-			},
-			ConditionExpression: aws.String("attribute_not_exists(pk)"),
-		}},
-	}})
-	var canceled *types.TransactionCanceledException
-	if errors.As(err, &canceled) {
+	var refused *types.ConditionalCheckFailedException
+	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+		TableName:           &s.table,
+		Key:                 map[string]types.AttributeValue{AttrPK: str(customerPK(sv.CustomerKey)), AttrSK: str(customerSK)},
+		UpdateExpression:    aws.String("SET last_surveyed = :due, last_survey = :id"),
+		ConditionExpression: aws.String("attribute_not_exists(opted_out) AND (attribute_not_exists(last_surveyed) OR last_surveyed < :quiet OR last_survey = :id)"),
+		ExpressionAttributeValues: map[string]types.AttributeValue{
+			":due": str(stamp(sv.DueAt)), ":quiet": str(stamp(quietSince)), ":id": str(sv.ID),
+		},
+	})
+	switch {
+	case errors.As(err, &refused):
 		return survey.ErrNotRecorded
+	case err != nil:
+		return unavailable("record survey", err)
 	}
-	if err != nil {
+	shard := shardOf(sv.Source, sv.TicketID, s.opt.Shards)
+	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
+		TableName: &s.table,
+		Item: map[string]types.AttributeValue{
+			AttrPK: str(surveyPK(sv.ID)), AttrSK: str(surveySK), "survey": &types.AttributeValueMemberB{Value: b},
+			"state": str("due"), AttrGSI1PK: str(duePK(shard)), AttrGSI1SK: str(dueSK(sv.DueAt, sv.ID)),
+		},
+		ConditionExpression: aws.String("attribute_not_exists(pk)"),
+	})
+	switch {
+	case errors.As(err, &refused):
+		return survey.ErrNotRecorded
+	case err != nil:
 		return unavailable("record survey", err)
 	}
 	return nil
