@@ -104,7 +104,7 @@ type Summary struct {
 	Tickets   int             // tickets generated
 	Usage     cost.Usage
 	Units     []dynamo.KindUse // DynamoDB's units by kind of item
-	Bill      []cost.Line // Usage at list prices
+	Bill      []cost.Line      // Usage at list prices
 }
 
 // MonthSummary is one month of a demo run.
