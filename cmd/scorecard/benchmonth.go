@@ -27,34 +27,6 @@ import (
 	"scorecard/shared/core/policy"
 )
 
-// readCounter sums the read capacity the store's queries and batch reads
-// consume.
-type readCounter struct {
-	*dynamodb.Client
-	units atomic.Uint64 // in thousandths
-	calls atomic.Int64
-}
-
-func (c *readCounter) add(cc float64) { c.units.Add(uint64(cc * 1000)); c.calls.Add(1) }
-
-func (c *readCounter) Query(ctx context.Context, in *dynamodb.QueryInput, o ...func(*dynamodb.Options)) (*dynamodb.QueryOutput, error) {
-	out, err := c.Client.Query(ctx, in, o...)
-	if err == nil && out.ConsumedCapacity != nil {
-		c.add(aws.ToFloat64(out.ConsumedCapacity.CapacityUnits))
-	}
-	return out, err
-}
-
-func (c *readCounter) BatchGetItem(ctx context.Context, in *dynamodb.BatchGetItemInput, o ...func(*dynamodb.Options)) (*dynamodb.BatchGetItemOutput, error) {
-	out, err := c.Client.BatchGetItem(ctx, in, o...)
-	if err == nil {
-		for _, cc := range out.ConsumedCapacity {
-			c.add(aws.ToFloat64(cc.CapacityUnits))
-		}
-	}
-	return out, err
-}
-
 // nullMailer sends nothing: the benchmark measures the run, not SES.
 type nullMailer struct{}
 
@@ -80,15 +52,15 @@ func benchMonth(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	cfg.Logger = logging.Nop{} // the SDK's notes on connection reuse under load are not the measurement's
-	client := ae.DynamoDB(cfg)
+	var capacity dynamo.Capacity
+	client := ae.DynamoDB(cfg, capacity.Option())
 	client.DeleteTable(ctx, &dynamodb.DeleteTableInput{TableName: aws.String(*table)})
 	if err := dynamo.CreateTable(ctx, client, *table); err != nil {
 		return errcode.Wrap(errcode.Unavailable, err, "cannot reach the local DynamoDB; start it with `make up`")
 	}
 	defer client.DeleteTable(context.Background(), &dynamodb.DeleteTableInput{TableName: aws.String(*table)})
 	pol := policy.Default()
-	counter := &readCounter{Client: client}
-	store := dynamo.New(counter, *table, dynamo.Options{Location: pol.Location(), Parallel: 8})
+	store := dynamo.New(client, *table, dynamo.Options{Location: pol.Location(), Parallel: 8})
 	m := month.Month{Year: 2026, Month: time.October}
 
 	engs := make([]directory.Engineer, *nEngineers)
@@ -117,8 +89,7 @@ func benchMonth(ctx context.Context, e *env, args []string) error {
 	loaded := time.Since(start)
 	fmt.Fprintf(e.stdout, "bench-month: %d tickets, %d engineers loaded into %s in %s\n", *nTickets, *nEngineers, *table, loaded.Round(time.Second))
 
-	counter.units.Store(0)
-	counter.calls.Store(0)
+	read0, write0, calls0 := capacity.Read(), capacity.Write(), capacity.Calls()
 	runner := &monthly.Runner{Store: store, Mailer: nullMailer{}, Policy: pol, Now: func() time.Time { return m.End(loc).Add(time.Hour) },
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	var sum monthly.Summary
@@ -127,10 +98,11 @@ func benchMonth(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	units := float64(counter.units.Load()) / 1000
+	units := capacity.Read() - read0
 	fmt.Fprintf(e.stdout, "  monthly run   %s for %d tickets, %d engineers (%.1f µs/ticket)\n", took.Round(time.Millisecond), sum.Tickets, sum.Engineers, float64(took.Microseconds())/float64(max(1, sum.Tickets)))
 	fmt.Fprintf(e.stdout, "  peak heap     %.0f MB live (Go runtime)\n", float64(peak)/(1<<20))
-	fmt.Fprintf(e.stdout, "  reads         %.0f read units in %d calls: %.3f per ticket\n", units, counter.calls.Load(), units/float64(max(1, sum.Tickets)))
+	fmt.Fprintf(e.stdout, "  reads         %.0f read units in %d calls: %.3f per ticket\n", units, capacity.Calls()-calls0, units/float64(max(1, sum.Tickets)))
+	fmt.Fprintf(e.stdout, "  writes        %.0f write units (results, evidence, the open tickets carried over)\n", capacity.Write()-write0)
 	return nil
 }
 
