@@ -21,18 +21,20 @@ const batchEvents = 200
 
 // ingest delivers the ticket events of [from, to) through the gateway, as
 // the ticketing systems would by the end of that period, and returns the
-// tickets they touched.
+// tickets they touched that were resolved or closed in it (the ones whose
+// survey the notifier considers, as it does for each event that can bear
+// on one).
 func (r *runner) ingest(ctx context.Context, from, to time.Time, ms *MonthSummary) ([]dynamo.TicketKey, error) {
 	r.cfg.Clock.Set(to.Add(-time.Minute))
 	in := func(t time.Time) bool { return !t.Before(from) && t.Before(to) }
-	touched := map[dynamo.TicketKey]bool{}
+	touched := map[dynamo.TicketKey]string{} // → the ticket's id in the generated events
 	var reqs []replay.Request
 	for _, q := range r.plan.Requests {
 		if !in(q.At) || q.Source == "generic" {
 			continue // generic tickets go in batches below
 		}
 		reqs = append(reqs, q)
-		touched[dynamo.TicketKey{Source: q.Source, ID: q.VendorTicketID}] = true
+		touched[dynamo.TicketKey{Source: q.Source, ID: q.VendorTicketID}] = q.TicketID
 	}
 	ids := make([]string, 0, len(r.events))
 	for id := range r.events {
@@ -62,7 +64,7 @@ func (r *runner) ingest(ctx context.Context, from, to time.Time, ms *MonthSummar
 		if len(evs) == 0 {
 			continue
 		}
-		touched[dynamo.TicketKey{Source: "generic", ID: id}] = true
+		touched[dynamo.TicketKey{Source: "generic", ID: id}] = id
 		if len(batch)+len(evs) > batchEvents {
 			if err := flush(); err != nil {
 				return nil, err
@@ -113,8 +115,10 @@ func (r *runner) ingest(ctx context.Context, from, to time.Time, ms *MonthSummar
 		firstErr = ctx.Err()
 	}
 	keys := make([]dynamo.TicketKey, 0, len(touched))
-	for k := range touched {
-		keys = append(keys, k)
+	for k, id := range touched {
+		if slices.ContainsFunc(r.resolving[id], in) {
+			keys = append(keys, k)
+		}
 	}
 	return keys, firstErr
 }

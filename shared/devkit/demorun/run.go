@@ -203,6 +203,9 @@ type runner struct {
 	people  []demo.People
 	plan    replay.Plan
 	events  map[string][]event.Event // generic-source tickets' events, by ticket
+	// resolving holds when each ticket was resolved or closed, by its id in
+	// the generated events: the tickets a period's surveys can be for.
+	resolving map[string][]time.Time
 	answers []demo.Event             // the generated survey answers, in time order
 	surveys *surveyLog
 	http    *http.Client
@@ -260,7 +263,11 @@ func newRunner(ctx context.Context, cfg Config) (*runner, error) {
 	}
 	r.plan = plan
 	r.events = map[string][]event.Event{}
+	r.resolving = map[string][]time.Time{}
 	for _, e := range evs {
+		if e.Type == event.StatusChanged && e.Status.Done() {
+			r.resolving[e.TicketID] = append(r.resolving[e.TicketID], e.OccurredAt)
+		}
 		if plan.Tickets[e.TicketID] == "generic" {
 			r.events[e.TicketID] = append(r.events[e.TicketID], e)
 		}
