@@ -3,6 +3,8 @@ package bench
 import (
 	"context"
 	"fmt"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -19,8 +21,23 @@ import (
 //
 // Reported per month scored: go-ms, duckdb-load-ms, duckdb-query-ms,
 // duckdb-ms (load + query) and duckdb/go, the ratio of the two totals.
+//
+// The months have 5 000, 20 000 and 100 000 tickets, and BENCH_TICKETS
+// more when it is larger (scripts/bench.sh passes it on): with
+// BENCH_TICKETS=1000000 the month of a million tickets, about 12 million
+// events, which takes some 10 GB of memory and a few minutes to generate.
 func BenchmarkCompare(b *testing.B) {
-	for _, n := range []int{5_000, 20_000, 100_000} {
+	sizes := []int{5_000, 20_000, 100_000}
+	if v := os.Getenv("BENCH_TICKETS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			b.Fatalf("BENCH_TICKETS=%q: not a number", v)
+		}
+		if n > sizes[len(sizes)-1] {
+			sizes = append(sizes, n)
+		}
+	}
+	for _, n := range sizes {
 		b.Run(fmt.Sprintf("tickets=%d", n), func(b *testing.B) {
 			ctx := context.Background()
 			pol := policy.Default()

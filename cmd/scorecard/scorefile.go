@@ -64,16 +64,13 @@ func scoreFile(_ context.Context, e *env, args []string) error {
 		return err
 	}
 	defer closeIn()
-	byTicket := map[ticketKey][]event.Event{}
+	var events []event.Event
 	var latest time.Time
-	events := 0
 	err = event.ReadJSONL(in, func(_ int, ev event.Event) error {
-		k := ticketKey{ev.Source, ev.TicketID}
-		byTicket[k] = append(byTicket[k], ev)
+		events = append(events, ev)
 		if ev.OccurredAt.After(latest) {
 			latest = ev.OccurredAt
 		}
-		events++
 		return nil
 	})
 	if err != nil {
@@ -101,8 +98,10 @@ func scoreFile(_ context.Context, e *env, args []string) error {
 		Month:     m,
 		AsOf:      asOf,
 		Directory: dir,
-		Tickets:   reduceAll(byTicket),
-		History:   history,
+		// Every ticket's events, in ticket order; the engine reduces and
+		// measures them on every core.
+		Events:  slices.Values(ticket.Group(events)),
+		History: history,
 	})
 	if err != nil {
 		return err
@@ -115,11 +114,9 @@ func scoreFile(_ context.Context, e *env, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(cards)
 	}
-	fmt.Fprintf(e.stdout, "%s · policy %s · %d events, %d tickets, %d engineers\n\n", m, pol.Version, events, stats.Tickets, len(cards))
+	fmt.Fprintf(e.stdout, "%s · policy %s · %d events, %d tickets, %d engineers\n\n", m, pol.Version, len(events), stats.Tickets, len(cards))
 	return printTable(e.stdout, cards)
 }
-
-type ticketKey struct{ source, id string }
 
 // listFlag is a repeatable string flag.
 type listFlag []string
@@ -144,23 +141,6 @@ func loadHistory(paths []string) (map[string][]consequence.Record, error) {
 		}
 	}
 	return history, nil
-}
-
-// reduceAll reduces each ticket's events to its state, in ticket order.
-func reduceAll(byTicket map[ticketKey][]event.Event) func(func(*ticket.State) bool) {
-	return func(yield func(*ticket.State) bool) {
-		keys := make([]ticketKey, 0, len(byTicket))
-		for k := range byTicket {
-			keys = append(keys, k)
-		}
-		slices.SortFunc(keys, func(a, b ticketKey) int { return cmp.Or(cmp.Compare(a.source, b.source), cmp.Compare(a.id, b.id)) })
-		for _, k := range keys {
-			s := ticket.Reduce(byTicket[k])
-			if !yield(&s) {
-				return
-			}
-		}
-	}
 }
 
 func loadPolicy(path string) (*policy.Policy, error) {

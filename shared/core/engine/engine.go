@@ -8,11 +8,15 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"runtime"
+	"runtime/debug"
 	"slices"
+	"sync"
 	"time"
 
 	"scorecard/shared/core/consequence"
 	"scorecard/shared/core/directory"
+	"scorecard/shared/core/event"
 	"scorecard/shared/core/metric"
 	"scorecard/shared/core/month"
 	"scorecard/shared/core/policy"
@@ -35,11 +39,25 @@ type Input struct {
 	Overrides map[string]*consequence.Override
 	// Evidence, when set, hears every ticket's part in every engineer's
 	// metrics as the run counts it (metric.Contribution): the evidence
-	// behind the cards, in full.
+	// behind the cards, in full. It is called from Run's goroutine, in the
+	// order of the tickets, whatever the Workers.
 	Evidence func(metric.Contribution)
 	// Exclusions take tickets out of engineers' metrics (disputes
 	// accepted): they count for nothing there and are not evidence.
 	Exclusions metric.Exclusions
+	// Events gives tickets by their events, instead of Tickets or after
+	// them: each ticket's events once, as ticket.Reduce takes them (any
+	// order, duplicates too; ticket.Group makes them from a month's
+	// events), for the workers to reduce. Run changes neither the slices
+	// nor the events, and reads none of them once it has returned.
+	Events iter.Seq[[]*event.Event]
+	// Workers is how many goroutines measure the tickets (0:
+	// runtime.GOMAXPROCS(0)); the sequences are read on Run's goroutine. A
+	// worker may read a ticket's state, or events, after the sequence has
+	// yielded the next ones: do not change them once yielded. The results —
+	// cards, stats, and the evidence in its order — are the same whatever
+	// the number.
+	Workers int
 }
 
 // Stats tells what the run saw.
@@ -120,12 +138,15 @@ func measure(in Input, dir *directory.Directory) ([]*metric.Month, Stats) {
 	for _, e := range dir.All() {
 		acc.Ensure(metric.Engineer{ID: e.ID, Team: e.Team})
 	}
+	workers := in.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
 	var st Stats
-	if in.Tickets != nil {
-		for t := range in.Tickets {
-			acc.AddTicket(t)
-			st.Tickets++
-		}
+	if workers == 1 {
+		st.Tickets = countInline(in, acc)
+	} else {
+		st.Tickets = countParallel(in, acc, workers)
 	}
 	for _, id := range sortedKeys(in.People) {
 		e, ok := dir.Get(id)
@@ -136,6 +157,159 @@ func measure(in Input, dir *directory.Directory) ([]*metric.Month, Stats) {
 	}
 	st.Unmapped = acc.Unmapped
 	return acc.Months(), st
+}
+
+// countInline measures and counts the tickets one after another on the
+// caller's goroutine, and returns how many there were.
+func countInline(in Input, acc *metric.Accumulator) int {
+	n := 0
+	if in.Tickets != nil {
+		for t := range in.Tickets {
+			acc.AddTicket(t)
+			n++
+		}
+	}
+	if in.Events != nil {
+		var r ticket.Reducer
+		for evs := range in.Events {
+			s := r.Reduce(evs)
+			acc.AddTicket(&s)
+			n++
+		}
+	}
+	return n
+}
+
+// batchSize is how many tickets a worker takes at a time: enough that
+// handing them over costs next to nothing, few enough that the tickets in
+// flight take little memory.
+const batchSize = 64
+
+// batch is tickets handed to a worker, and their parts handed back.
+type batch struct {
+	states []*ticket.State
+	events [][]*event.Event
+	parts  []metric.Part
+	done   chan struct{} // a worker has measured the batch
+	panic  any           // what the worker panicked with, if it did
+}
+
+func (b *batch) len() int { return len(b.states) + len(b.events) }
+
+// countParallel is countInline on workers goroutines. The caller's
+// goroutine reads the tickets and hands them out in batches to the
+// workers, which reduce them (Events) and measure each into its part
+// (metric.Measurer): nearly all of the work. The caller's goroutine counts
+// the parts into acc (Accumulator.Add) batch after batch in the order it
+// read them, whichever worker finishes first. So every sum is added up in
+// the order of the tickets, exactly as countInline adds it, and Evidence
+// hears the contributions in that order, from the caller's goroutine
+// only: the results do not depend on the number of workers. At most
+// 2·workers+2 batches are in flight: memory follows the workers, not the
+// tickets.
+func countParallel(in Input, acc *metric.Accumulator, workers int) int {
+	window := 2*workers + 2
+	jobs := make(chan *batch, window) // never full: at most window batches are in flight
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			m := acc.Measurer()
+			var r ticket.Reducer
+			for b := range jobs {
+				measureBatch(m, &r, b)
+			}
+		})
+	}
+	closed := false
+	defer func() {
+		// Also when reading the tickets panicked: the workers finish what
+		// they were given, and stop.
+		if !closed {
+			close(jobs)
+		}
+		wg.Wait()
+	}()
+
+	var pending, free []*batch // pending: handed out, in reading order
+	take := func() *batch {
+		if n := len(free); n > 0 {
+			b := free[n-1]
+			free = free[:n-1]
+			return b
+		}
+		return &batch{parts: make([]metric.Part, batchSize), done: make(chan struct{}, 1)}
+	}
+	count := func() {
+		b := pending[0]
+		pending = pending[1:]
+		<-b.done
+		if b.panic != nil {
+			panic(b.panic)
+		}
+		for i := range b.len() {
+			acc.Add(&b.parts[i])
+		}
+		clear(b.states)
+		clear(b.events)
+		b.states, b.events = b.states[:0], b.events[:0]
+		free = append(free, b)
+	}
+	cur := take()
+	handOut := func() {
+		if len(pending) == window {
+			count()
+		}
+		jobs <- cur
+		pending = append(pending, cur)
+		cur = take()
+	}
+
+	n := 0
+	if in.Tickets != nil {
+		for t := range in.Tickets {
+			cur.states = append(cur.states, t)
+			if n++; cur.len() == batchSize {
+				handOut()
+			}
+		}
+	}
+	if in.Events != nil {
+		for evs := range in.Events {
+			cur.events = append(cur.events, evs)
+			if n++; cur.len() == batchSize {
+				handOut()
+			}
+		}
+	}
+	if cur.len() > 0 {
+		handOut()
+	}
+	close(jobs)
+	closed = true
+	for len(pending) > 0 {
+		count()
+	}
+	return n
+}
+
+// measureBatch measures a batch's tickets into its parts: its states
+// first, then its events' tickets, the order countParallel read them in.
+// A panic is handed back with the batch, for the caller's goroutine to
+// panic with.
+func measureBatch(m *metric.Measurer, r *ticket.Reducer, b *batch) {
+	defer func() {
+		if p := recover(); p != nil {
+			b.panic = fmt.Sprintf("engine: measuring a ticket: %v\n\n%s", p, debug.Stack())
+		}
+		b.done <- struct{}{}
+	}()
+	for i, s := range b.states {
+		m.Measure(s, &b.parts[i])
+	}
+	for i, evs := range b.events {
+		s := r.Reduce(evs)
+		m.Measure(&s, &b.parts[len(b.states)+i])
+	}
 }
 
 // finish scores the months and applies the consequences.

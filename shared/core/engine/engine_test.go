@@ -247,33 +247,59 @@ func ptr[T any](v T) *T { return &v }
 func synthetic(m month.Month, loc *time.Location, n, engineers int) iter.Seq[*ticket.State] {
 	return func(yield func(*ticket.State) bool) {
 		r := rand.New(rand.NewPCG(1, 2))
-		start := m.Start(loc)
-		span := m.End(loc).Sub(start)
 		evs := make([]event.Event, 0, 8)
 		for i := range n {
-			agent := fmt.Sprintf("a%d", i%engineers)
-			other := fmt.Sprintf("a%d", (i+1)%engineers)
-			created := start.Add(time.Duration(r.Int64N(int64(span - 96*time.Hour))))
-			id := fmt.Sprintf("T%d", i)
-			reply := time.Duration(r.ExpFloat64() * float64(40*time.Minute))
-			resolve := reply + time.Duration(r.ExpFloat64()*float64(10*time.Hour))
-			evs = append(evs[:0],
-				event.Event{Source: "generic", ID: id + "c", TicketID: id, Type: event.Created, OccurredAt: created, Priority: event.Priorities[i%4], AssigneeID: agent},
-				event.Event{Source: "generic", ID: id + "r", TicketID: id, Type: event.Replied, OccurredAt: created.Add(reply), Public: true, Actor: event.Actor{ID: agent, Kind: event.Agent}},
-				event.Event{Source: "generic", ID: id + "p", TicketID: id, Type: event.StatusChanged, OccurredAt: created.Add(reply + time.Minute), Status: event.StatusPending},
-				event.Event{Source: "generic", ID: id + "o", TicketID: id, Type: event.StatusChanged, OccurredAt: created.Add(reply + time.Hour), Status: event.StatusOpen},
-				event.Event{Source: "generic", ID: id + "n", TicketID: id, Type: event.Note, OccurredAt: created.Add(reply + 2*time.Hour), Actor: event.Actor{ID: other, Kind: event.Agent}},
-				event.Event{Source: "generic", ID: id + "s", TicketID: id, Type: event.StatusChanged, OccurredAt: created.Add(resolve + time.Hour), Status: event.StatusResolved},
-			)
-			if i%3 == 0 {
-				evs = append(evs, event.Event{Source: "generic", ID: id + "a", TicketID: id, Type: event.SurveyAnswered, OccurredAt: created.Add(resolve + 5*time.Hour), Rating: 1 + r.IntN(5)})
-			}
+			evs = syntheticTicket(evs[:0], r, m, loc, i, engineers)
 			s := ticket.Reduce(evs)
 			if !yield(&s) {
 				return
 			}
 		}
 	}
+}
+
+// syntheticEvents is synthetic's tickets as their events, for the engine to
+// reduce.
+func syntheticEvents(m month.Month, loc *time.Location, n, engineers int) iter.Seq[[]*event.Event] {
+	return func(yield func([]*event.Event) bool) {
+		r := rand.New(rand.NewPCG(1, 2))
+		for i := range n {
+			evs := syntheticTicket(nil, r, m, loc, i, engineers)
+			ptrs := make([]*event.Event, len(evs))
+			for k := range evs {
+				ptrs[k] = &evs[k]
+			}
+			if !yield(ptrs) {
+				return
+			}
+		}
+	}
+}
+
+// syntheticTicket appends ticket i's events to evs: created, answered by
+// its agent, pending for an hour, noted by the next agent, resolved, and
+// every third one rated.
+func syntheticTicket(evs []event.Event, r *rand.Rand, m month.Month, loc *time.Location, i, engineers int) []event.Event {
+	start := m.Start(loc)
+	span := m.End(loc).Sub(start)
+	agent := fmt.Sprintf("a%d", i%engineers)
+	other := fmt.Sprintf("a%d", (i+1)%engineers)
+	created := start.Add(time.Duration(r.Int64N(int64(span - 96*time.Hour))))
+	id := fmt.Sprintf("T%d", i)
+	reply := time.Duration(r.ExpFloat64() * float64(40*time.Minute))
+	resolve := reply + time.Duration(r.ExpFloat64()*float64(10*time.Hour))
+	evs = append(evs,
+		event.Event{Source: "generic", ID: id + "c", TicketID: id, Type: event.Created, OccurredAt: created, Priority: event.Priorities[i%4], AssigneeID: agent},
+		event.Event{Source: "generic", ID: id + "r", TicketID: id, Type: event.Replied, OccurredAt: created.Add(reply), Public: true, Actor: event.Actor{ID: agent, Kind: event.Agent}},
+		event.Event{Source: "generic", ID: id + "p", TicketID: id, Type: event.StatusChanged, OccurredAt: created.Add(reply + time.Minute), Status: event.StatusPending},
+		event.Event{Source: "generic", ID: id + "o", TicketID: id, Type: event.StatusChanged, OccurredAt: created.Add(reply + time.Hour), Status: event.StatusOpen},
+		event.Event{Source: "generic", ID: id + "n", TicketID: id, Type: event.Note, OccurredAt: created.Add(reply + 2*time.Hour), Actor: event.Actor{ID: other, Kind: event.Agent}},
+		event.Event{Source: "generic", ID: id + "s", TicketID: id, Type: event.StatusChanged, OccurredAt: created.Add(resolve + time.Hour), Status: event.StatusResolved},
+	)
+	if i%3 == 0 {
+		evs = append(evs, event.Event{Source: "generic", ID: id + "a", TicketID: id, Type: event.SurveyAnswered, OccurredAt: created.Add(resolve + 5*time.Hour), Rating: 1 + r.IntN(5)})
+	}
+	return evs
 }
 
 func identityDirectory(engineers int) *directory.Directory {

@@ -3,6 +3,7 @@ package metric
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"time"
 
 	"scorecard/shared/core/calendar"
@@ -85,6 +86,9 @@ func (v *Value) add(num, den float64) {
 // offend keeps the MaxEvidence worst tickets: highest badness, then id.
 func (v *Value) offend(source, id string, badness float64) {
 	o := offence{source, id, badness}
+	if n := len(v.worst); n == MaxEvidence && compareOffence(o, v.worst[n-1]) > 0 {
+		return // better than all the worst kept: most tickets, once they are full
+	}
 	i, _ := slices.BinarySearchFunc(v.worst, o, compareOffence)
 	if i >= MaxEvidence {
 		return
@@ -99,7 +103,13 @@ func (v *Value) offend(source, id string, badness float64) {
 }
 
 func compareOffence(a, b offence) int {
-	return cmp.Or(cmp.Compare(b.badness, a.badness), cmp.Compare(a.id, b.id), cmp.Compare(a.source, b.source))
+	if c := cmp.Compare(b.badness, a.badness); c != 0 {
+		return c
+	}
+	if c := strings.Compare(a.id, b.id); c != 0 {
+		return c
+	}
+	return strings.Compare(a.source, b.source)
 }
 
 // Engineer's month: every metric's value and how many tickets were credited.
@@ -107,6 +117,36 @@ type Month struct {
 	Engineer Engineer
 	Values   map[ID]*Value
 	Tickets  int // distinct tickets credited to the engineer in any ticket metric
+	// slots holds the ticket metrics' values, as Values does, by their
+	// place in ticketMetrics: Accumulator.Add finds them without hashing.
+	slots [len(ticketMetrics)]*Value
+}
+
+// ticketMetrics are the metrics a Part credits, in the order of
+// Month.slots.
+var ticketMetrics = [...]ID{
+	AvgFirstResponseHours, FirstResponse1hRate, ComplaintRate, Complaint24hRate, AvgHandleHours,
+	CompletionRate, ResolutionSLARate, ResolutionSuccessRate, CSATScore, CSATSatisfiedRate,
+	FollowupConfirmedRate, CollaborationCases,
+}
+
+// slotOf is the metric's place in ticketMetrics.
+func slotOf(id ID) uint8 {
+	i := slices.Index(ticketMetrics[:], id)
+	if i < 0 {
+		panic("metric: " + string(id) + " is not a ticket metric")
+	}
+	return uint8(i)
+}
+
+// slot returns the value of ticket metric st.metric, creating it.
+func (m *Month) slot(st *step) *Value {
+	v := m.slots[st.slot]
+	if v == nil {
+		v = m.Value(st.metric)
+		m.slots[st.slot] = v
+	}
+	return v
 }
 
 // Value returns the metric's value, creating it.
@@ -122,13 +162,11 @@ func (m *Month) Value(id ID) *Value {
 // Accumulator measures one month for every engineer, one ticket at a time:
 // memory grows with engineers, not tickets.
 type Accumulator struct {
-	set        Settings
-	month      month.Month
-	start, end time.Time
-	asOf       time.Time
-	who        Resolver
-	months     map[string]*Month
-	touched    []string
+	meas    Measurer // AddTicket's
+	part    Part     // AddTicket's
+	month   month.Month
+	months  map[string]*Month
+	touched []*Month // the engineers the current ticket credits
 	// Unmapped counts credits to agent ids the resolver does not know,
 	// keyed "source:agent id".
 	Unmapped map[string]int
@@ -235,60 +273,199 @@ func NewAccumulator(set Settings, m month.Month, asOf time.Time, who Resolver) *
 		set.Location = time.UTC
 	}
 	return &Accumulator{
-		set: set, month: m, asOf: asOf, who: who,
-		start:    m.Start(set.Location),
-		end:      m.End(set.Location),
+		meas: Measurer{
+			set: set, asOf: asOf, who: who,
+			start: m.Start(set.Location),
+			end:   m.End(set.Location),
+		},
+		month:    m,
 		months:   map[string]*Month{},
 		Unmapped: map[string]int{},
 	}
 }
 
-func (a *Accumulator) inMonth(t time.Time) bool {
-	return !t.Before(a.start) && t.Before(a.end) && !t.After(a.asOf)
+// A Measurer works out tickets' parts in the engineers' months for an
+// Accumulator, without counting them: which engineer each ticket credits,
+// with what, and where it offends. That is nearly all of AddTicket's work,
+// and it reads nothing but the ticket and the settings, so Measurers can
+// measure tickets on goroutines of their own while one goroutine counts
+// the parts in the tickets' order (Accumulator.Add): the same months, and
+// the same contributions in the same order, as AddTicket ticket after
+// ticket. A Measurer is not safe for concurrent use, but distinct ones
+// are, when the Resolver and Settings.Calendar are.
+type Measurer struct {
+	set        Settings
+	start, end time.Time
+	asOf       time.Time
+	who        Resolver
+	seen       []string            // collaboration's scratch
+	working    []calendar.Interval // the ticket's running clock
 }
 
-// engineer returns the month of the engineer credited for agentID, and
-// records that the current ticket touched them.
-func (a *Accumulator) engineer(source, agentID string) *Month {
-	if agentID == "" {
-		return nil
+// Measurer returns a new Measurer of a's month, settings and resolver.
+func (a *Accumulator) Measurer() *Measurer {
+	m := a.meas
+	m.seen, m.working = nil, nil
+	return &m
+}
+
+// Part is one ticket's part in the engineers' months, as a Measurer works
+// it out for Accumulator.Add: the steps AddTicket takes, in its order. The
+// zero value is an empty part; Measure overwrites a part, so one can serve
+// ticket after ticket.
+type Part struct {
+	source, ticketID string
+	tickets          bool // the ticket counts towards the engineers' Month.Tickets
+	steps            []step
+}
+
+// stepKind is what a step of a Part does to the months.
+type stepKind uint8
+
+const (
+	toEngineer      stepKind = iota // the next steps are for eng's month, which the ticket touches
+	toUnmapped                      // a credit to agent id eng.ID, which the resolver does not know
+	toCredit                        // metric gets num/den, Contribute hears of it
+	toOffend                        // the ticket is among metric's worst, by badness
+	toCollaboration                 // the ticket is one more collaboration case
+)
+
+// step is one step of a Part; kind says which of its fields count.
+type step struct {
+	kind     stepKind
+	metric   ID
+	slot     uint8 // metric's, in Month.slots
+	eng      Engineer
+	num, den float64
+	badness  float64
+	// The Contribution's own fields: what the ticket measured.
+	hours, limit float64
+	rating       int
+	priority     event.Priority
+}
+
+func (p *Part) begin(source, ticketID string, tickets bool) {
+	p.source, p.ticketID, p.tickets, p.steps = source, ticketID, tickets, p.steps[:0]
+}
+
+func (p *Part) credit(id ID, num, den float64, c Contribution) {
+	p.steps = append(p.steps, step{kind: toCredit, metric: id, slot: slotOf(id), num: num, den: den, hours: c.Hours, limit: c.Limit, rating: c.Rating, priority: c.Priority})
+}
+
+func (p *Part) offend(id ID, badness float64) {
+	p.steps = append(p.steps, step{kind: toOffend, metric: id, slot: slotOf(id), badness: badness})
+}
+
+// Add counts a ticket's part, measured by any Measurer of this
+// Accumulator's: into the engineers' months, to Contribute, to Unmapped.
+// AddTicket is Measure and Add.
+func (a *Accumulator) Add(p *Part) {
+	a.touched = a.touched[:0]
+	var m *Month
+	for i := range p.steps {
+		st := &p.steps[i]
+		switch st.kind {
+		case toEngineer:
+			m = a.engineer(st.eng)
+		case toUnmapped:
+			a.Unmapped[p.source+":"+st.eng.ID]++
+		case toCredit:
+			if a.excluded(m, st.metric, p.source, p.ticketID) {
+				continue
+			}
+			m.slot(st).add(st.num, st.den)
+			if a.Contribute != nil {
+				a.Contribute(Contribution{
+					EngineerID: m.Engineer.ID, Metric: st.metric, Source: p.source, TicketID: p.ticketID, Num: st.num, Den: st.den,
+					Hours: st.hours, Limit: st.limit, Rating: st.rating, Priority: st.priority,
+				})
+			}
+		case toOffend:
+			if !a.excluded(m, st.metric, p.source, p.ticketID) {
+				m.slot(st).offend(p.source, p.ticketID, st.badness)
+			}
+		case toCollaboration:
+			a.collaborate(m, st, p.source, p.ticketID)
+		}
 	}
-	e, ok := a.who.Resolve(source, agentID)
-	if !ok {
-		a.Unmapped[source+":"+agentID]++
-		return nil
+	if p.tickets {
+		for _, m := range a.touched {
+			m.Tickets++
+		}
 	}
+	a.touched = a.touched[:0]
+}
+
+// engineer returns e's month, creating it, and records that the current
+// ticket touched it.
+func (a *Accumulator) engineer(e Engineer) *Month {
 	m := a.months[e.ID]
 	if m == nil {
 		m = &Month{Engineer: e, Values: map[ID]*Value{}}
 		a.months[e.ID] = m
 	}
-	if !slices.Contains(a.touched, e.ID) {
-		a.touched = append(a.touched, e.ID)
+	if !slices.Contains(a.touched, m) {
+		a.touched = append(a.touched, m)
 	}
 	return m
 }
 
-func (a *Accumulator) calendarOf(s *ticket.State) *calendar.Calendar {
-	if a.set.Calendar == nil {
+// collaborate counts the ticket as one of m's collaboration cases.
+func (a *Accumulator) collaborate(m *Month, st *step, source, ticketID string) {
+	if a.excluded(m, CollaborationCases, source, ticketID) {
+		return
+	}
+	v := m.slot(st)
+	v.Numerator++
+	v.N++
+	v.set, v.raw = true, v.Numerator
+	if a.Contribute != nil {
+		a.Contribute(Contribution{EngineerID: m.Engineer.ID, Metric: CollaborationCases, Source: source, TicketID: ticketID, Num: 1})
+	}
+}
+
+func (m *Measurer) inMonth(t time.Time) bool {
+	return !t.Before(m.start) && t.Before(m.end) && !t.After(m.asOf)
+}
+
+// engineer adds to p the step to the engineer credited for agentID, and
+// reports whether there is one: false for no agent, or an agent the
+// resolver does not know (then counted as unmapped).
+func (m *Measurer) engineer(p *Part, source, agentID string) bool {
+	if agentID == "" {
+		return false
+	}
+	e, ok := m.who.Resolve(source, agentID)
+	if !ok {
+		p.steps = append(p.steps, step{kind: toUnmapped, eng: Engineer{ID: agentID}})
+		return false
+	}
+	p.steps = append(p.steps, step{kind: toEngineer, eng: e})
+	return true
+}
+
+func (m *Measurer) calendarOf(s *ticket.State) *calendar.Calendar {
+	if m.set.Calendar == nil {
 		return calendar.TwentyFourSeven()
 	}
 	team := ""
-	if e, ok := a.who.Resolve(s.Source, s.AssigneeID); ok {
+	if e, ok := m.who.Resolve(s.Source, s.AssigneeID); ok {
 		team = e.Team
 	}
-	if c := a.set.Calendar(team); c != nil {
+	if c := m.set.Calendar(team); c != nil {
 		return c
 	}
 	return calendar.TwentyFourSeven()
 }
 
 // IsComplaint reports whether the ticket's type or tags map to complaint.
-func (a *Accumulator) IsComplaint(s *ticket.State) bool {
-	if slices.Contains(a.set.ComplaintTypes, s.TicketType) && s.TicketType != "" {
+func (a *Accumulator) IsComplaint(s *ticket.State) bool { return a.meas.isComplaint(s) }
+
+func (m *Measurer) isComplaint(s *ticket.State) bool {
+	if slices.Contains(m.set.ComplaintTypes, s.TicketType) && s.TicketType != "" {
 		return true
 	}
-	for _, t := range a.set.ComplaintTags {
+	for _, t := range m.set.ComplaintTags {
 		if s.HasTag(t) {
 			return true
 		}
@@ -303,124 +480,126 @@ func (a *Accumulator) IsComplaint(s *ticket.State) bool {
 // deadline, credited to the assignee at the deadline; survey answers in the
 // month received; internal notes on a colleague's ticket as collaboration.
 func (a *Accumulator) AddTicket(s *ticket.State) {
-	a.touched = a.touched[:0]
-	cal := a.calendarOf(s)
+	a.meas.Measure(s, &a.part)
+	a.Add(&a.part)
+}
+
+// Measure works out the ticket's part in the month (AddTicket) into p,
+// replacing what p held.
+func (m *Measurer) Measure(s *ticket.State, p *Part) {
+	p.begin(s.Source, s.ID, true)
+	cal := m.calendarOf(s)
 	created := s.HasCreation()
 	var working []calendar.Interval
 	if created {
-		working = s.Working()
+		m.working = s.AppendWorking(m.working[:0])
+		working = m.working
 	}
 
-	if r := a.firstResponse(s); created && r != nil && a.inMonth(s.CreatedAt) && !r.At.After(a.asOf) {
-		if m := a.engineer(s.Source, r.AgentID); m != nil {
+	if r := m.firstResponse(s); created && r != nil && m.inMonth(s.CreatedAt) && !r.At.After(m.asOf) {
+		if m.engineer(p, s.Source, r.AgentID) {
 			h := cal.Working(s.CreatedAt, r.At).Hours()
-			limit := a.set.FirstResponseWithin.Hours()
-			a.credit(m, AvgFirstResponseHours, s.Source, s.ID, h, 1, Contribution{Hours: h})
+			limit := m.set.FirstResponseWithin.Hours()
+			p.credit(AvgFirstResponseHours, h, 1, Contribution{Hours: h})
 			within := h <= limit
-			a.credit(m, FirstResponse1hRate, s.Source, s.ID, b2f(within), 1, Contribution{Hours: h, Limit: limit})
+			p.credit(FirstResponse1hRate, b2f(within), 1, Contribution{Hours: h, Limit: limit})
 			if !within {
-				a.offend(m, AvgFirstResponseHours, s.Source, s.ID, h)
-				a.offend(m, FirstResponse1hRate, s.Source, s.ID, h)
+				p.offend(AvgFirstResponseHours, h)
+				p.offend(FirstResponse1hRate, h)
 			}
 		}
 	}
 
 	final, resolved := s.FinalResolution()
-	if resolved && a.inMonth(final.At) {
-		if m := a.engineer(s.Source, final.AgentID); m != nil {
-			complaint := a.IsComplaint(s)
-			a.credit(m, ComplaintRate, s.Source, s.ID, b2f(complaint), 1, Contribution{})
+	if resolved && m.inMonth(final.At) {
+		if m.engineer(p, s.Source, final.AgentID) {
+			complaint := m.isComplaint(s)
+			p.credit(ComplaintRate, b2f(complaint), 1, Contribution{})
 			if complaint {
-				a.offend(m, ComplaintRate, s.Source, s.ID, 1)
+				p.offend(ComplaintRate, 1)
 				if created {
 					h := final.At.Sub(s.CreatedAt).Hours()
-					limit := a.set.ComplaintWindow.Hours()
+					limit := m.set.ComplaintWindow.Hours()
 					within := h <= limit
-					a.credit(m, Complaint24hRate, s.Source, s.ID, b2f(within), 1, Contribution{Hours: h, Limit: limit})
+					p.credit(Complaint24hRate, b2f(within), 1, Contribution{Hours: h, Limit: limit})
 					if !within {
-						a.offend(m, Complaint24hRate, s.Source, s.ID, h)
+						p.offend(Complaint24hRate, h)
 					}
 				}
 			}
 			if created {
 				h := calendar.Total(cal, working, final.At).Hours()
-				a.credit(m, AvgHandleHours, s.Source, s.ID, h, 1, Contribution{Hours: h})
-				a.offend(m, AvgHandleHours, s.Source, s.ID, h)
+				p.credit(AvgHandleHours, h, 1, Contribution{Hours: h})
+				p.offend(AvgHandleHours, h)
 			}
-			a.credit(m, CompletionRate, s.Source, s.ID, 1, 1, Contribution{})
+			p.credit(CompletionRate, 1, 1, Contribution{})
 		}
 	}
 
 	if created {
-		a.sla(s, cal, working, final, resolved)
+		m.sla(p, s, cal, working, final, resolved)
 	}
 
-	if first, ok := s.FirstResolution(); ok && a.inMonth(first.At) {
-		if m := a.engineer(s.Source, first.AgentID); m != nil {
-			reopened := s.ReopenedWithin(first.At, a.set.ReopenWindow)
-			c := Contribution{Limit: a.set.ReopenWindow.Hours()}
+	if first, ok := s.FirstResolution(); ok && m.inMonth(first.At) {
+		if m.engineer(p, s.Source, first.AgentID) {
+			reopened := s.ReopenedWithin(first.At, m.set.ReopenWindow)
+			c := Contribution{Limit: m.set.ReopenWindow.Hours()}
 			for _, at := range s.Reopens {
 				if at.After(first.At) {
 					c.Hours = at.Sub(first.At).Hours()
 					break
 				}
 			}
-			a.credit(m, ResolutionSuccessRate, s.Source, s.ID, b2f(!reopened), 1, c)
+			p.credit(ResolutionSuccessRate, b2f(!reopened), 1, c)
 			if reopened {
-				a.offend(m, ResolutionSuccessRate, s.Source, s.ID, 1)
+				p.offend(ResolutionSuccessRate, 1)
 			}
 		}
 	}
 
 	for i := range s.Answers {
 		ans := &s.Answers[i]
-		if a.inMonth(ans.At) {
-			a.addAnswer(s.Source, s.ID, ans.AgentID, ans.Rating, ans.Solved)
+		if m.inMonth(ans.At) {
+			m.answer(p, s.Source, ans.AgentID, ans.Rating, ans.Solved)
 		}
 	}
 
-	a.collaboration(s)
-
-	for _, id := range a.touched {
-		a.months[id].Tickets++
-	}
-	a.touched = a.touched[:0]
+	m.collaboration(p, s)
 }
 
 // sla counts the ticket in resolution_sla_rate and, when it fell due
 // unresolved in the month, in completion_rate's denominator.
-func (a *Accumulator) sla(s *ticket.State, cal *calendar.Calendar, working []calendar.Interval, final ticket.Resolution, resolved bool) {
-	target, ok := a.set.SLATargets[s.Priority]
+func (m *Measurer) sla(p *Part, s *ticket.State, cal *calendar.Calendar, working []calendar.Interval, final ticket.Resolution, resolved bool) {
+	target, ok := m.set.SLATargets[s.Priority]
 	if !ok {
 		return
 	}
 	deadline, reached := calendar.Deadline(cal, working, target)
 	breached := reached && (!resolved || deadline.Before(final.At))
 	switch {
-	case breached && a.inMonth(deadline):
-		m := a.engineer(s.Source, s.AssigneeAt(deadline))
-		if m == nil {
+	case breached && m.inMonth(deadline):
+		if !m.engineer(p, s.Source, s.AssigneeAt(deadline)) {
 			return
 		}
 		late := deadline.Sub(s.CreatedAt).Hours()
 		if resolved {
 			late = final.At.Sub(s.CreatedAt).Hours()
 		}
-		a.credit(m, ResolutionSLARate, s.Source, s.ID, 0, 1, Contribution{Hours: late, Limit: target.Hours(), Priority: s.Priority})
-		a.offend(m, ResolutionSLARate, s.Source, s.ID, late)
+		p.credit(ResolutionSLARate, 0, 1, Contribution{Hours: late, Limit: target.Hours(), Priority: s.Priority})
+		p.offend(ResolutionSLARate, late)
 		// Due in the month and still not done when the month ended:
 		// incomplete work for the assignee at the deadline.
-		cut := a.end
-		if a.asOf.Before(cut) {
-			cut = a.asOf
+		cut := m.end
+		if m.asOf.Before(cut) {
+			cut = m.asOf
 		}
 		if !(resolved && final.At.Before(cut)) && !s.StatusAt(cut).Done() {
-			a.credit(m, CompletionRate, s.Source, s.ID, 0, 1, Contribution{Hours: late, Limit: target.Hours(), Priority: s.Priority})
-			a.offend(m, CompletionRate, s.Source, s.ID, late)
+			p.credit(CompletionRate, 0, 1, Contribution{Hours: late, Limit: target.Hours(), Priority: s.Priority})
+			p.offend(CompletionRate, late)
 		}
-	case !breached && resolved && a.inMonth(final.At):
-		if m := a.engineer(s.Source, final.AgentID); m != nil {
-			a.credit(m, ResolutionSLARate, s.Source, s.ID, 1, 1, Contribution{Hours: final.At.Sub(s.CreatedAt).Hours(), Limit: target.Hours(), Priority: s.Priority})
+	case !breached && resolved && m.inMonth(final.At):
+		if m.engineer(p, s.Source, final.AgentID) {
+			p.credit(ResolutionSLARate, 1, 1, Contribution{Hours: final.At.Sub(s.CreatedAt).Hours(), Limit: target.Hours(), Priority: s.Priority})
 		}
 	}
 }
@@ -428,30 +607,29 @@ func (a *Accumulator) sla(s *ticket.State, cal *calendar.Calendar, working []cal
 // AddAnswer counts a survey answer received in the month for the engineer
 // credited at resolution (agentID is that engineer's agent id in source).
 func (a *Accumulator) AddAnswer(source, ticketID, agentID string, received time.Time, rating int, solved *bool) {
-	if !a.inMonth(received) {
+	if !a.meas.inMonth(received) {
 		return
 	}
-	a.touched = a.touched[:0]
-	a.addAnswer(source, ticketID, agentID, rating, solved)
-	a.touched = a.touched[:0]
+	a.part.begin(source, ticketID, false)
+	a.meas.answer(&a.part, source, agentID, rating, solved)
+	a.Add(&a.part)
 }
 
-func (a *Accumulator) addAnswer(source, ticketID, agentID string, rating int, solved *bool) {
-	m := a.engineer(source, agentID)
-	if m == nil || rating < 1 || rating > 5 {
+func (m *Measurer) answer(p *Part, source, agentID string, rating int, solved *bool) {
+	if !m.engineer(p, source, agentID) || rating < 1 || rating > 5 {
 		return
 	}
 	pts := float64(rating-1) * 25
-	a.credit(m, CSATScore, source, ticketID, pts, 1, Contribution{Rating: rating})
-	a.credit(m, CSATSatisfiedRate, source, ticketID, b2f(rating >= 4), 1, Contribution{Rating: rating})
+	p.credit(CSATScore, pts, 1, Contribution{Rating: rating})
+	p.credit(CSATSatisfiedRate, b2f(rating >= 4), 1, Contribution{Rating: rating})
 	if rating < 4 {
-		a.offend(m, CSATScore, source, ticketID, float64(5-rating))
-		a.offend(m, CSATSatisfiedRate, source, ticketID, float64(5-rating))
+		p.offend(CSATScore, float64(5-rating))
+		p.offend(CSATSatisfiedRate, float64(5-rating))
 	}
 	if solved != nil {
-		a.credit(m, FollowupConfirmedRate, source, ticketID, b2f(*solved), 1, Contribution{Rating: rating})
+		p.credit(FollowupConfirmedRate, b2f(*solved), 1, Contribution{Rating: rating})
 		if !*solved {
-			a.offend(m, FollowupConfirmedRate, source, ticketID, 1)
+			p.offend(FollowupConfirmedRate, 1)
 		}
 	}
 }
@@ -459,45 +637,36 @@ func (a *Accumulator) addAnswer(source, ticketID, agentID string, rating int, so
 // firstResponse is the ticket's first public agent reply, a reply by a
 // person the source did not classify counting when the directory maps them
 // to an engineer.
-func (a *Accumulator) firstResponse(s *ticket.State) *ticket.Response {
+func (m *Measurer) firstResponse(s *ticket.State) *ticket.Response {
 	if len(s.PersonReplies) == 0 {
 		return s.FirstResponse
 	}
 	return s.FirstResponseBy(func(id string) bool {
-		_, ok := a.who.Resolve(s.Source, id)
+		_, ok := m.who.Resolve(s.Source, id)
 		return ok
 	})
 }
 
 // collaboration counts, once per ticket and agent, internal notes written in
 // the month on a ticket assigned to another engineer at the time.
-func (a *Accumulator) collaboration(s *ticket.State) {
-	var seen []string
+func (m *Measurer) collaboration(p *Part, s *ticket.State) {
+	seen := m.seen[:0]
 	for _, n := range s.Notes {
-		if !a.inMonth(n.At) || n.AssigneeID == "" || slices.Contains(seen, n.AgentID) {
+		if !m.inMonth(n.At) || n.AssigneeID == "" || slices.Contains(seen, n.AgentID) {
 			continue
 		}
-		writer, ok := a.who.Resolve(s.Source, n.AgentID)
+		writer, ok := m.who.Resolve(s.Source, n.AgentID)
 		if !ok {
 			continue
 		}
-		owner, ok := a.who.Resolve(s.Source, n.AssigneeID)
+		owner, ok := m.who.Resolve(s.Source, n.AssigneeID)
 		if ok && owner.ID == writer.ID {
 			continue
 		}
 		seen = append(seen, n.AgentID)
-		m := a.engineer(s.Source, n.AgentID)
-		if a.excluded(m, CollaborationCases, s.Source, s.ID) {
-			continue
-		}
-		v := m.Value(CollaborationCases)
-		v.Numerator++
-		v.N++
-		v.set, v.raw = true, v.Numerator
-		if a.Contribute != nil {
-			a.Contribute(Contribution{EngineerID: m.Engineer.ID, Metric: CollaborationCases, Source: s.Source, TicketID: s.ID, Num: 1})
-		}
+		p.steps = append(p.steps, step{kind: toEngineer, eng: writer}, step{kind: toCollaboration, metric: CollaborationCases, slot: slotOf(CollaborationCases)})
 	}
+	m.seen = seen[:0]
 }
 
 // People are the month's inputs that come from people rather than tickets:

@@ -7,9 +7,14 @@ package ticket
 
 import (
 	"cmp"
+	"container/heap"
+	"hash/maphash"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"scorecard/shared/core/calendar"
@@ -127,61 +132,231 @@ func (r *Reducer) Reduce(events []*event.Event) State {
 // pointers into events in their order there, and the tickets ordered by
 // source, then id. Reducing each group in that order (Reducer) gives every
 // ticket of the events once, in an order that does not depend on theirs.
-// It copies no event: it needs a dozen bytes an event and a few dozen a
-// ticket.
+// It copies no event (it needs about 20 bytes an event and 80 a ticket),
+// and works on every core: the result is the same on any number.
 func Group(events []event.Event) [][]*event.Event {
-	type key struct{ source, id string }
-	number := map[key]int32{}
-	var keys []key     // by ticket number: first seen first
-	var counts []int32 // events per ticket number
-	of := make([]int32, len(events))
-	for i := range events {
-		k := key{events[i].Source, events[i].TicketID}
-		t, ok := number[k]
-		if !ok {
-			t = int32(len(keys))
-			number[k] = t
-			keys, counts = append(keys, k), append(counts, 0)
-		}
-		of[i] = t
-		counts[t]++
+	workers := runtime.GOMAXPROCS(0)
+	if len(events) < 1<<15 {
+		workers = 1 // not worth the goroutines
 	}
-	order := make([]int32, len(keys))
-	for t := range order {
-		order[t] = int32(t)
+	return group(events, workers)
+}
+
+// groupKey names a ticket in group.
+type groupKey struct{ source, id string }
+
+func compareKeys(a, b groupKey) int {
+	if c := strings.Compare(a.source, b.source); c != 0 {
+		return c
 	}
-	slices.SortFunc(order, func(a, b int32) int {
-		if c := strings.Compare(keys[a].source, keys[b].source); c != 0 {
-			return c
+	return strings.Compare(a.id, b.id)
+}
+
+// shard is one part of group's tickets: those whose keys hash to it.
+type shard struct {
+	events []int32    // the shard's events, by index, in events' order
+	keys   []groupKey // its tickets, numbered in order of first event
+	counts []int32    // events per ticket
+	sorted []int32    // ticket numbers in key order (the merge eats it)
+	next   []int32    // where a ticket's next event goes in the result
+}
+
+// group is Group on workers goroutines. The tickets are split by a hash
+// of their keys into one shard a worker: each worker reads the events in
+// order, numbering the tickets of its shard with a map of its own, and
+// sorts them; a merge of the sorted shards gives each ticket its place.
+// Which shard a ticket lands in, and so the hash's seed, changes nothing
+// but who does the work.
+func group(events []event.Event, workers int) [][]*event.Event {
+	nShards := max(1, workers)
+	seed := maphash.MakeSeed()
+	shardOf := func(e *event.Event) int32 {
+		if nShards == 1 {
+			return 0
 		}
-		return strings.Compare(keys[a].id, keys[b].id)
+		return int32((maphash.String(seed, e.TicketID) ^ maphash.String(seed, e.Source)) % uint64(nShards))
+	}
+
+	// Each worker takes a run of the events and counts them by shard, then
+	// files them, in order, where the counts say.
+	runs := nShards
+	of := make([]int32, len(events)) // the event's shard, then its ticket's number in the shard
+	perRun := make([][]int32, runs)  // counts, then offsets, by shard
+	parallel(runs, func(r int) {
+		counts := make([]int32, nShards)
+		for i := r * len(events) / runs; i < (r+1)*len(events)/runs; i++ {
+			sh := shardOf(&events[i])
+			of[i] = sh
+			counts[sh]++
+		}
+		perRun[r] = counts
 	})
-	// One backing array, each ticket's events together in it; next[t] is
-	// where ticket t's next event goes.
+	shards := make([]shard, nShards)
+	for sh := range shards {
+		n := int32(0)
+		for r := range runs {
+			c := perRun[r][sh]
+			perRun[r][sh] = n
+			n += c
+		}
+		shards[sh].events = make([]int32, n)
+	}
+	parallel(runs, func(r int) {
+		at := perRun[r]
+		for i := r * len(events) / runs; i < (r+1)*len(events)/runs; i++ {
+			sh := of[i]
+			shards[sh].events[at[sh]] = int32(i)
+			at[sh]++
+		}
+	})
+
+	// Each shard numbers its tickets and sorts them.
+	parallel(nShards, func(sh int) {
+		s := &shards[sh]
+		number := map[groupKey]int32{}
+		for _, i := range s.events {
+			k := groupKey{events[i].Source, events[i].TicketID}
+			t, ok := number[k]
+			if !ok {
+				t = int32(len(s.keys))
+				number[k] = t
+				s.keys, s.counts = append(s.keys, k), append(s.counts, 0)
+			}
+			of[i] = t
+			s.counts[t]++
+		}
+		s.sorted = make([]int32, len(s.keys))
+		for t := range s.sorted {
+			s.sorted[t] = int32(t)
+		}
+		slices.SortFunc(s.sorted, func(a, b int32) int { return compareKeys(s.keys[a], s.keys[b]) })
+		s.next = make([]int32, len(s.keys))
+	})
+
+	// The merge: the tickets in key order, each given its place in one
+	// backing array.
+	tickets := 0
+	m := merge{shards: shards}
+	for sh := range shards {
+		tickets += len(shards[sh].keys)
+		if len(shards[sh].keys) > 0 {
+			m.live = append(m.live, sh)
+		}
+	}
+	heap.Init(&m)
 	flat := make([]*event.Event, len(events))
-	groups := make([][]*event.Event, len(keys))
-	next := make([]int32, len(keys))
+	groups := make([][]*event.Event, 0, tickets)
 	at := int32(0)
-	for g, t := range order {
-		groups[g] = flat[at : at+counts[t] : at+counts[t]]
-		next[t] = at
-		at += counts[t]
+	for m.Len() > 0 {
+		s := &shards[m.live[0]]
+		t := s.sorted[0]
+		if s.sorted = s.sorted[1:]; len(s.sorted) == 0 {
+			heap.Pop(&m)
+		} else {
+			heap.Fix(&m, 0)
+		}
+		n := s.counts[t]
+		groups = append(groups, flat[at:at+n:at+n])
+		s.next[t] = at
+		at += n
 	}
-	for i := range events {
-		t := of[i]
-		flat[next[t]] = &events[i]
-		next[t]++
-	}
+
+	// Each shard files its events in place.
+	parallel(nShards, func(sh int) {
+		s := &shards[sh]
+		for _, i := range s.events {
+			t := of[i]
+			flat[s.next[t]] = &events[i]
+			s.next[t]++
+		}
+	})
 	return groups
+}
+
+// merge is a heap of the shards with tickets left to merge, by the key of
+// their next ticket (container/heap).
+type merge struct {
+	shards []shard
+	live   []int
+}
+
+func (m *merge) head(i int) groupKey {
+	s := &m.shards[m.live[i]]
+	return s.keys[s.sorted[0]]
+}
+
+func (m *merge) Len() int           { return len(m.live) }
+func (m *merge) Less(i, j int) bool { return compareKeys(m.head(i), m.head(j)) < 0 }
+func (m *merge) Swap(i, j int)      { m.live[i], m.live[j] = m.live[j], m.live[i] }
+func (m *merge) Push(x any)         { m.live = append(m.live, x.(int)) }
+func (m *merge) Pop() any {
+	x := m.live[len(m.live)-1]
+	m.live = m.live[:len(m.live)-1]
+	return x
+}
+
+// parallel calls fn(0), …, fn(n-1) on up to GOMAXPROCS goroutines, and
+// returns when all have returned.
+func parallel(n int, fn func(i int)) {
+	workers := min(n, runtime.GOMAXPROCS(0))
+	if workers <= 1 {
+		for i := range n {
+			fn(i)
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				fn(i)
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func fold(evs []*event.Event) State {
 	var s State
+	s.presize(evs)
 	for _, e := range evs {
 		s.apply(e)
 	}
 	s.finish()
 	return s
+}
+
+// presize gives the lists that grow with a ticket's events room for as
+// many as its events can add: one allocation each, not one per doubling.
+func (s *State) presize(evs []*event.Event) {
+	var statuses, assignments, notes int
+	for _, e := range evs {
+		switch e.Type {
+		case event.Created:
+			statuses++
+			assignments++
+		case event.StatusChanged:
+			statuses++
+		case event.Assigned:
+			assignments++
+		case event.Note:
+			notes++
+		}
+	}
+	if statuses > 0 {
+		s.Statuses = make([]StatusChange, 0, statuses)
+	}
+	if assignments > 0 {
+		s.Assignments = make([]Assignment, 0, assignments)
+	}
+	if notes > 0 {
+		s.Notes = make([]Note, 0, notes)
+	}
 }
 
 // Canonical returns the events de-duplicated by id and in fold order. Of two
@@ -395,6 +570,16 @@ func (s *State) finish() {
 	if s.Status == "" {
 		s.Status = event.StatusNew
 	}
+	// Lists presize made room in that stayed empty are none, as ever.
+	if len(s.Statuses) == 0 {
+		s.Statuses = nil
+	}
+	if len(s.Assignments) == 0 {
+		s.Assignments = nil
+	}
+	if len(s.Notes) == 0 {
+		s.Notes = nil
+	}
 }
 
 // FirstResponseBy is the first public reply by an agent, where isAgent
@@ -465,11 +650,15 @@ func (s *State) StatusAt(t time.Time) event.Status {
 // pending (waiting on the customer) and while it is resolved or closed (a
 // reopen starts it again). The last interval is open-ended if the ticket is
 // still in a running status. A ticket without a known creation has none.
-func (s *State) Working() []calendar.Interval {
+func (s *State) Working() []calendar.Interval { return s.AppendWorking(nil) }
+
+// AppendWorking appends Working's spans to dst and returns the result: a
+// caller measuring ticket after ticket can reuse one buffer.
+func (s *State) AppendWorking(dst []calendar.Interval) []calendar.Interval {
 	if !s.HasCreation() {
-		return nil
+		return dst
 	}
-	var out []calendar.Interval
+	out := dst
 	cur := s.StatusAt(s.CreatedAt)
 	start := s.CreatedAt
 	for _, c := range s.Statuses {

@@ -2,7 +2,10 @@ package ticket_test
 
 import (
 	"fmt"
+	"maps"
+	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -298,6 +301,66 @@ func TestCanonicalIsIdempotent(t *testing.T) {
 	})
 }
 
+// A Reducer reduces ticket after ticket as Reduce does, and changes
+// neither the events nor the slice it is given.
+func TestReducerReducesAsReduce(t *testing.T) {
+	var r ticket.Reducer
+	rapid.Check(t, func(t *rapid.T) {
+		for range rapid.IntRange(1, 3).Draw(t, "tickets") {
+			events := rapid.Permutation(genEvents(t)).Draw(t, "perm")
+			ptrs := make([]*event.Event, len(events))
+			for i := range events {
+				ptrs[i] = &events[i]
+			}
+			before, given := slices.Clone(events), slices.Clone(ptrs)
+			if diff := cmp.Diff(ticket.Reduce(events), r.Reduce(ptrs)); diff != "" {
+				t.Fatalf("Reducer and Reduce disagree (-Reduce +Reducer):\n%s", diff)
+			}
+			if !slices.Equal(ptrs, given) || cmp.Diff(before, events) != "" {
+				t.Fatal("the Reducer changed its input")
+			}
+		}
+	})
+}
+
+// Group gives every ticket once, by source then id, with pointers to all
+// its events in their order, on any number of workers.
+func TestGroup(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		events := rapid.SliceOfN(rapid.Custom(func(t *rapid.T) event.Event {
+			return event.Event{
+				Source:   rapid.SampledFrom([]string{"generic", "zendesk", "jira"}).Draw(t, "source"),
+				TicketID: fmt.Sprintf("T%d", rapid.IntRange(0, 30).Draw(t, "ticket")),
+			}
+		}), 0, 300).Draw(t, "events")
+		type key struct{ source, id string }
+		byKey := map[key][]*event.Event{}
+		for i := range events {
+			k := key{events[i].Source, events[i].TicketID}
+			byKey[k] = append(byKey[k], &events[i])
+		}
+		keys := slices.SortedFunc(maps.Keys(byKey), func(a, b key) int {
+			if c := strings.Compare(a.source, b.source); c != 0 {
+				return c
+			}
+			return strings.Compare(a.id, b.id)
+		})
+		var want [][]*event.Event
+		for _, k := range keys {
+			want = append(want, byKey[k])
+		}
+		for _, workers := range []int{1, 2, 3, 8} {
+			got := ticket.GroupOn(events, workers)
+			if len(got) != len(want) || !slices.EqualFunc(got, want, slices.Equal) {
+				t.Fatalf("%d workers: %d tickets, want %d, or not in order, or not their events", workers, len(got), len(want))
+			}
+		}
+		if !slices.EqualFunc(ticket.Group(events), want, slices.Equal) {
+			t.Fatal("Group: not the tickets' events in order")
+		}
+	})
+}
+
 func BenchmarkReduce(b *testing.B) {
 	// A typical ticket: 12 events.
 	events := []event.Event{
@@ -373,4 +436,28 @@ func TestFirstResponseByADirectoryPerson(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkGroup groups a month's events, as received (in time order, the
+// tickets interleaved), by ticket: 100 000 tickets of 12 events.
+func BenchmarkGroup(b *testing.B) {
+	const tickets = 100_000
+	r := rand.New(rand.NewPCG(1, 2))
+	start := time.Date(2026, 8, 1, 0, 0, 0, 0, time.UTC)
+	events := make([]event.Event, 0, 12*tickets)
+	for t := range tickets {
+		id := fmt.Sprintf("T-202608-%07d", t)
+		at := start.Add(time.Duration(r.Int64N(int64(30 * 24 * time.Hour))))
+		for k := range 12 {
+			events = append(events, event.Event{Source: "generic", TicketID: id, ID: fmt.Sprintf("evt-%s-%02d", id, k), OccurredAt: at})
+			at = at.Add(time.Duration(r.Int64N(int64(10 * time.Hour))))
+		}
+	}
+	slices.SortFunc(events, func(a, b event.Event) int { return a.OccurredAt.Compare(b.OccurredAt) })
+	for b.Loop() {
+		if g := ticket.Group(events); len(g) != tickets {
+			b.Fatalf("%d tickets, want %d", len(g), tickets)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(events)), "ns/event")
 }
