@@ -197,19 +197,19 @@ func Run(ctx context.Context, cfg Config) (*Summary, error) {
 
 // runner holds a run's generated data and connections.
 type runner struct {
-	cfg     Config
-	loc     *time.Location
-	org     demo.Org
-	people  []demo.People
-	plan    replay.Plan
-	events  map[string][]event.Event // generic-source tickets' events, by ticket
+	cfg    Config
+	loc    *time.Location
+	org    demo.Org
+	people []demo.People
+	plan   replay.Plan
+	events map[string][]event.Event // generic-source tickets' events, by ticket
 	// resolving holds when each ticket was resolved or closed, by its id in
 	// the generated events: the tickets a period's surveys can be for.
 	resolving map[string][]time.Time
-	answers []demo.Event             // the generated survey answers, in time order
-	surveys *surveyLog
-	http    *http.Client
-	meter   *meter
+	answers   []demo.Event // the generated survey answers, in time order
+	surveys   *surveyLog
+	http      *http.Client
+	meter     *meter
 	// The ticketing systems' APIs, on loopback: the addresses of customers
 	// the Zendesk and Jira webhooks name only by id.
 	fake     *vendorfake.Server
