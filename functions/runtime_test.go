@@ -232,7 +232,7 @@ func TestFunctionsInTheLambdaRuntime(t *testing.T) {
 			Engineers int    `json:"engineers"`
 			Tickets   int    `json:"tickets"`
 		}
-		m := now.In(time.FixedZone("", 8*3600)).Format("2006-01") // the policy's Asia/Shanghai
+		m := now.In(time.FixedZone("", 8*3600)).Format("2006-01")                                                                                                       // the policy's Asia/Shanghai
 		if b := fn.Invoke(t, []byte(`{"month": "`+m+`", "mail": false}`)); json.Unmarshal(b, &sum) != nil || sum.Month != m || sum.Engineers != 1 || sum.Tickets != 2 { // RIE-1, URL-1
 			t.Errorf("monthly run: %s", b)
 		}

@@ -61,11 +61,11 @@ const (
 	defaultAPIRateLimit    = 50
 	// The webhooks' endpoint: the webhook function's own URL ("url"), or
 	// a route of the HTTP API ("api").
-	webhookEndpointURL = "url"
-	webhookEndpointAPI = "api"
-	defaultMailRate        = 1 // the SES sandbox's maximum send rate
-	defaultAPIBurstLimit   = 100
-	defaultSMTPPort        = 465 // TLS from the first byte (RFC 8314)
+	webhookEndpointURL   = "url"
+	webhookEndpointAPI   = "api"
+	defaultMailRate      = 1 // the SES sandbox's maximum send rate
+	defaultAPIBurstLimit = 100
+	defaultSMTPPort      = 465 // TLS from the first byte (RFC 8314)
 )
 
 // Config is the deployment configuration read from CDK context.
