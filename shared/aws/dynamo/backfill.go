@@ -3,7 +3,6 @@ package dynamo
 import (
 	"context"
 	"fmt"
-	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/feature/dynamodb/attributevalue"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
@@ -55,27 +54,12 @@ func (s *Store) Backfill(ctx context.Context, tickets [][]event.Event) error {
 			}
 		}
 	}
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
-		sem   = make(chan struct{}, s.opt.Parallel)
-	)
-	for start := 0; start < len(reqs); start += 25 * 8 {
-		chunk := reqs[start:min(len(reqs), start+25*8)]
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			if err := s.batchWrite(ctx, chunk); err != nil {
-				mu.Lock()
-				if first == nil {
-					first = fmt.Errorf("backfill: %w", err)
-				}
-				mu.Unlock()
-			}
-		}()
+	const perCall = 25 * 8
+	err := s.each(ctx, (len(reqs)+perCall-1)/perCall, func(i int) error {
+		return s.batchWrite(ctx, reqs[i*perCall:min(len(reqs), (i+1)*perCall)])
+	})
+	if err != nil {
+		return fmt.Errorf("backfill: %w", err)
 	}
-	wg.Wait()
-	return first
+	return nil
 }

@@ -152,19 +152,21 @@ func (s *Store) ensureCarried(ctx context.Context, m month.Month, depth int) err
 		return nil
 	}
 	prev := m.Add(-1)
-	_, current, err := s.indexOf(ctx, prev)
+	keys, current, err := s.indexOf(ctx, prev)
 	if err != nil {
 		return err
 	}
 	if !current || depth == 0 {
 		return s.markCarried(ctx, m)
 	}
-	if err := s.ensureCarried(ctx, prev, depth-1); err != nil {
-		return err
-	}
-	keys, _, err := s.indexOf(ctx, prev)
-	if err != nil {
-		return err
+	if !s.indexed.has(carryPK(prev)) {
+		// The month before may itself hold tickets carried only now.
+		if err := s.ensureCarried(ctx, prev, depth-1); err != nil {
+			return err
+		}
+		if keys, _, err = s.indexOf(ctx, prev); err != nil {
+			return err
+		}
 	}
 	var open []TicketKey
 	for st, err := range s.Tickets(ctx, keys) {

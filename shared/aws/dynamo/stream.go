@@ -1,6 +1,7 @@
 package dynamo
 
 import (
+	"errors"
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -30,11 +31,7 @@ func EventImage(img map[string]events.DynamoDBAttributeValue) (e event.Event, ok
 	return e, true, err
 }
 
-var errTicketMismatch = errorString("event item holds another ticket's event")
-
-type errorString string
-
-func (e errorString) Error() string { return string(e) }
+var errTicketMismatch = errors.New("event item holds another ticket's event")
 
 func imageString(img map[string]events.DynamoDBAttributeValue, name string) string {
 	if v, ok := img[name]; ok && v.DataType() == events.DataTypeString {
