@@ -8,9 +8,11 @@ package awsenv
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 )
@@ -91,6 +93,22 @@ func (e Env) LambdaConfig(getenv func(string) string) (aws.Config, error) {
 	return cfg, nil
 }
 
+// pooled is c keeping IdleConns connections: the SDK's default client
+// (nil) or one configured as a BuildableClient (a custom CA bundle) gets
+// the larger pool; any other client is the caller's choice and is kept.
+func pooled(c aws.HTTPClient) aws.HTTPClient {
+	b, ok := c.(*awshttp.BuildableClient)
+	switch {
+	case c == nil:
+		b = awshttp.NewBuildableClient()
+	case !ok:
+		return c
+	}
+	return b.WithTransportOptions(func(t *http.Transport) {
+		t.MaxIdleConns, t.MaxIdleConnsPerHost = IdleConns, IdleConns
+	})
+}
+
 // endpointsFromEnv gives the SDK clients a service's endpoint from
 // AWS_ENDPOINT_URL_<SERVICE> (the SDK id upper-cased, spaces as
 // underscores: AWS_ENDPOINT_URL_SSM), as the shared config loader does.
@@ -102,9 +120,19 @@ func (e endpointsFromEnv) GetServiceBaseEndpoint(_ context.Context, sdkID string
 	return v, v != "", nil
 }
 
-// DynamoDB returns a client for the configured endpoint.
+// IdleConns is how many idle connections the DynamoDB client keeps to its
+// endpoint. The store runs up to 32 reads at once (a month's tickets, four
+// per write it may run at once), a gateway more; the SDK's default of 10
+// closed the rest after each call and opened new ones for the next, a TLS
+// handshake each on AWS and, on DynamoDB Local, thousands of connections a
+// second in TIME_WAIT.
+const IdleConns = 64
+
+// DynamoDB returns a client for the configured endpoint, whose connection
+// pool keeps IdleConns connections open.
 func (e Env) DynamoDB(cfg aws.Config, opts ...func(*dynamodb.Options)) *dynamodb.Client {
 	return dynamodb.NewFromConfig(cfg, append([]func(*dynamodb.Options){func(o *dynamodb.Options) {
+		o.HTTPClient = pooled(o.HTTPClient)
 		if e.DynamoDBEndpoint != "" {
 			o.BaseEndpoint = aws.String(e.DynamoDBEndpoint)
 			// DynamoDB Local's CRC32 header does not match its body.

@@ -2,7 +2,12 @@ package awsenv_test
 
 import (
 	"context"
+	"net/http"
 	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
 
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
 	"github.com/aws/aws-sdk-go-v2/service/sesv2"
@@ -67,6 +72,43 @@ func TestLambdaConfig(t *testing.T) {
 			}
 			if tc.wantKey == "ASIAEXAMPLE" && (creds.SessionToken != "token" || cfg.Region != "eu-west-1") {
 				t.Errorf("session token %q, region %q", creds.SessionToken, cfg.Region)
+			}
+		})
+	}
+}
+
+// The DynamoDB client keeps as many idle connections as the store runs
+// calls at once, whatever HTTP client the configuration starts from; a
+// client of the caller's own is left alone.
+func TestDynamoDBKeepsItsConnections(t *testing.T) {
+	own := &http.Client{}
+	for _, tc := range []struct {
+		name string
+		cfg  aws.Config
+		want int // MaxIdleConnsPerHost; 0: the caller's client kept
+	}{
+		{"the SDK's default", aws.Config{Region: "us-east-1"}, awsenv.IdleConns},
+		{"a buildable client (custom CA bundle)", aws.Config{Region: "us-east-1", HTTPClient: awshttp.NewBuildableClient().WithTransportOptions(func(t *http.Transport) { t.IdleConnTimeout = 7 * time.Second })}, awsenv.IdleConns},
+		{"the caller's own client", aws.Config{Region: "us-east-1", HTTPClient: own}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := awsenv.Env{}.DynamoDB(tc.cfg).Options().HTTPClient
+			if tc.want == 0 {
+				if got != own {
+					t.Fatalf("client %T replaced", got)
+				}
+				return
+			}
+			b, ok := got.(*awshttp.BuildableClient)
+			if !ok {
+				t.Fatalf("client is %T", got)
+			}
+			tr := b.GetTransport()
+			if tr.MaxIdleConnsPerHost != tc.want || tr.MaxIdleConns < tc.want {
+				t.Errorf("idle connections: %d per host, %d in all; want %d", tr.MaxIdleConnsPerHost, tr.MaxIdleConns, tc.want)
+			}
+			if base, ok := tc.cfg.HTTPClient.(*awshttp.BuildableClient); ok && tr.IdleConnTimeout != base.GetTransport().IdleConnTimeout {
+				t.Errorf("the configured client's settings were lost: idle timeout %s", tr.IdleConnTimeout)
 			}
 		})
 	}
