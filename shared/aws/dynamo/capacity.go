@@ -90,6 +90,15 @@ func (c *Capacity) handle(ctx context.Context, in middleware.InitializeInput, ne
 		units += 1000 * uint64((itemSize(p.Item)+1023)/1024)
 		c.write.Add(1000 * uint64((itemSize(p.Item)+1023)/1024))
 	}
+	// A key BatchGetItem finds no item for is billed as a read all the
+	// same (as GetItem's is); DynamoDB Local reports nothing for it.
+	if p, ok := in.Parameters.(*dynamodb.BatchGetItemInput); ok && err == nil {
+		if r, ok := out.Result.(*dynamodb.BatchGetItemOutput); ok {
+			u := missedReads(p, r)
+			units += u
+			c.read.Add(u)
+		}
+	}
 	var ccs []types.ConsumedCapacity
 	switch r := out.Result.(type) {
 	case *dynamodb.GetItemOutput:
@@ -123,6 +132,25 @@ func (c *Capacity) handle(ctx context.Context, in middleware.InitializeInput, ne
 		}
 	}
 	return out, md, err
+}
+
+// missedReads is what the keys of a BatchGetItem that found no item
+// cost, in thousandths of a unit: half a unit each read eventually
+// consistent, one strongly (a key left unprocessed was not read).
+func missedReads(in *dynamodb.BatchGetItemInput, out *dynamodb.BatchGetItemOutput) uint64 {
+	var n uint64
+	for table, ka := range in.RequestItems {
+		missed := len(ka.Keys) - len(out.Responses[table]) - len(out.UnprocessedKeys[table].Keys)
+		if missed <= 0 {
+			continue
+		}
+		per := uint64(500)
+		if aws.ToBool(ka.ConsistentRead) {
+			per = 1000
+		}
+		n += uint64(missed) * per
+	}
+	return n
 }
 
 func (c *Capacity) add(kind string, read bool, units uint64) {

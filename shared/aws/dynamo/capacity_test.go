@@ -2,8 +2,12 @@ package dynamo_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
+	"github.com/aws/aws-sdk-go-v2/service/dynamodb/types"
 	"github.com/google/go-cmp/cmp"
 
 	"scorecard/shared/aws/dynamo"
@@ -14,44 +18,79 @@ import (
 
 // The capacity a ticket's life consumes, as DynamoDB Local reports it:
 // every event one conditional put of an item under 1 KB (one unit), the
-// ticket's month index entry one more the first time, read with one
-// eventually consistent read per delivery (half a unit); a duplicate's put
+// ticket's month index entry one more the first time. The entry is read
+// first (an eventually consistent read, half a unit) unless the delivery
+// creates the ticket; a warm process reads it no more. A duplicate's put
 // fails its condition, which DynamoDB bills as the write it refused.
 func TestCapacityCountsUnits(t *testing.T) {
 	var c dynamo.Capacity
 	db := dynamotest.Client(t, c.Option())
 	table := dynamotest.Table(t, db)
-	store := dynamo.New(db, table, dynamo.Options{Location: shanghai, Shards: 4})
+	opt := dynamo.Options{Location: shanghai, Shards: 4}
+	store := dynamo.New(db, table, opt)
 	ctx := context.Background()
 	evs := life("generic", "T-cap")
-	if _, err := store.Ingest(ctx, evs[:1]); err != nil {
-		t.Fatal(err)
-	}
-	if w, r := c.Write(), c.Read(); w != 2 || r != 0.5 {
-		t.Errorf("the first event: %.2f write and %.2f read units, want 2 (event, index entry) and 0.5 (the index entry)", w, r)
-	}
-	for _, e := range evs[1:] {
-		if _, err := store.Ingest(ctx, []event.Event{e}); err != nil {
+	ingest := func(s *dynamo.Store, evs ...event.Event) event.Ingested {
+		t.Helper()
+		got, err := s.Ingest(ctx, evs)
+		if err != nil {
 			t.Fatal(err)
 		}
+		return got
 	}
-	write, read := c.Write()-2, c.Read()-0.5
-	if perEvent := write / float64(len(evs)-1); perEvent != 1 {
-		t.Errorf("%.2f write units per later event, want 1", perEvent)
+	// use runs f and returns the units it consumed.
+	use := func(f func()) (write, read float64) {
+		w, r := c.Write(), c.Read()
+		f()
+		return c.Write() - w, c.Read() - r
 	}
-	if read != 0 {
-		t.Errorf("%.2f read units for the later events; the process knows the ticket is indexed", read)
-	}
-	before := c.Write()
-	for range 2 { // redelivered
-		if got, err := store.Ingest(ctx, evs[:1]); err != nil || got.Duplicates != 1 {
-			t.Fatalf("%+v %v", got, err)
+	check := func(name string, write, read, wantWrite, wantRead float64) {
+		t.Helper()
+		if write != wantWrite || read != wantRead {
+			t.Errorf("%s: %.2f write and %.2f read units, want %.2f and %.2f", name, write, read, wantWrite, wantRead)
 		}
 	}
-	if w := c.Write() - before; w != 2 {
-		t.Errorf("two redeliveries: %.2f write units, want 2 (the refused puts)", w)
+
+	w, r := use(func() { ingest(store, evs[0]) })
+	check("the creation (event, index entry; nothing read: a new ticket has no entry)", w, r, 2, 0)
+	w, r = use(func() {
+		for _, e := range evs[1:] {
+			ingest(store, e)
+		}
+	})
+	check("the later events, one unit each (the process knows the entry)", w, r, float64(len(evs)-1), 0)
+	w, r = use(func() {
+		for range 2 {
+			if got := ingest(store, evs[0]); got.Duplicates != 1 {
+				t.Fatalf("redelivery: %+v", got)
+			}
+		}
+	})
+	check("two redeliveries (the refused puts)", w, r, 2, 0)
+
+	cold := dynamo.New(db, table, opt) // another function instance
+	w, r = use(func() { ingest(cold, evs[3]) })
+	check("a later event redelivered to a cold process (the entry read, found)", w, r, 1, 0.5)
+	cold = dynamo.New(db, table, opt)
+	w, r = use(func() { ingest(cold, evs[0]) })
+	check("the creation redelivered to a cold process (the same entry written again)", w, r, 2, 0)
+
+	other := life("generic", "T-cap-2")
+	w, r = use(func() { ingest(store, other[2]) })
+	check("a ticket first seen by a later event (its entry read, missing, written)", w, r, 2, 0.5)
+
+	var many []event.Event
+	for i := range 30 {
+		many = append(many, life("generic", fmt.Sprintf("T-cap-b%d", i))[1:3]...)
 	}
-	t.Logf("%d events: %.1f write units, %.1f read units in %d calls; a redelivery %.1f write units", len(evs), c.Write(), c.Read(), c.Calls(), (c.Write()-before)/2)
+	before := c.Calls()
+	w, r = use(func() { ingest(store, many...) })
+	calls := c.Calls() - before
+	check("a batch of 30 tickets' events (entries and events each read and written)", w, r, 90, 0.5*30+0.5*60)
+	if calls > 12 {
+		t.Errorf("the batch took %d calls; its 30 entries and 60 events are read 100 and written 25 to a call", calls)
+	}
+	t.Logf("%.1f write units, %.1f read units in %d calls", c.Write(), c.Read(), c.Calls())
 }
 
 // Ticket items of the layout before event items, written before their
@@ -81,5 +120,40 @@ func TestEventsEncodingReadsBothForms(t *testing.T) {
 	}
 	if _, err := dynamo.DecodeTicket("generic", append([]byte{1}, "not deflate"...)); err == nil {
 		t.Error("a corrupt item decoded")
+	}
+}
+
+// Keys a BatchGetItem found no item for are billed, as DynamoDB does and
+// DynamoDB Local does not: by the read's consistency; unprocessed keys
+// were not read.
+func TestMissedBatchReadsAreBilled(t *testing.T) {
+	keys := func(n int) []map[string]types.AttributeValue {
+		out := make([]map[string]types.AttributeValue, n)
+		for i := range out {
+			out[i] = map[string]types.AttributeValue{"pk": &types.AttributeValueMemberS{Value: fmt.Sprint(i)}}
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name                      string
+		asked, found, unprocessed int
+		consistent                bool
+		want                      uint64 // thousandths of a unit
+	}{
+		{"all found", 10, 10, 0, false, 0},
+		{"none found, eventually consistent", 10, 0, 0, false, 5000},
+		{"none found, strongly consistent", 10, 0, 0, true, 10000},
+		{"some found, some unprocessed", 10, 3, 4, false, 1500},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := &dynamodb.BatchGetItemInput{RequestItems: map[string]types.KeysAndAttributes{"t": {Keys: keys(tc.asked), ConsistentRead: aws.Bool(tc.consistent)}}}
+			out := &dynamodb.BatchGetItemOutput{Responses: map[string][]map[string]types.AttributeValue{"t": keys(tc.found)}}
+			if tc.unprocessed > 0 {
+				out.UnprocessedKeys = map[string]types.KeysAndAttributes{"t": {Keys: keys(tc.unprocessed)}}
+			}
+			if got := dynamo.MissedReadsForTest(in, out); got != tc.want {
+				t.Errorf("%d thousandths of a unit, want %d", got, tc.want)
+			}
+		})
 	}
 }

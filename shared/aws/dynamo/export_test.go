@@ -91,3 +91,6 @@ func (s *Store) WriteLegacyForTest(ctx context.Context, evs []event.Event) error
 	}
 	return nil
 }
+
+// MissedReadsForTest is missedReads.
+var MissedReadsForTest = missedReads

@@ -125,8 +125,7 @@ func (s *Store) Ingest(ctx context.Context, events []event.Event) (event.Ingeste
 		first error
 	)
 	// First each ticket's month entries, then the events.
-	err := s.each(ctx, len(order), func(i int) error { return s.ensureIndexed(ctx, order[i], groups[order[i]]) })
-	if err != nil {
+	if err := s.ensureIndexed(ctx, order, groups); err != nil {
 		return total, err
 	}
 	evs := slices.Concat(slices.Collect(func(yield func([]event.Event) bool) {
@@ -140,7 +139,7 @@ func (s *Store) Ingest(ctx context.Context, events []event.Event) (event.Ingeste
 	if len(evs) >= batchFrom {
 		return s.ingestBatch(ctx, evs, now)
 	}
-	err = s.each(ctx, len(evs), func(i int) error {
+	err := s.each(ctx, len(evs), func(i int) error {
 		stored, err := s.putEvent(ctx, evs[i], now)
 		mu.Lock()
 		defer mu.Unlock()
@@ -174,30 +173,13 @@ const batchFrom = 25
 // events can change is the count: both may report an event stored.
 func (s *Store) ingestBatch(ctx context.Context, evs []event.Event, now time.Time) (event.Ingested, error) {
 	var res event.Ingested
-	exists := map[string]bool{}
-	for start := 0; start < len(evs); start += 100 {
-		var keys []map[string]types.AttributeValue
-		for _, e := range evs[start:min(len(evs), start+100)] {
-			keys = append(keys, key(ticketPK(e.Source, e.TicketID), eventSK(e.ID)))
-		}
-		pending := map[string]types.KeysAndAttributes{s.table: {Keys: keys, ProjectionExpression: aws.String("pk, sk")}}
-		for tries := 0; len(pending) > 0; tries++ {
-			out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending})
-			if err != nil {
-				return res, unavailable("read events", err)
-			}
-			for _, item := range out.Responses[s.table] {
-				pk, _ := item[AttrPK].(*types.AttributeValueMemberS)
-				sk, _ := item[AttrSK].(*types.AttributeValueMemberS)
-				if pk != nil && sk != nil {
-					exists[pk.Value+"\x00"+sk.Value] = true
-				}
-			}
-			pending = out.UnprocessedKeys
-			if len(pending) > 0 && tries > 20 {
-				return res, unavailable("read events", fmt.Errorf("unprocessed keys after %d tries", tries))
-			}
-		}
+	keys := make([]map[string]types.AttributeValue, len(evs))
+	for i, e := range evs {
+		keys[i] = key(ticketPK(e.Source, e.TicketID), eventSK(e.ID))
+	}
+	exists, err := s.existing(ctx, keys, "read events")
+	if err != nil {
+		return res, err
 	}
 	var reqs []types.WriteRequest
 	for _, e := range evs {
@@ -217,8 +199,7 @@ func (s *Store) ingestBatch(ctx context.Context, evs []event.Event, now time.Tim
 		reqs = append(reqs, types.WriteRequest{PutRequest: &types.PutRequest{Item: item}})
 	}
 	chunks := (len(reqs) + 24) / 25
-	err := s.each(ctx, chunks, func(i int) error { return s.batchWrite(ctx, reqs[i*25:min(len(reqs), i*25+25)]) })
-	if err != nil {
+	if err := s.each(ctx, chunks, func(i int) error { return s.batchWrite(ctx, reqs[i*25:min(len(reqs), i*25+25)]) }); err != nil {
 		return res, err
 	}
 	res.Stored = len(reqs)
@@ -285,44 +266,121 @@ func (s *Store) indexMonths(evs []event.Event) []month.Month {
 	return slices.Compact(ms)
 }
 
-// ensureIndexed writes the ticket's month index entries its events need
-// and it does not have. Reading an entry costs a quarter of writing it;
-// an entry read as absent by an eventually consistent read is written
-// again, which is harmless: it is the same item.
-func (s *Store) ensureIndexed(ctx context.Context, k TicketKey, evs []event.Event) error {
-	shard := shardOf(k.Source, k.ID, s.opt.Shards)
-	sk := indexSK(k.Source, k.ID)
-	var missing []month.Month
-	for _, m := range s.indexMonths(evs) {
-		pk := monthShardPK(m, shard)
-		if s.indexed.has(pk + "\x00" + sk) {
-			continue
+// ensureIndexed writes the month index entries the delivery's tickets
+// need and do not have. An entry is read first (a quarter of the price of
+// writing it) unless this process has seen it, or the delivery creates
+// the ticket: a new ticket has no entries, and a redelivered creation
+// only writes the same items again. An entry read as absent by an
+// eventually consistent read is written again, which is as harmless.
+// Many entries (a history page, a generic batch) are read 100 and
+// written 25 to a call.
+func (s *Store) ensureIndexed(ctx context.Context, order []TicketKey, groups map[TicketKey][]event.Event) error {
+	var check, missing []map[string]types.AttributeValue
+	for _, k := range order {
+		shard := shardOf(k.Source, k.ID, s.opt.Shards)
+		sk := indexSK(k.Source, k.ID)
+		fresh := slices.ContainsFunc(groups[k], func(e event.Event) bool { return e.Type == event.Created })
+		for _, m := range s.indexMonths(groups[k]) {
+			pk := monthShardPK(m, shard)
+			switch {
+			case s.indexed.has(pk + "\x00" + sk):
+			case fresh:
+				missing = append(missing, key(pk, sk))
+			default:
+				check = append(check, key(pk, sk))
+			}
 		}
-		out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{
-			TableName: &s.table, Key: key(pk, sk), ProjectionExpression: aws.String(AttrPK),
-		})
-		if err != nil {
-			return unavailable("read month index", err)
+	}
+	found, err := s.existing(ctx, check, "read month index")
+	if err != nil {
+		return err
+	}
+	for _, k := range check {
+		if id := keyID(k); found[id] {
+			s.indexed.add(id)
+		} else {
+			missing = append(missing, k)
 		}
-		if out.Item != nil {
-			s.indexed.add(pk + "\x00" + sk)
-			continue
-		}
-		missing = append(missing, m)
 	}
 	exp := s.opt.Now().Add(s.opt.Retention).Unix()
-	for _, m := range missing {
-		pk := monthShardPK(m, shard)
-		item, err := attributevalue.MarshalMap(indexItem{PK: pk, SK: sk, ExpiresAt: exp})
+	reqs := make([]types.WriteRequest, len(missing))
+	for i, k := range missing {
+		pk, sk := k[AttrPK].(*types.AttributeValueMemberS), k[AttrSK].(*types.AttributeValueMemberS)
+		item, err := attributevalue.MarshalMap(indexItem{PK: pk.Value, SK: sk.Value, ExpiresAt: exp})
 		if err != nil {
 			return fmt.Errorf("marshal index entry: %w", err)
 		}
-		if _, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: item}); err != nil {
+		reqs[i] = types.WriteRequest{PutRequest: &types.PutRequest{Item: item}}
+	}
+	if len(reqs) == 1 {
+		if _, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table, Item: reqs[0].PutRequest.Item}); err != nil {
 			return unavailable("write month index", err)
 		}
-		s.indexed.add(pk + "\x00" + sk)
+	} else if len(reqs) > 1 {
+		chunks := (len(reqs) + 24) / 25
+		if err := s.each(ctx, chunks, func(i int) error { return s.batchWrite(ctx, reqs[i*25:min(len(reqs), i*25+25)]) }); err != nil {
+			return err
+		}
+	}
+	for _, k := range missing {
+		s.indexed.add(keyID(k))
 	}
 	return nil
+}
+
+// keyID is an item key as one string (pk, NUL, sk).
+func keyID(k map[string]types.AttributeValue) string {
+	pk, _ := k[AttrPK].(*types.AttributeValueMemberS)
+	sk, _ := k[AttrSK].(*types.AttributeValueMemberS)
+	if pk == nil || sk == nil {
+		return ""
+	}
+	return pk.Value + "\x00" + sk.Value
+}
+
+// existing reads which of keys are items of the table, by keyID: one
+// eventually consistent GetItem for a single key, else BatchGetItem 100
+// keys to a call, up to opt.Parallel calls at once.
+func (s *Store) existing(ctx context.Context, keys []map[string]types.AttributeValue, what string) (map[string]bool, error) {
+	found := map[string]bool{}
+	switch len(keys) {
+	case 0:
+		return found, nil
+	case 1:
+		out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: keys[0], ProjectionExpression: aws.String(AttrPK + ", " + AttrSK)})
+		if err != nil {
+			return nil, unavailable(what, err)
+		}
+		if out.Item != nil {
+			found[keyID(keys[0])] = true
+		}
+		return found, nil
+	}
+	var mu sync.Mutex
+	chunks := (len(keys) + 99) / 100
+	err := s.each(ctx, chunks, func(i int) error {
+		pending := map[string]types.KeysAndAttributes{s.table: {Keys: keys[i*100 : min(len(keys), i*100+100)], ProjectionExpression: aws.String(AttrPK + ", " + AttrSK)}}
+		for tries := 0; len(pending) > 0; tries++ {
+			out, err := s.db.BatchGetItem(ctx, &dynamodb.BatchGetItemInput{RequestItems: pending})
+			if err != nil {
+				return unavailable(what, err)
+			}
+			mu.Lock()
+			for _, item := range out.Responses[s.table] {
+				found[keyID(item)] = true
+			}
+			mu.Unlock()
+			pending = out.UnprocessedKeys
+			if len(pending) > 0 {
+				if tries > 20 {
+					return unavailable(what, fmt.Errorf("unprocessed keys after %d tries", tries))
+				}
+				time.Sleep(time.Duration(tries+1) * 20 * time.Millisecond)
+			}
+		}
+		return nil
+	})
+	return found, err
 }
 
 // putEvent writes one event item unless its key exists; stored is false
