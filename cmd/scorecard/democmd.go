@@ -1,6 +1,8 @@
 package main
 
 import (
+	"strconv"
+
 	"context"
 	"flag"
 	"fmt"
@@ -117,8 +119,24 @@ func playDemo(ctx context.Context, e *env, o demoOptions) (*demorun.Summary, err
 	if err != nil {
 		return nil, err
 	}
-	mux := newMux(&backend{env: ae, policy: o.policy, store: store, db: db}, sec, log, clock.Now, base)
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	be := &backend{env: ae, policy: o.policy, store: store, db: db}
+	mux := newMux(be, sec, log, clock.Now, base)
+	// As many more instances of the gateway, each on its own clock, for
+	// the customers who answer surveys at once (demorun.InstanceHeader).
+	instances := make([]*demorun.Clock, o.senders)
+	muxes := make([]*http.ServeMux, o.senders)
+	for i := range instances {
+		instances[i] = demorun.NewClock(clock.Now())
+		muxes[i] = newMux(be, sec, log, instances[i].Now, base)
+	}
+	gateway := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if i, err := strconv.Atoi(r.Header.Get(demorun.InstanceHeader)); err == nil && i >= 0 && i < len(muxes) {
+			muxes[i].ServeHTTP(w, r)
+			return
+		}
+		mux.ServeHTTP(w, r)
+	})
+	srv := &http.Server{Handler: gateway, ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
 	defer srv.Close()
 
@@ -127,7 +145,7 @@ func playDemo(ctx context.Context, e *env, o demoOptions) (*demorun.Summary, err
 	return demorun.Run(ctx, demorun.Config{
 		Demo: o.demo, Policy: o.policy, Store: store,
 		Mailer:  ses.New(ses.Client(cfg, ae.SESEndpoint), orDefault(e.getenv("MAIL_FROM"), "scorecard@example.com"), ""),
-		Secrets: sec, Gateway: base, Clock: clock, SES: ae.SESEndpoint, Out: o.out, Senders: o.senders,
+		Secrets: sec, Gateway: base, Clock: clock, Instances: instances, SES: ae.SESEndpoint, Out: o.out, Senders: o.senders,
 		Chromium: o.chromium, Progress: e.stdout, Log: log, Capacity: &capacity, HistoryTickets: o.historyTickets,
 	})
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync"
 	"time"
 
 	"scorecard/shared/app/history"
@@ -63,26 +64,26 @@ func (r *runner) historyMonth(ctx context.Context, m month.Month, tickets int) (
 		}
 		seen[src][e.TicketID] = true
 	}
-	agents := r.org.AgentIDs()
-	for _, v := range historyVendors(bySource, agents) {
+	// The three systems are imported at once, as three `scorecard history
+	// import` runs (one per source) would be; each keeps its own cursor.
+	vendors := historyVendors(bySource, r.org.AgentIDs())
+	states := make([]imports.State, len(vendors))
+	errs := make([]error, len(vendors))
+	var wg sync.WaitGroup
+	for i, v := range vendors {
 		hs.PerSource[v.source] = len(seen[v.source])
-		srv := httptest.NewServer(v.fake)
-		api, err := vendorapi.New(v.creds(srv.URL))
-		if err != nil {
-			srv.Close()
-			return hs, nil, err
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			states[i], errs[i] = r.importHistory(ctx, v, m)
+		}()
+	}
+	wg.Wait()
+	for i, v := range vendors {
+		if errs[i] != nil {
+			return hs, nil, fmt.Errorf("history import of %s: %w", v.source, errs[i])
 		}
-		src, _ := source.Get(v.source)
-		im := &history.Importer{
-			Store: r.cfg.Store, Source: v.source, Since: m.Start(r.loc), Now: r.cfg.Clock.Now,
-			Exporter: src.History(api, v.creds(srv.URL), r.cfg.Policy.SourceFor(v.source), m.Start(r.loc), source.HistoryOptions{}),
-			Sleep:    func(context.Context, time.Duration) error { return nil }, // the fakes set no limit here
-		}
-		st, err := im.Run(ctx)
-		srv.Close()
-		if err != nil {
-			return hs, nil, fmt.Errorf("history import of %s: %w", v.source, err)
-		}
+		st := states[i]
 		hs.Imports[v.source] = st
 		hs.Requests[v.source] = st.Requests
 		hs.Events += st.Stored
@@ -97,6 +98,24 @@ func (r *runner) historyMonth(ctx context.Context, m month.Month, tickets int) (
 	r.progress("%s  scored from imported history: %d engineers, %d tickets, %d mails (reports and scorecards; no notices); the import and run took %s", m, len(cards), hs.Tickets, hs.MailsSent, time.Since(t0).Round(time.Second))
 	hs.Elapsed = time.Since(t0)
 	return hs, cards, nil
+}
+
+// importHistory imports month m from one system's API fake, as `scorecard
+// history import` does.
+func (r *runner) importHistory(ctx context.Context, v historyVendor, m month.Month) (imports.State, error) {
+	srv := httptest.NewServer(v.fake)
+	defer srv.Close()
+	api, err := vendorapi.New(v.creds(srv.URL))
+	if err != nil {
+		return imports.State{}, err
+	}
+	src, _ := source.Get(v.source)
+	im := &history.Importer{
+		Store: r.cfg.Store, Source: v.source, Since: m.Start(r.loc), Now: r.cfg.Clock.Now,
+		Exporter: src.History(api, v.creds(srv.URL), r.cfg.Policy.SourceFor(v.source), m.Start(r.loc), source.HistoryOptions{}),
+		Sleep:    func(context.Context, time.Duration) error { return nil }, // the fakes set no limit here
+	}
+	return im.Run(ctx)
 }
 
 // historyVendor is one ticketing system's API fake with its tickets.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"net/http"
 	"net/url"
@@ -205,8 +206,16 @@ func (ms *MonthSummary) source(name string) *SourceSurveys {
 
 // answer plays the generated survey answers of [from, to): each customer
 // who was surveyed opens the link for their rating at the time they
-// answered, and submits the form.
+// answered, and submits the form. With the gateway's instances
+// (Config.Instances) customers answer at once, each instance on its own
+// clock and one ticket's answers in order on one instance; without, one
+// at a time on the gateway's clock.
 func (r *runner) answer(ctx context.Context, from, to time.Time, ms *MonthSummary) error {
+	type answer struct {
+		demo.Event
+		link string
+	}
+	queues := make([][]answer, max(1, len(r.cfg.Instances)))
 	for _, a := range r.answers {
 		if a.OccurredAt.Before(from) || !a.OccurredAt.Before(to) {
 			continue
@@ -221,14 +230,44 @@ func (r *runner) answer(ctx context.Context, from, to time.Time, ms *MonthSummar
 			ms.AnswersSkipped++
 			continue
 		}
-		r.cfg.Clock.Set(a.OccurredAt)
-		if err := r.submitSurvey(ctx, sv.Links[a.Rating-1], a); err != nil {
-			return fmt.Errorf("answer the survey of ticket %s: %w", a.TicketID, err)
+		q := int(crc32.ChecksumIEEE([]byte(a.TicketID)) % uint32(len(queues)))
+		queues[q] = append(queues[q], answer{a, sv.Links[a.Rating-1]})
+	}
+	errs := make([]error, len(queues))
+	var wg sync.WaitGroup
+	for i, q := range queues {
+		clock, ctx := r.cfg.Clock, ctx
+		if len(r.cfg.Instances) > 0 {
+			clock, ctx = r.cfg.Instances[i], context.WithValue(ctx, instanceKey{}, i)
 		}
-		ms.Answers++
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, a := range q {
+				clock.Set(a.OccurredAt)
+				if err := r.submitSurvey(ctx, a.link, a.Event); err != nil {
+					errs[i] = fmt.Errorf("answer the survey of ticket %s: %w", a.TicketID, err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	for i, q := range queues {
+		if errs[i] != nil {
+			return errs[i]
+		}
+		ms.Answers += len(q)
 	}
 	return nil
 }
+
+// InstanceHeader names the gateway instance (Config.Instances) a request
+// is for.
+const InstanceHeader = "X-Demo-Instance"
+
+// instanceKey is the context key of the instance a request goes to.
+type instanceKey struct{}
 
 var csrfRE = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
@@ -280,6 +319,9 @@ func (r *runner) postForm(ctx context.Context, link string, form url.Values) (st
 }
 
 func (r *runner) page(req *http.Request) (string, error) {
+	if i, ok := req.Context().Value(instanceKey{}).(int); ok {
+		req.Header.Set(InstanceHeader, strconv.Itoa(i))
+	}
 	resp, err := r.http.Do(req)
 	if err != nil {
 		return "", err
