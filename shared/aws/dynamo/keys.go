@@ -60,8 +60,10 @@
 // zone), spread over Shards partitions by a hash of the ticket, which the
 // run queries in parallel. The entry is written before the ticket's first
 // event of the month, after one eventually consistent read finds it
-// missing (a warm process remembers the entries it has seen): a retried
-// event finds it, a duplicate entry is the same item. A ticket still open
+// missing (a warm process remembers the entries it has seen; a delivery
+// that creates the ticket writes it unread, a new ticket having none; a
+// delivery of many tickets reads 100 entries and writes 25 to a call): a
+// retried event finds it, a duplicate entry is the same item. A ticket still open
 // when a month ends must be read in the next month too, where its SLA
 // deadline may fall without any event: the month's run carries the open
 // tickets it read into the next month's index and marks it (CarryOpen); a
@@ -72,7 +74,7 @@
 //
 // Per event, then: one item write and one write unit, plus about one
 // index entry per ticket and month, and half a read unit the first time a
-// process sees the ticket in a month.
+// process sees a ticket it did not create in a month.
 package dynamo
 
 import (

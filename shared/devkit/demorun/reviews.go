@@ -3,12 +3,14 @@ package demorun
 import (
 	"context"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"html"
 	"net/url"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"scorecard/shared/app/httpapi"
 	"scorecard/shared/devkit/demo"
@@ -44,37 +46,56 @@ func (r *runner) review(ctx context.Context, mails []sentMail) (int, error) {
 		}
 	}
 	scale := r.cfg.Policy.Quality.Scale
+	// Each reviewer works through their own mail; the reviewers at once.
+	sent := make([]int, len(mails))
+	errs := make([]error, len(mails))
+	var wg sync.WaitGroup
+	for k, m := range mails {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sent[k], errs[k] = r.reviewMail(ctx, m, byName, leads, scale)
+		}()
+	}
+	wg.Wait()
 	n := 0
-	for _, m := range mails {
-		who := strings.ToLower(m.To[0])
-		j := slices.Index(leads, who)
-		harsh := 0
-		if j >= 0 && len(Harshness) > 0 {
-			harsh = Harshness[j%len(Harshness)]
-		}
-		for _, row := range reviewRowRE.FindAllStringSubmatch(m.Mail.HTML, -1) {
-			e := byName[html.UnescapeString(row[1])]
-			link := html.UnescapeString(row[2])
-			base := map[string]int{demo.ProfileStrong: 4, demo.ProfileAverage: 4, demo.ProfileWeak: 2, demo.ProfileNewHire: 3}[e.Profile]
-			h := sha256.Sum256([]byte(link))
-			form := url.Values{}
-			for i, c := range r.cfg.Policy.Quality.Categories {
-				v := base - int(h[i]%2) // a point less, per ticket and category, half the time
-				if c.ID == "diagnosis" || c.ID == "communication" {
-					v += harsh
-				}
-				if e.Profile == demo.ProfileWeak && c.ID == "solution" && h[31]%4 == 0 {
-					v = 0
-				}
-				form.Set("r_"+c.ID, fmt.Sprint(max(0, min(scale, v))))
+	for k := range mails {
+		n += sent[k]
+	}
+	return n, errors.Join(errs...)
+}
+
+// reviewMail submits the reviews of one reviewer's mail, in order.
+func (r *runner) reviewMail(ctx context.Context, m sentMail, byName map[string]demo.Engineer, leads []string, scale int) (int, error) {
+	who := strings.ToLower(m.To[0])
+	j := slices.Index(leads, who)
+	harsh := 0
+	if j >= 0 && len(Harshness) > 0 {
+		harsh = Harshness[j%len(Harshness)]
+	}
+	n := 0
+	for _, row := range reviewRowRE.FindAllStringSubmatch(m.Mail.HTML, -1) {
+		e := byName[html.UnescapeString(row[1])]
+		link := html.UnescapeString(row[2])
+		base := map[string]int{demo.ProfileStrong: 4, demo.ProfileAverage: 4, demo.ProfileWeak: 2, demo.ProfileNewHire: 3}[e.Profile]
+		h := sha256.Sum256([]byte(link))
+		form := url.Values{}
+		for i, c := range r.cfg.Policy.Quality.Categories {
+			v := base - int(h[i]%2) // a point less, per ticket and category, half the time
+			if c.ID == "diagnosis" || c.ID == "communication" {
+				v += harsh
 			}
-			tok := link[strings.LastIndex(link, "/")+1:]
-			form.Set("csrf", httpapi.CSRF(r.cfg.Secrets.SigningKey, tok))
-			if _, err := r.postForm(ctx, link, form); err != nil {
-				return n, fmt.Errorf("review of %s's ticket: %w", e.ID, err)
+			if e.Profile == demo.ProfileWeak && c.ID == "solution" && h[31]%4 == 0 {
+				v = 0
 			}
-			n++
+			form.Set("r_"+c.ID, fmt.Sprint(max(0, min(scale, v))))
 		}
+		tok := link[strings.LastIndex(link, "/")+1:]
+		form.Set("csrf", httpapi.CSRF(r.cfg.Secrets.SigningKey, tok))
+		if _, err := r.postForm(ctx, link, form); err != nil {
+			return n, fmt.Errorf("review of %s's ticket: %w", e.ID, err)
+		}
+		n++
 	}
 	return n, nil
 }
