@@ -74,9 +74,9 @@ type Config struct {
 	// many function instances would be): the customers answering surveys
 	// use them to answer at once, each at the time they answered.
 	Instances []*Clock
-	SES     string // the SES server's URL, for its mail list
-	Out     string // where the generated files, reports and screenshots go
-	Senders int    // concurrent webhook senders
+	SES       string // the SES server's URL, for its mail list
+	Out       string // where the generated files, reports and screenshots go
+	Senders   int    // concurrent webhook senders
 	// Capacity, when set, is the store's client's request-unit counter
 	// (dynamo.Capacity): the run's AWS cost is estimated from it.
 	Capacity *dynamo.Capacity
