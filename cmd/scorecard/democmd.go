@@ -1,14 +1,13 @@
 package main
 
 import (
-	"strconv"
-
 	"context"
 	"flag"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
