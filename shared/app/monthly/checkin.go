@@ -2,6 +2,7 @@ package monthly
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -52,15 +53,43 @@ func (s CheckInSummary) String() string {
 
 // CheckInTick is the daily schedule's entry point: on a check-in day of the
 // policy (in its time zone) it checks the month in as of now and mails;
-// any other day it does nothing. A rerun the same day mails nobody twice.
+// any other day it does nothing. A rerun the same day mails nobody twice:
+// once a day's check-in went out whole, a rerun (a schedule delivered
+// twice) reads its mark and returns its summary, its mails counted as
+// already sent, without reading the month again; after a failure it runs
+// again and sends what is missing.
 func (r *Runner) CheckInTick(ctx context.Context) (CheckInSummary, error) {
 	now := r.Now()
-	m := month.Of(now, r.Policy.Location())
+	loc := r.Policy.Location()
+	m := month.Of(now, loc)
 	if !r.Policy.CheckInDay(now) {
 		return CheckInSummary{Month: m.String()}, nil
 	}
+	day := now.In(loc).Format(time.DateOnly)
+	b, done, err := r.Store.CheckInDone(ctx, m, day)
+	if err != nil {
+		return CheckInSummary{Month: m.String(), Day: day}, err
+	}
+	if done {
+		var sum CheckInSummary
+		if err := json.Unmarshal(b, &sum); err == nil {
+			sum.Sent, sum.Skipped, sum.Failed = 0, sum.Sent+sum.Skipped, 0
+			r.Log.Info("check-in done earlier today", "month", sum.Month, "day", sum.Day)
+			return sum, nil
+		}
+		r.Log.Warn("the mark of today's check-in cannot be read; checking in again", "month", m.String(), "day", day, "err", err)
+	}
 	_, sum, err := r.CheckIn(ctx, CheckInRequest{AsOf: now, Mail: true})
-	return sum, err
+	if err != nil || sum.Failed > 0 {
+		return sum, err
+	}
+	if b, err = json.Marshal(sum); err == nil {
+		err = r.Store.MarkCheckInDone(ctx, m, sum.Day, b)
+	}
+	if err != nil {
+		r.Log.Warn("check-in done but not marked; a rerun today reads the month again and sends nothing", "month", sum.Month, "day", sum.Day, "err", err)
+	}
+	return sum, nil
 }
 
 // CheckIn scores the month so far as of a moment inside it, with the same

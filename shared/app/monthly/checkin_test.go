@@ -41,22 +41,29 @@ func TestCheckInsOnTheirDays(t *testing.T) {
 		sent, skipped    int
 		mailedToBob      bool
 		summaryToTheLead bool
+		readsMonth       bool
 	}{
-		{"the 9th is no check-in day", 9, 9, false, 0, 0, false, false},
-		{"the 10th: Bob and the lead", 10, 9, true, 2, 0, true, true},
-		{"the 10th again: nothing new", 10, 15, true, 0, 2, false, false},
-		{"the 11th: nothing", 11, 9, false, 0, 0, false, false},
-		{"the 20th: Bob and the lead again", 20, 9, true, 2, 0, true, true},
+		{"the 9th is no check-in day", 9, 9, false, 0, 0, false, false, false},
+		{"the 10th: Bob and the lead", 10, 9, true, 2, 0, true, true, true},
+		{"the 10th again: nothing new, the month not read", 10, 15, true, 0, 2, false, false, false},
+		{"the 11th: nothing", 11, 9, false, 0, 0, false, false, false},
+		{"the 20th: Bob and the lead again", 20, 9, true, 2, 0, true, true, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			at(tc.day, tc.hour)
-			before := len(ml.sent)
+			before, reads := len(ml.sent), st.monthReads
 			sum, err := r.CheckInTick(ctx)
 			if err != nil {
 				t.Fatal(err)
 			}
 			if (sum.Day != "") != tc.checkIn || sum.Sent != tc.sent || sum.Skipped != tc.skipped {
 				t.Fatalf("%s; want check-in %v, %d sent, %d skipped", sum, tc.checkIn, tc.sent, tc.skipped)
+			}
+			if read := st.monthReads > reads; read != tc.readsMonth {
+				t.Errorf("the month read: %v, want %v", read, tc.readsMonth)
+			}
+			if tc.checkIn && (sum.Engineers != 3 || sum.Told != 1 || sum.Quiet != 2) {
+				t.Errorf("summary %s; want 3 engineers, 1 told, 2 quiet", sum)
 			}
 			sent := strings.Join(ml.sent[before:], "\n")
 			if strings.Contains(sent, "bob@") != tc.mailedToBob || strings.Contains(sent, "lead@") != tc.summaryToTheLead {
@@ -94,6 +101,40 @@ func TestCheckInsOnTheirDays(t *testing.T) {
 		if c.EngineerID == "E2" && !strings.Contains(strings.Join(kinds(c.Consequences), " "), string(consequence.PositionAdjustment)) {
 			t.Errorf("October's run: Bob %v", kinds(c.Consequences))
 		}
+	}
+}
+
+// A check-in whose mail failed is not marked done: the rerun that day
+// reads the month again and sends only the mail that is missing.
+func TestACheckInThatFailedRunsAgain(t *testing.T) {
+	st, ml, r := setup(t)
+	ctx := context.Background()
+	loc := r.Policy.Location()
+	for _, m := range []string{aug.String(), sep.String()} {
+		if _, err := r.Run(ctx, monthly.Request{Month: m}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ml.sent, ml.failAfter = nil, 2 // Bob's mail goes, the lead's fails
+	r.Now = func() time.Time { return time.Date(2026, 10, 10, 9, 0, 0, 0, loc) }
+	if sum, err := r.CheckInTick(ctx); err == nil || sum.Sent != 1 || sum.Failed != 1 {
+		t.Fatalf("%s, %v; want 1 sent, 1 failed and an error", sum, err)
+	}
+	if _, done, _ := st.CheckInDone(ctx, oct, "2026-10-10"); done {
+		t.Fatal("a check-in with a failed mail was marked done")
+	}
+	ml.failAfter = 0
+	r.Now = func() time.Time { return time.Date(2026, 10, 10, 10, 0, 0, 0, loc) }
+	reads := st.monthReads
+	sum, err := r.CheckInTick(ctx)
+	if err != nil || sum.Sent != 1 || sum.Skipped != 1 || st.monthReads == reads {
+		t.Fatalf("the rerun: %s, %v, month read %v; want 1 sent, 1 already sent, the month read", sum, err, st.monthReads > reads)
+	}
+	if len(ml.sent) != 2 || !strings.HasPrefix(ml.sent[1], "lead@") {
+		t.Errorf("mails: %q", ml.sent)
+	}
+	if _, done, _ := st.CheckInDone(ctx, oct, "2026-10-10"); !done {
+		t.Error("the rerun that sent the rest was not marked done")
 	}
 }
 

@@ -94,6 +94,11 @@ type Store interface {
 	// PutCheckIns stores what a mid-month check-in said of each engineer
 	// (the first check-in of a day stands).
 	PutCheckIns(ctx context.Context, said []checkin.Said) error
+	// MarkCheckInDone keeps the summary of day's check-in (YYYY-MM-DD)
+	// once it mailed everyone it should (the first mark stands);
+	// CheckInDone reads it back, ok false before.
+	MarkCheckInDone(ctx context.Context, m month.Month, day string, summary []byte) error
+	CheckInDone(ctx context.Context, m month.Month, day string) (summary []byte, ok bool, err error)
 	// Reviews are the month's quality reviews of sampled tickets;
 	// ReviewAssignments its sampled tickets and their reviewers, stored
 	// once (PutReviewAssignments keeps a ticket's first); Evidence an

@@ -57,6 +57,8 @@ type memStore struct {
 	kept         map[string][]scoring.Card // "yyyy-mm as-of" → the cards a rescore replaced
 	disputes     map[month.Month][]dispute.Dispute
 	said         map[string]checkin.Said // "day engineer" → the first
+	checkInDone  map[string][]byte       // "month day" → the summary
+	monthReads   int                     // MonthTickets calls
 	reviews      map[month.Month][]quality.Review
 	assignments  map[month.Month][]quality.Assignment
 	carried      map[month.Month][]ticket.Key
@@ -86,6 +88,25 @@ func (s *memStore) Evidence(_ context.Context, m month.Month, engineerID string,
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.evidence[m.String()+" "+engineerID], nil
+}
+
+func (s *memStore) MarkCheckInDone(_ context.Context, m month.Month, day string, summary []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.checkInDone == nil {
+		s.checkInDone = map[string][]byte{}
+	}
+	if _, ok := s.checkInDone[m.String()+" "+day]; !ok {
+		s.checkInDone[m.String()+" "+day] = summary
+	}
+	return nil
+}
+
+func (s *memStore) CheckInDone(_ context.Context, m month.Month, day string) ([]byte, bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.checkInDone[m.String()+" "+day]
+	return b, ok, nil
 }
 
 func (s *memStore) PutCheckIns(_ context.Context, said []checkin.Said) error {
@@ -151,6 +172,9 @@ func newMem() *memStore {
 }
 
 func (s *memStore) MonthTickets(_ context.Context, m month.Month) iter.Seq2[*ticket.State, error] {
+	s.mu.Lock()
+	s.monthReads++
+	s.mu.Unlock()
 	return func(yield func(*ticket.State, error) bool) {
 		for _, t := range s.tickets[m] {
 			if !yield(t, nil) {

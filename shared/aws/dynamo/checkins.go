@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/dynamodb"
@@ -49,6 +50,9 @@ func (s *Store) CheckIns(ctx context.Context, m month.Month) ([]checkin.Said, er
 	}
 	out := make([]checkin.Said, 0, len(items))
 	for _, item := range items {
+		if sk, _ := item[AttrSK].(*types.AttributeValueMemberS); sk != nil && strings.HasPrefix(sk.Value, checkInDonePrefix) {
+			continue
+		}
 		b, err := binary(item, "checkin")
 		if err != nil {
 			return nil, err
@@ -60,4 +64,39 @@ func (s *Store) CheckIns(ctx context.Context, m month.Month) ([]checkin.Said, er
 		out = append(out, x)
 	}
 	return out, nil
+}
+
+// MarkCheckInDone implements monthly.Store: the summary of the day's
+// check-in, once it mailed everyone it should. The first mark stands.
+func (s *Store) MarkCheckInDone(ctx context.Context, m month.Month, day string, summary []byte) error {
+	if day == "" || m.IsZero() {
+		return errcode.Errorf(errcode.Invalid, "check-in done: a month and day are required")
+	}
+	_, err := s.db.PutItem(ctx, &dynamodb.PutItemInput{TableName: &s.table,
+		Item: map[string]types.AttributeValue{
+			AttrPK: str(checkInPK(m)), AttrSK: str(checkInDoneSK(day)), "summary": &types.AttributeValueMemberB{Value: summary},
+		},
+		ConditionExpression: aws.String("attribute_not_exists(pk)"),
+	})
+	var ccf *types.ConditionalCheckFailedException
+	if err != nil && !errors.As(err, &ccf) {
+		return unavailable("mark check-in done", err)
+	}
+	return nil
+}
+
+// CheckInDone implements monthly.Store: the summary MarkCheckInDone kept
+// for the day; ok is false when the day's check-in has not gone out whole.
+// The read is strongly consistent: a rerun soon after must see the mark.
+func (s *Store) CheckInDone(ctx context.Context, m month.Month, day string) ([]byte, bool, error) {
+	out, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table,
+		Key: key(checkInPK(m), checkInDoneSK(day)), ConsistentRead: aws.Bool(true)})
+	if err != nil {
+		return nil, false, unavailable("read check-in done", err)
+	}
+	if out.Item == nil {
+		return nil, false, nil
+	}
+	b, err := binary(out.Item, "summary")
+	return b, err == nil, err
 }

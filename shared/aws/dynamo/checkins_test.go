@@ -49,4 +49,26 @@ func TestCheckInsKeepTheFirstOfTheDay(t *testing.T) {
 	if err := st.PutCheckIns(ctx, []checkin.Said{{Month: oct, Engineer: checkin.Engineer{EngineerID: "E1"}}}); errcode.Code(err) != errcode.Invalid {
 		t.Errorf("a check-in without a day: %v", err)
 	}
+
+	// The day's mark: absent, then the first one kept, and not a check-in.
+	if _, done, err := st.CheckInDone(ctx, oct, "2026-10-10"); err != nil || done {
+		t.Fatalf("before the mark: done %v, %v", done, err)
+	}
+	for _, summary := range []string{`{"told":1}`, `{"told":2}`} {
+		if err := st.MarkCheckInDone(ctx, oct, "2026-10-10", []byte(summary)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if b, done, err := st.CheckInDone(ctx, oct, "2026-10-10"); err != nil || !done || string(b) != `{"told":1}` {
+		t.Errorf("the mark: %s, done %v, %v; want the first", b, done, err)
+	}
+	if _, done, _ := st.CheckInDone(ctx, oct, "2026-10-20"); done {
+		t.Error("another day is marked")
+	}
+	if got, err := st.CheckIns(ctx, oct); err != nil || len(got) != 4 {
+		t.Errorf("check-ins with the mark stored: %d, %v; want the 4", len(got), err)
+	}
+	if err := st.MarkCheckInDone(ctx, oct, "", nil); errcode.Code(err) != errcode.Invalid {
+		t.Errorf("a mark without a day: %v", err)
+	}
 }

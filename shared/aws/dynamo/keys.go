@@ -31,6 +31,7 @@
 //	review       QA#<yyyy-mm>                A#<engineer>#<source>#<ticket>  a sampled ticket and its reviewers (the first draw stands)
 //	             QA#<yyyy-mm>                R#<engineer>#<source>#<ticket>#<reviewer hash>  one reviewer's review of it (once)
 //	check-in     CHK#<yyyy-mm>               <yyyy-mm-dd>#<engineer>  what a mid-month check-in said of the engineer (first of the day kept)
+//	             CHK#<yyyy-mm>               DONE#<yyyy-mm-dd>    the day's check-in went out whole: a rerun that day reads this, not the month
 //	source       SRC#<source>                SWITCHOVER           when its first webhook was stored (written once)
 //	             SRC#<source>                IMPORT               its history import: cursor and counts
 //
@@ -185,9 +186,13 @@ func reviewSK(engineerID, source, ticketID, reviewer string) string {
 	return "R#" + esc(engineerID) + "#" + esc(source) + "#" + esc(ticketID) + "#" + hex.EncodeToString(sum[:8])
 }
 
-// Check-ins: CHK#<month> / <day>#<engineer>.
+// Check-ins: CHK#<month> / <day>#<engineer>, and DONE#<day> once the
+// day's check-in went out whole (a day begins with a digit).
 func checkInPK(m month.Month) string          { return "CHK#" + m.String() }
 func checkInSK(day, engineerID string) string { return day + "#" + esc(engineerID) }
+func checkInDoneSK(day string) string         { return checkInDonePrefix + esc(day) }
+
+const checkInDonePrefix = "DONE#"
 
 // Disputes: DSP#<month> / <engineer>#<id>, and #N#<engineer> counting them.
 func disputePK(m month.Month) string          { return "DSP#" + m.String() }
