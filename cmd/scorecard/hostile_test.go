@@ -307,7 +307,7 @@ func TestHostileFormRequestsAreRefusedAndStoreNothing(t *testing.T) {
 	sv := survey.Survey{ID: "sv-hostile", Source: generic.Source, TicketID: "T-hostile", Resolution: 1, ResolvedAt: now.Add(-2 * time.Hour),
 		EngineerAgentID: "ag-1", CustomerKey: "generic:c-1", CustomerEmail: "ann@example.com", CustomerName: "Ann", Locale: "en",
 		DueAt: now.Add(-time.Hour), SentAt: now.Add(-time.Hour), ExpiresAt: now.Add(28 * 24 * time.Hour)}
-	if err := store.RecordSurvey(ctx, sv, time.Time{}); err != nil {
+	if _, err := store.RecordSurvey(ctx, sv, survey.Recording{}); err != nil {
 		t.Fatal(err)
 	}
 	m := month.Month{Year: now.Year(), Month: now.Month()}

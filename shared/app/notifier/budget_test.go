@@ -63,7 +63,7 @@ func TestSweepsToATimeBudget(t *testing.T) {
 			ResolvedAt: t0, CustomerKey: fmt.Sprintf("c%d@example.com", i), CustomerEmail: fmt.Sprintf("c%d@example.com", i),
 			Locale: "en", DueAt: t0.Add(time.Hour), ExpiresAt: t0.Add(29 * 24 * time.Hour),
 		}
-		if err := store.RecordSurvey(ctx, sv, t0.Add(-30*24*time.Hour)); err != nil {
+		if _, err := store.RecordSurvey(ctx, sv, survey.Recording{QuietSince: t0.Add(-30 * 24 * time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -109,7 +109,7 @@ func TestSweepsKeepToTheRate(t *testing.T) {
 		sv := survey.Survey{ID: fmt.Sprintf("generic-R%d-1", i), Source: "generic", TicketID: fmt.Sprintf("R%d", i), Resolution: 1,
 			ResolvedAt: t0, CustomerKey: fmt.Sprintf("r%d@example.com", i), CustomerEmail: fmt.Sprintf("r%d@example.com", i),
 			Locale: "en", DueAt: t0.Add(time.Hour), ExpiresAt: t0.Add(29 * 24 * time.Hour)}
-		if err := store.RecordSurvey(ctx, sv, t0.Add(-30*24*time.Hour)); err != nil {
+		if _, err := store.RecordSurvey(ctx, sv, survey.Recording{QuietSince: t0.Add(-30 * 24 * time.Hour)}); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -2,14 +2,17 @@ package notifier_test
 
 import (
 	"context"
+	"errors"
 	"net/http/httptest"
 	"slices"
 	"testing"
 	"time"
 
 	"scorecard/shared/app/notifier"
+	"scorecard/shared/aws/dynamo"
 	"scorecard/shared/core/directory"
 	"scorecard/shared/core/event"
+	"scorecard/shared/core/mail"
 	"scorecard/shared/devkit/vendorfake"
 	"scorecard/shared/source/vendorapi"
 )
@@ -153,4 +156,93 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// countingStore counts the claims and the reads of cached addresses the
+// notifier makes of the store on DynamoDB Local.
+type countingStore struct {
+	*dynamo.Store
+	claims, cacheReads int
+}
+
+func (c *countingStore) ClaimSurvey(ctx context.Context, id string, now time.Time) error {
+	c.claims++
+	return c.Store.ClaimSurvey(ctx, id, now)
+}
+
+func (c *countingStore) CachedContact(ctx context.Context, key string) (vendorapi.Contact, time.Time, bool, error) {
+	c.cacheReads++
+	return c.Store.CachedContact(ctx, key)
+}
+
+// refusingMailer fails every mail to one address.
+type refusingMailer struct {
+	mailer
+	refuse string
+}
+
+func (m *refusingMailer) Send(ctx context.Context, to []string, ml mail.Mail) (string, error) {
+	if to[0] == m.refuse {
+		return "", errors.New("mail service unavailable")
+	}
+	return m.mailer.Send(ctx, to, ml)
+}
+
+// A survey due when it is recorded, with its address at hand (given with
+// the ticket, or cached on the customer's item), is recorded claimed and
+// mailed with no claim and no read of the customer of its own; one whose
+// address must be looked up is claimed after the lookup, as a sweep's.
+// A claimed survey whose mail fails is released to the sweep.
+func TestASurveyDueNowIsClaimedAsItIsRecorded(t *testing.T) {
+	ctx := context.Background()
+	now := t0.Add(3*time.Hour + time.Minute)
+	n, store, _ := newNotifier(t, now)
+	cs := &countingStore{Store: store}
+	m := &refusingMailer{refuse: "cy@example.com"}
+	n.Store, n.Mailer = cs, m
+	fake := &vendorfake.Server{User: "u", Token: "t", Now: func() time.Time { return now }, People: map[string]map[string]vendorfake.Person{
+		"zendesk": {"3001": {Email: "ann@example.com", Name: "Ann"}},
+	}}
+	startFake(t, n, fake)
+	lookups := func() int { return fake.Requests()["zendesk 200"] }
+
+	for _, step := range []struct {
+		name                    string
+		life                    *life
+		later                   time.Duration
+		mailedTo                string
+		claims, reads, lookedUp int
+	}{
+		{"the address with the ticket", newLife("T1", "bob@example.com").status(2, event.StatusResolved), 0, "bob@example.com", 0, 0, 0},
+		{"an address looked up", idLife("zendesk", "Z1", "3001"), 0, "ann@example.com", 1, 0, 1},
+		{"the cached address, after the quiet period", idLife("zendesk", "Z2", "3001"), 8 * 24 * time.Hour, "ann@example.com", 1, 0, 1},
+		{"a mail that fails", newLife("T3", "cy@example.com").status(2, event.StatusResolved), 0, "", 1, 0, 1},
+	} {
+		t.Run(step.name, func(t *testing.T) {
+			for i := range step.life.evs {
+				step.life.evs[i].OccurredAt = step.life.evs[i].OccurredAt.Add(step.later)
+			}
+			n.Now = func() time.Time { return now.Add(step.later) }
+			before := len(m.to)
+			if err := n.Consider(ctx, step.life.state()); err != nil {
+				t.Fatal(err)
+			}
+			if got := m.to[before:]; step.mailedTo == "" && len(got) != 0 || step.mailedTo != "" && (len(got) != 1 || got[0] != step.mailedTo) {
+				t.Errorf("mailed %v, want %q", got, step.mailedTo)
+			}
+			if cs.claims != step.claims || cs.cacheReads != step.reads || lookups() != step.lookedUp {
+				t.Errorf("claims %d, cached-address reads %d, lookups %d; want %d, %d, %d", cs.claims, cs.cacheReads, lookups(), step.claims, step.reads, step.lookedUp)
+			}
+		})
+	}
+	// The failed mail went back to the sweep, which sends it once the
+	// mail service is back; nothing else is due.
+	m.refuse = ""
+	n.Now = func() time.Time { return now.Add(time.Hour) }
+	if sent, failed, err := n.SendDue(ctx); sent != 1 || failed != 0 || err != nil || m.to[len(m.to)-1] != "cy@example.com" {
+		t.Fatalf("sweep: %d sent, %d failed, %v; mails %v", sent, failed, err, m.to)
+	}
+	if sent, _, _ := n.SendDue(ctx); sent != 0 {
+		t.Errorf("a second sweep sent %d", sent)
+	}
 }

@@ -101,8 +101,9 @@ func CustomerKey(source, id, email string) string {
 type Store interface {
 	// RecordSurvey records a due survey unless one exists for the
 	// resolution, the customer opted out, or was surveyed after
-	// quietSince (then survey.ErrNotRecorded), atomically.
-	RecordSurvey(ctx context.Context, s survey.Survey, quietSince time.Time) error
+	// r.QuietSince (then survey.ErrNotRecorded), atomically; with
+	// r.ClaimAt, claimed if its address is at hand (survey.Recording).
+	RecordSurvey(ctx context.Context, s survey.Survey, r survey.Recording) (survey.Recorded, error)
 	// DueSurveys lists unsent surveys due at or before now.
 	DueSurveys(ctx context.Context, now time.Time) ([]survey.Survey, error)
 	// ClaimSurvey takes a due survey for sending (survey.ErrNotRecorded if
@@ -222,14 +223,22 @@ func (n *Notifier) Consider(ctx context.Context, s *ticket.State) error {
 			return nil
 		}
 	}
-	switch err := n.Store.RecordSurvey(ctx, sv, now.Add(-n.Rules.QuietPeriod)); {
+	// A survey due now is recorded claimed when its address is at hand,
+	// and mailed at once: no claim of its own, no read of the customer.
+	r := survey.Recording{QuietSince: now.Add(-n.Rules.QuietPeriod)}
+	dueNow := !sv.DueAt.After(now)
+	if dueNow && n.timeLeft(ctx) {
+		r.ClaimAt, r.ContactSince = now, now.Add(-ContactMaxAge)
+	}
+	rec, err := n.Store.RecordSurvey(ctx, sv, r)
+	switch {
 	case errors.Is(err, survey.ErrNotRecorded):
 		return nil
 	case err != nil:
 		return err
 	}
-	if !sv.DueAt.After(now) {
-		n.send(ctx, sv)
+	if dueNow {
+		n.send(ctx, sv, &rec)
 	}
 	return nil
 }
@@ -250,7 +259,7 @@ func (n *Notifier) SendDue(ctx context.Context) (sent, failed int, err error) {
 			failed += len(due) - i // left due for the next sweep
 			break
 		}
-		switch n.send(ctx, sv) {
+		switch n.send(ctx, sv, nil) {
 		case sentOK:
 			sent++
 		case sendFailed:
@@ -272,10 +281,20 @@ const (
 // send mails one survey once; a failure leaves it due. An address the
 // webhooks left out is looked up before the survey is claimed, so that a
 // slow vendor can never leave a claim behind that no sweep takes again.
-func (n *Notifier) send(ctx context.Context, sv survey.Survey) outcome {
+// rec is what recording the survey just now found (nil in a sweep): a
+// survey recorded claimed has its address at hand and is mailed at once.
+func (n *Notifier) send(ctx context.Context, sv survey.Survey, rec *survey.Recorded) outcome {
 	now := n.Now()
-	if sv.CustomerEmail == "" {
-		c, err := n.contact(ctx, sv, now)
+	claimed := rec != nil && rec.Claimed
+	switch {
+	case sv.CustomerEmail != "":
+	case claimed:
+		sv.CustomerEmail, sv.CustomerName = rec.ContactEmail, cmp.Or(rec.ContactName, sv.CustomerName)
+		if l := localeOf(rec.ContactLocale); l != "" {
+			sv.Locale = l
+		}
+	default:
+		c, err := n.contact(ctx, sv, now, rec)
 		switch {
 		case errors.Is(err, vendorapi.ErrNotFound):
 			if err := n.Store.ClaimSurvey(ctx, sv.ID, now); err != nil {
@@ -295,14 +314,16 @@ func (n *Notifier) send(ctx context.Context, sv survey.Survey) outcome {
 			sv.Locale = l
 		}
 	}
-	if !n.timeLeft(ctx) {
-		return sendFailed // the lookup took the time: left due for the next sweep
-	}
-	if err := n.Store.ClaimSurvey(ctx, sv.ID, now); err != nil {
-		if errors.Is(err, survey.ErrNotRecorded) {
-			return notSent // someone else sent it: not a failure
+	if !claimed {
+		if !n.timeLeft(ctx) {
+			return sendFailed // the lookup took the time: left due for the next sweep
 		}
-		return sendFailed
+		if err := n.Store.ClaimSurvey(ctx, sv.ID, now); err != nil {
+			if errors.Is(err, survey.ErrNotRecorded) {
+				return notSent // someone else sent it: not a failure
+			}
+			return sendFailed
+		}
 	}
 	if late := now.Sub(sv.DueAt); late > 0 {
 		sv.ExpiresAt = sv.ExpiresAt.Add(late) // the links last their full validity from the mail
@@ -340,13 +361,22 @@ func (n *Notifier) send(ctx context.Context, sv survey.Survey) outcome {
 
 // contact is the requester's address: cached on their item when looked up
 // within ContactMaxAge, else asked of their ticketing system and cached.
-func (n *Notifier) contact(ctx context.Context, sv survey.Survey, now time.Time) (vendorapi.Contact, error) {
+// rec, when set, is the customer's item as recording the survey found it:
+// it is not read again.
+func (n *Notifier) contact(ctx context.Context, sv survey.Survey, now time.Time, rec *survey.Recorded) (vendorapi.Contact, error) {
 	lookup := n.Contacts[sv.Source]
 	if lookup == nil || n.Cache == nil || sv.CustomerID == "" {
 		return vendorapi.Contact{}, vendorapi.ErrNotFound
 	}
-	c, at, ok, err := n.Cache.CachedContact(ctx, sv.CustomerKey)
-	if err != nil {
+	var (
+		c   vendorapi.Contact
+		at  time.Time
+		ok  bool
+		err error
+	)
+	if rec != nil {
+		c, at, ok = vendorapi.Contact{Email: rec.ContactEmail, Name: rec.ContactName, Locale: rec.ContactLocale}, rec.ContactAt, !rec.ContactAt.IsZero()
+	} else if c, at, ok, err = n.Cache.CachedContact(ctx, sv.CustomerKey); err != nil {
 		return c, err
 	}
 	if ok && now.Sub(at) < ContactMaxAge {

@@ -30,58 +30,75 @@ import (
 // period by another survey; then the survey, refused when the resolution
 // already has it. A retry after a fault between the two passes the first
 // (it is the same survey) and writes the second; a survey is never written
-// for a customer the first refused.
+// for a customer the first refused. A survey due at once whose address is
+// at hand is written claimed ("sending"), so that its mail follows with
+// one write more (the mark) instead of a claim, a read of the customer's
+// item and the mark.
 
 var _ survey.Store = (*Store)(nil)
 
-// RecordSurvey implements notifier.Store.
-func (s *Store) RecordSurvey(ctx context.Context, sv survey.Survey, quietSince time.Time) error {
+// RecordSurvey implements notifier.Store. The customer's item comes back
+// from its update (ReturnValues ALL_NEW, which consumes no read units,
+// per the UpdateItem API reference):
+// the address cached on it decides whether the survey can be recorded
+// already claimed (r.ClaimAt), and is handed to the notifier, which then
+// reads nothing more before the mail.
+func (s *Store) RecordSurvey(ctx context.Context, sv survey.Survey, r survey.Recording) (survey.Recorded, error) {
+	var rec survey.Recorded
 	b, err := json.Marshal(sv)
 	if err != nil {
-		return err
+		return rec, err
 	}
 	// The notifier considers a resolved ticket again with each later
 	// event that may bear on its survey: a read (half a unit) finds the
 	// survey recorded before anything is written.
 	got, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: s.surveyKey(sv.ID), ProjectionExpression: aws.String(AttrPK)})
 	if err != nil {
-		return unavailable("read survey", err)
+		return rec, unavailable("read survey", err)
 	}
 	if got.Item != nil {
-		return survey.ErrNotRecorded
+		return rec, survey.ErrNotRecorded
 	}
 	var refused *types.ConditionalCheckFailedException
-	_, err = s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
+	cust, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
 		TableName:           &s.table,
 		Key:                 map[string]types.AttributeValue{AttrPK: str(customerPK(sv.CustomerKey)), AttrSK: str(customerSK)},
 		UpdateExpression:    aws.String("SET last_surveyed = :due, last_survey = :id"),
 		ConditionExpression: aws.String("attribute_not_exists(opted_out) AND (attribute_not_exists(last_surveyed) OR last_surveyed < :quiet OR last_survey = :id)"),
 		ExpressionAttributeValues: map[string]types.AttributeValue{
-			":due": str(stamp(sv.DueAt)), ":quiet": str(stamp(quietSince)), ":id": str(sv.ID),
+			":due": str(stamp(sv.DueAt)), ":quiet": str(stamp(r.QuietSince)), ":id": str(sv.ID),
 		},
+		ReturnValues: types.ReturnValueAllNew,
 	})
 	switch {
 	case errors.As(err, &refused):
-		return survey.ErrNotRecorded
+		return rec, survey.ErrNotRecorded
 	case err != nil:
-		return unavailable("record survey", err)
+		return rec, unavailable("record survey", err)
 	}
-	shard := shardOf(sv.Source, sv.TicketID, s.opt.Shards)
+	if c, at, ok := contactOf(cust.Attributes); ok {
+		rec.ContactEmail, rec.ContactName, rec.ContactLocale, rec.ContactAt = c.Email, c.Name, c.Locale, at
+	}
+	item := map[string]types.AttributeValue{
+		AttrPK: str(surveyPK(sv.ID)), AttrSK: str(surveySK), "survey": &types.AttributeValueMemberB{Value: b},
+		"state": str("due"), AttrGSI1PK: str(duePK(shardOf(sv.Source, sv.TicketID, s.opt.Shards))), AttrGSI1SK: str(dueSK(sv.DueAt, sv.ID)),
+	}
+	// Claimed as it is written, as ClaimSurvey would: it stays in the due
+	// index, so that a release after a failed mail puts it back in the sweep.
+	if !r.ClaimAt.IsZero() && (sv.CustomerEmail != "" || !rec.ContactAt.IsZero() && rec.ContactAt.After(r.ContactSince)) {
+		item["state"], item["claimed_at"] = str("sending"), str(stamp(r.ClaimAt))
+		rec.Claimed = true
+	}
 	_, err = s.db.PutItem(ctx, &dynamodb.PutItemInput{
-		TableName: &s.table,
-		Item: map[string]types.AttributeValue{
-			AttrPK: str(surveyPK(sv.ID)), AttrSK: str(surveySK), "survey": &types.AttributeValueMemberB{Value: b},
-			"state": str("due"), AttrGSI1PK: str(duePK(shard)), AttrGSI1SK: str(dueSK(sv.DueAt, sv.ID)),
-		},
-		ConditionExpression: aws.String("attribute_not_exists(pk)"),
+		TableName: &s.table, Item: item, ConditionExpression: aws.String("attribute_not_exists(pk)"),
 	})
 	switch {
 	case errors.As(err, &refused):
-		return survey.ErrNotRecorded
+		return survey.Recorded{}, survey.ErrNotRecorded
 	case err != nil:
-		return unavailable("record survey", err)
+		return survey.Recorded{}, unavailable("record survey", err)
 	}
-	return nil
+	return rec, nil
 }
 
 // DueSurveys implements notifier.Store.
@@ -224,20 +241,27 @@ func (s *Store) CachedContact(ctx context.Context, customerKey string) (vendorap
 	if err != nil {
 		return vendorapi.Contact{}, time.Time{}, false, unavailable("read customer", err)
 	}
-	var item struct {
+	c, at, ok := contactOf(out.Item)
+	return c, at, ok, nil
+}
+
+// contactOf is the address cached on a customer's item; ok is false when
+// there is none (or it cannot be read: it is then looked up again).
+func contactOf(item map[string]types.AttributeValue) (vendorapi.Contact, time.Time, bool) {
+	var c struct {
 		Email  string `dynamodbav:"contact_email"`
 		Name   string `dynamodbav:"contact_name"`
 		Locale string `dynamodbav:"contact_locale"`
 		At     string `dynamodbav:"contact_at"`
 	}
-	if err := attributevalue.UnmarshalMap(out.Item, &item); err != nil {
-		return vendorapi.Contact{}, time.Time{}, false, fmt.Errorf("unmarshal customer: %w", err)
+	if err := attributevalue.UnmarshalMap(item, &c); err != nil || c.Email == "" {
+		return vendorapi.Contact{}, time.Time{}, false
 	}
-	at, err := time.Parse("2006-01-02T15:04:05.000000000Z", item.At)
-	if item.Email == "" || err != nil {
-		return vendorapi.Contact{}, time.Time{}, false, nil
+	at, err := time.Parse("2006-01-02T15:04:05.000000000Z", c.At)
+	if err != nil {
+		return vendorapi.Contact{}, time.Time{}, false
 	}
-	return vendorapi.Contact{Email: item.Email, Name: item.Name, Locale: item.Locale}, at, true, nil
+	return vendorapi.Contact{Email: c.Email, Name: c.Name, Locale: c.Locale}, at, true
 }
 
 // CacheContact implements notifier.ContactCache.

@@ -49,6 +49,26 @@ type Survey struct {
 	Answer           *Answer   // nil until answered
 }
 
+// Recording is how a survey is recorded (the notifier's store).
+type Recording struct {
+	// QuietSince: no survey for a customer surveyed after it.
+	QuietSince time.Time
+	// ClaimAt, when set, records the survey already claimed for sending
+	// at that time, as a claim would, provided its address is at hand:
+	// given with the ticket, or cached on the customer's item after
+	// ContactSince. Its sender mails it at once.
+	ClaimAt, ContactSince time.Time
+}
+
+// Recorded is what recording a survey found: whether it was recorded
+// claimed, and the address cached on the customer's item (ContactAt zero
+// when none), so that its sender need not read the item again.
+type Recorded struct {
+	Claimed                                  bool
+	ContactEmail, ContactName, ContactLocale string
+	ContactAt                                time.Time
+}
+
 // Changeable says whether the survey's answer may still be given or changed
 // at now: unanswered, or first answered less than ChangeWindow ago.
 func (s Survey) Changeable(now time.Time) bool {
