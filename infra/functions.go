@@ -119,7 +119,7 @@ var formsFunction = function{
 // notifierFunction records and mails the survey a final resolution calls for,
 // from the table's stream and from a sweep schedule for surveys whose delay
 // has passed; the DynamoDB actions are those of shared/aws/dynamo/surveys.go
-// (RecordSurvey's transaction of an Update and a Put, DueSurveys, the
+// (RecordSurvey's conditional Update, which returns the customer's item, and Put; DueSurveys, the
 // claims, the addresses cached on customer items), the ticket an event
 // names (a query of its partition) and the directory read (engineers' own
 // tickets are not surveyed). It reads customers' addresses
