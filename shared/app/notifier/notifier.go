@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"scorecard/shared/app/surveyform"
@@ -104,6 +105,10 @@ type Store interface {
 	// r.QuietSince (then survey.ErrNotRecorded), atomically; with
 	// r.ClaimAt, claimed if its address is at hand (survey.Recording).
 	RecordSurvey(ctx context.Context, s survey.Survey, r survey.Recording) (survey.Recorded, error)
+	// SurveysRecorded reports which of the surveys (by id) are recorded:
+	// one batch read for many tickets instead of a read in each
+	// RecordSurvey.
+	SurveysRecorded(ctx context.Context, ids []string) (map[string]bool, error)
 	// DueSurveys lists unsent surveys due at or before now.
 	DueSurveys(ctx context.Context, now time.Time) ([]survey.Survey, error)
 	// ClaimSurvey takes a due survey for sending (survey.ErrNotRecorded if
@@ -174,6 +179,42 @@ type Notifier struct {
 	Margin time.Duration
 	// Wait pauses between mails to keep to Rate; a timer on ctx when nil.
 	Wait func(ctx context.Context, d time.Duration) error
+
+	mu       sync.Mutex
+	recorded map[string]bool // what the last Prefetch read, by survey id; each taken once
+}
+
+// Prefetch reads in one batch whether the surveys the tickets' final
+// resolutions would call for are recorded, so that the next Consider of
+// each makes no read of its own (a stream batch, the demo's resolutions).
+// It replaces what an earlier Prefetch left; an error leaves each
+// Consider to read for itself.
+func (n *Notifier) Prefetch(ctx context.Context, states []*ticket.State) error {
+	ids := make([]string, 0, len(states))
+	for _, s := range states {
+		if final, ok := s.FinalResolution(); ok && !final.Imported && s.Customer != nil {
+			ids = append(ids, ID(s.Source, s.ID, len(s.Resolutions)-1))
+		}
+	}
+	var got map[string]bool
+	var err error
+	if len(ids) > 0 {
+		got, err = n.Store.SurveysRecorded(ctx, ids)
+	}
+	n.mu.Lock()
+	n.recorded = got
+	n.mu.Unlock()
+	return err
+}
+
+// prefetched is what Prefetch read of a survey, taken once: known is false
+// when it read nothing of it.
+func (n *Notifier) prefetched(id string) (recorded, known bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	recorded, known = n.recorded[id]
+	delete(n.recorded, id)
+	return recorded, known
 }
 
 // DefaultMargin is Notifier.Margin's default.
@@ -225,7 +266,11 @@ func (n *Notifier) Consider(ctx context.Context, s *ticket.State) error {
 	}
 	// A survey due now is recorded claimed when its address is at hand,
 	// and mailed at once: no claim of its own, no read of the customer.
-	r := survey.Recording{QuietSince: now.Add(-n.Rules.QuietPeriod)}
+	recorded, known := n.prefetched(sv.ID)
+	if recorded {
+		return nil
+	}
+	r := survey.Recording{QuietSince: now.Add(-n.Rules.QuietPeriod), Unrecorded: known}
 	dueNow := !sv.DueAt.After(now)
 	if dueNow && n.timeLeft(ctx) {
 		r.ClaimAt, r.ContactSince = now, now.Add(-ContactMaxAge)

@@ -328,3 +328,58 @@ func TestRulesFrom(t *testing.T) {
 		t.Errorf("rules %s %+v", r, r)
 	}
 }
+
+// A batch of resolutions (a stream batch) reads whether their surveys are
+// recorded in one call, and considers each without a read of its own; the
+// same batch again records and mails nothing, and writes nothing.
+func TestABatchReadsItsSurveysInOneCall(t *testing.T) {
+	ctx := context.Background()
+	var c dynamo.Capacity
+	db := dynamotest.Client(t, c.Option())
+	store := dynamo.New(db, dynamotest.Table(t, db), dynamo.Options{})
+	m := &mailer{}
+	noDelay := rules
+	noDelay.Delay = 0
+	n := &notifier.Notifier{Store: store, Mailer: m, Key: []byte("k"), BaseURL: "http://127.0.0.1:8080", Rules: noDelay,
+		Now: func() time.Time { return t0.Add(3 * time.Hour) }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	var batch []*ticket.State
+	for _, id := range []string{"B1", "B2", "B3", "B4", "B5"} {
+		batch = append(batch, newLife(id, strings.ToLower(id)+"@example.com").status(2, event.StatusResolved).state())
+	}
+	surveys := func() (reads, writes int) {
+		for _, k := range c.Kinds() {
+			if k.Kind == "SRV" {
+				return k.Reads, k.Writes
+			}
+		}
+		return 0, 0
+	}
+	for round, want := range []int{5, 0} {
+		reads, writes := surveys()
+		if err := n.Prefetch(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range batch {
+			if err := n.Consider(ctx, st); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r, w := surveys()
+		if len(m.to) != 5 || r-reads != 1 {
+			t.Errorf("round %d: %d mails in all, %d reads of surveys; want 5 and 1", round, len(m.to), r-reads)
+		}
+		if want == 0 && w != writes {
+			t.Errorf("round %d: %d writes of surveys for a batch recorded already", round, w-writes)
+		}
+	}
+	// Without a batch read each ticket reads its own.
+	reads, _ := surveys()
+	for _, st := range batch {
+		if err := n.Consider(ctx, st); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if r, _ := surveys(); r-reads != 5 || len(m.to) != 5 {
+		t.Errorf("without the batch: %d reads, %d mails; want 5 and 5", r-reads, len(m.to))
+	}
+}

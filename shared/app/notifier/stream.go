@@ -46,27 +46,59 @@ func Matters(e event.Event) bool {
 	return e.HasTags || e.Customer != nil && e.Customer.Email != ""
 }
 
-// Handle handles one batch of stream records.
+// Handle handles one batch of stream records: it reads the tickets the
+// records that matter name (each once), reads in one batch which of their
+// surveys are recorded (Prefetch), then considers each ticket.
 func (h *StreamHandler) Handle(ctx context.Context, ev events.DynamoDBEvent) (events.DynamoDBEventResponse, error) {
 	var resp events.DynamoDBEventResponse
 	type key struct{ source, id string }
-	done := map[key]error{}
-	for _, rec := range ev.Records {
+	var (
+		done   = map[key]error{}
+		states = map[key]*ticket.State{}
+		order  []key
+		keys   = make([]key, len(ev.Records))
+		failed = make([]error, len(ev.Records))
+		matter = make([]bool, len(ev.Records))
+	)
+	for i, rec := range ev.Records {
 		e, ok, err := h.Read(rec.Change.NewImage)
 		if !ok || err == nil && !Matters(e) {
 			continue
 		}
+		matter[i] = true
+		if err != nil {
+			failed[i] = err
+			continue
+		}
+		k := key{e.Source, e.TicketID}
+		keys[i] = k
+		if _, seen := done[k]; seen {
+			continue
+		}
+		st, err := h.Load(ctx, e.Source, e.TicketID)
+		done[k] = err
 		if err == nil {
-			k := key{e.Source, e.TicketID}
-			var seen bool
-			if err, seen = done[k]; !seen {
-				var st ticket.State
-				st, err = h.Load(ctx, e.Source, e.TicketID)
-				if err == nil {
-					err = h.Notifier.Consider(ctx, &st)
-				}
-				done[k] = err
-			}
+			states[k] = &st
+			order = append(order, k)
+		}
+	}
+	list := make([]*ticket.State, len(order))
+	for i, k := range order {
+		list[i] = states[k]
+	}
+	if err := h.Notifier.Prefetch(ctx, list); err != nil {
+		h.Notifier.Log.Warn("surveys not read in a batch; each ticket reads its own", "err", err)
+	}
+	for _, k := range order {
+		done[k] = h.Notifier.Consider(ctx, states[k])
+	}
+	for i, rec := range ev.Records {
+		if !matter[i] {
+			continue
+		}
+		err := failed[i]
+		if err == nil {
+			err = done[keys[i]]
 		}
 		if err != nil {
 			h.Notifier.Log.Error("stream record failed", "event_id", rec.EventID, "err", err)

@@ -51,13 +51,18 @@ func (s *Store) RecordSurvey(ctx context.Context, sv survey.Survey, r survey.Rec
 	}
 	// The notifier considers a resolved ticket again with each later
 	// event that may bear on its survey: a read (half a unit) finds the
-	// survey recorded before anything is written.
-	got, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: s.surveyKey(sv.ID), ProjectionExpression: aws.String(AttrPK)})
-	if err != nil {
-		return rec, unavailable("read survey", err)
-	}
-	if got.Item != nil {
-		return rec, survey.ErrNotRecorded
+	// survey recorded before anything is written, unless the caller just
+	// read it in a batch (SurveysRecorded). Should it have been recorded
+	// since, the update below passes (the same survey) and the put is
+	// refused: not recorded twice.
+	if !r.Unrecorded {
+		got, err := s.db.GetItem(ctx, &dynamodb.GetItemInput{TableName: &s.table, Key: s.surveyKey(sv.ID), ProjectionExpression: aws.String(AttrPK)})
+		if err != nil {
+			return rec, unavailable("read survey", err)
+		}
+		if got.Item != nil {
+			return rec, survey.ErrNotRecorded
+		}
 	}
 	var refused *types.ConditionalCheckFailedException
 	cust, err := s.db.UpdateItem(ctx, &dynamodb.UpdateItemInput{
@@ -99,6 +104,25 @@ func (s *Store) RecordSurvey(ctx context.Context, sv survey.Survey, r survey.Rec
 		return survey.Recorded{}, unavailable("record survey", err)
 	}
 	return rec, nil
+}
+
+// SurveysRecorded implements notifier.Store: which of the surveys are
+// recorded, read 100 to a call (eventually consistent, as RecordSurvey's
+// own read).
+func (s *Store) SurveysRecorded(ctx context.Context, ids []string) (map[string]bool, error) {
+	keys := make([]map[string]types.AttributeValue, len(ids))
+	for i, id := range ids {
+		keys[i] = s.surveyKey(id)
+	}
+	found, err := s.existing(ctx, keys, "read surveys")
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]bool, len(ids))
+	for i, id := range ids {
+		out[id] = found[keyID(keys[i])]
+	}
+	return out, nil
 }
 
 // DueSurveys implements notifier.Store.

@@ -3,6 +3,7 @@ package dynamo_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"testing"
 	"time"
 
@@ -60,6 +61,20 @@ func TestRecordSurveyClaimsWhenTheAddressIsAtHand(t *testing.T) {
 			}
 		})
 	}
+	// Which are recorded, in one batch read; one never recorded is not.
+	got, err := st.SurveysRecorded(ctx, []string{"S1", "S2", "S3", "S4", "S5", "S9"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := map[string]bool{"S1": true, "S2": true, "S3": true, "S4": true, "S5": true, "S9": false}; !maps.Equal(got, want) {
+		t.Errorf("recorded: %v, want %v", got, want)
+	}
+	// Told wrongly that it is unrecorded (a batch read gone stale), the
+	// store skips its own read and still refuses the survey recorded.
+	if _, err := st.RecordSurvey(ctx, sv("S1", "id:zendesk:3001", ""), survey.Recording{QuietSince: quiet, Unrecorded: true}); !errors.Is(err, survey.ErrNotRecorded) {
+		t.Errorf("recorded again when told it was not: %v", err)
+	}
+
 	// A claimed survey released after a failed mail is due again.
 	if err := st.ReleaseSurvey(ctx, "S2"); err != nil {
 		t.Fatal(err)

@@ -58,6 +58,9 @@ type Recording struct {
 	// given with the ticket, or cached on the customer's item after
 	// ContactSince. Its sender mails it at once.
 	ClaimAt, ContactSince time.Time
+	// Unrecorded: the caller read just now, in a batch, that the survey
+	// is not recorded; the store does not read it again.
+	Unrecorded bool
 }
 
 // Recorded is what recording a survey found: whether it was recorded

@@ -134,6 +134,16 @@ func (r *runner) survey(ctx context.Context, keys []dynamo.TicketKey, from, to t
 	}
 	slices.SortFunc(groups, func(a, b []*ticket.State) int { return cmp.Compare(a[0].ID, b[0].ID) })
 
+	// Workers take batches of up to 100 tickets, whole customers, as a
+	// stream batch: the notifier reads their surveys in one call.
+	var batches [][]*ticket.State
+	for _, g := range groups {
+		if n := len(batches); n == 0 || len(batches[n-1])+len(g) > 100 {
+			batches = append(batches, nil)
+		}
+		batches[len(batches)-1] = append(batches[len(batches)-1], g...)
+	}
+
 	rules := notifier.RulesFrom(r.cfg.Policy)
 	var (
 		mu       sync.Mutex
@@ -154,6 +164,11 @@ func (r *runner) survey(ctx context.Context, keys []dynamo.TicketKey, from, to t
 				Engineers: &notifier.DirectoryEngineers{Load: r.cfg.Store.Engineers, TTL: time.Hour, Now: time.Now},
 			}
 			for g := range next {
+				t0 := time.Now()
+				if err := n.Prefetch(ctx, g); err != nil {
+					r.cfg.Log.Warn("surveys not read in a batch", "err", err)
+				}
+				r.meter.addTime("notifier", time.Since(t0))
 				for _, st := range g {
 					res, _ := st.FinalResolution()
 					now = res.At.Add(rules.Delay)
@@ -185,8 +200,8 @@ func (r *runner) survey(ctx context.Context, keys []dynamo.TicketKey, from, to t
 			}
 		}()
 	}
-	for _, g := range groups {
-		next <- g
+	for _, b := range batches {
+		next <- b
 	}
 	close(next)
 	wg.Wait()
