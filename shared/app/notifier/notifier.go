@@ -264,12 +264,12 @@ func (n *Notifier) Consider(ctx context.Context, s *ticket.State) error {
 			return nil
 		}
 	}
-	// A survey due now is recorded claimed when its address is at hand,
-	// and mailed at once: no claim of its own, no read of the customer.
 	recorded, known := n.prefetched(sv.ID)
 	if recorded {
-		return nil
+		return nil // recorded already, as a batch read found
 	}
+	// A survey due now is recorded claimed when its address is at hand,
+	// and mailed at once: no claim of its own, no read of the customer.
 	r := survey.Recording{QuietSince: now.Add(-n.Rules.QuietPeriod), Unrecorded: known}
 	dueNow := !sv.DueAt.After(now)
 	if dueNow && n.timeLeft(ctx) {
