@@ -158,7 +158,11 @@ func duePK(shard int) string       { return "DUE#" + strconv.Itoa(shard) }
 // order of the text that of the times.
 func dueSK(at time.Time, surveyID string) string { return stamp(at) + "#" + surveyID }
 
-func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000000Z") }
+func stamp(t time.Time) string { return t.UTC().Format(stampLayout) }
+
+// stampLayout is how times are kept in keys and attributes: fixed width,
+// so that they sort as they compare.
+const stampLayout = "2006-01-02T15:04:05.000000000Z"
 
 func recordPK(m month.Month) string      { return "REC#" + m.String() }
 func recordSK(kind, id string) string    { return kind + "#" + esc(id) }

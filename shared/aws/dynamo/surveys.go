@@ -281,7 +281,7 @@ func contactOf(item map[string]types.AttributeValue) (vendorapi.Contact, time.Ti
 	if err := attributevalue.UnmarshalMap(item, &c); err != nil || c.Email == "" {
 		return vendorapi.Contact{}, time.Time{}, false
 	}
-	at, err := time.Parse("2006-01-02T15:04:05.000000000Z", c.At)
+	at, err := time.Parse(stampLayout, c.At)
 	if err != nil {
 		return vendorapi.Contact{}, time.Time{}, false
 	}
